@@ -1,0 +1,4 @@
+//! Request and response bodies of the HTTP API, one module per resource.
+
+pub mod admin;
+pub mod collect;

@@ -1,0 +1,1 @@
+//! The PKCS#12 inspector (to be written).

@@ -1,0 +1,12 @@
+//! The contract between the certportal browser app and its server: API bodies, error codes,
+//! parsed values, paths, and the PKCS#12 inspector both sides run.
+//!
+//! No I/O, no clock, no randomness: everything here compiles to `wasm32-unknown-unknown`.
+
+pub mod api;
+pub mod bundle;
+pub mod error;
+pub mod model;
+pub mod routes;
+
+pub use error::{ApiError, ErrorCode, FieldError};

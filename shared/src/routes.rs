@@ -1,0 +1,58 @@
+//! Paths shared by the server's routers, the browser app and the tests.
+
+/// The collect page; the link token follows in the URL fragment: `/collect#<token>`.
+pub const COLLECT_PAGE: &str = "/collect";
+/// The admin page.
+pub const ADMIN_PAGE: &str = "/admin";
+
+/// Describes the order behind a link without using it up.
+pub const COLLECT_OPEN: &str = "/api/collect/open";
+/// Checks the one-time code and opens a collect session.
+pub const COLLECT_VERIFY: &str = "/api/collect/verify";
+/// Sends a new one-time code.
+pub const COLLECT_RESEND: &str = "/api/collect/resend";
+/// Downloads the encrypted PKCS#12 file (bearer session).
+pub const COLLECT_BUNDLE: &str = "/api/collect/bundle";
+/// Confirms the download; the password goes out by SMS.
+pub const COLLECT_RECEIPT: &str = "/api/collect/receipt";
+
+/// The CA certificate, PEM.
+pub const CA_PEM: &str = "/ca.pem";
+/// The current CRL, DER.
+pub const CRL: &str = "/crl";
+/// Liveness and database check.
+pub const HEALTHZ: &str = "/healthz";
+/// The development inbox (outbox mode only).
+pub const DEV_INBOX: &str = "/dev/inbox";
+
+/// Staff login.
+pub const ADMIN_LOGIN: &str = "/api/admin/login";
+/// Staff logout.
+pub const ADMIN_LOGOUT: &str = "/api/admin/logout";
+/// The signed-in staff member.
+pub const ADMIN_ME: &str = "/api/admin/me";
+/// Orders: list (GET) and create (POST).
+pub const ADMIN_ORDERS: &str = "/api/admin/orders";
+
+/// The collect link for a token: `BASE_URL/collect#<token>`.
+pub fn collect_url(base_url: &str, token: &str) -> String {
+    format!("{}{COLLECT_PAGE}#{token}", base_url.trim_end_matches('/'))
+}
+
+/// The revoke endpoint for a certificate.
+pub fn admin_revoke(serial: &str) -> String {
+    format!("/api/admin/certificates/{serial}/revoke")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_collect_url_carries_the_token_in_the_fragment() {
+        assert_eq!(
+            collect_url("https://portal.example/", "abc"),
+            "https://portal.example/collect#abc"
+        );
+    }
+}
