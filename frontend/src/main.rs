@@ -1,1 +1,9 @@
-fn main() {}
+//! The certportal browser app: a client-side-rendered Leptos SPA that Trunk builds into
+//! `dist/` and the backend serves, with `index.html` as the fallback for every page route.
+
+mod app;
+mod pages;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

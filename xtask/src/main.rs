@@ -1,1 +1,51 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's two-command set-up (`run`, `test`) plus `dist` and
+//! `bench`. Plain std and anyhow so that it compiles in seconds on a fresh clone; every step
+//! that takes long says so before it starts.
+
+// Tests may unwrap: a panic there is a failed test with its message, which is the point.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod args;
+mod artifacts;
+mod bench;
+mod ctx;
+mod exec;
+mod run;
+mod test;
+mod tools;
+mod versions;
+mod weight;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::args::Task;
+use crate::ctx::Ctx;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match dispatch(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(args: &[String]) -> Result<()> {
+    let task = args::parse(args)?;
+    if task == Task::Help {
+        print!("{}", args::USAGE);
+        return Ok(());
+    }
+    let ctx = Ctx::from_env()?;
+    match task {
+        Task::Help => Ok(()),
+        Task::Run { listen } => run::run(&ctx, &listen),
+        Task::Test => test::test(&ctx),
+        Task::Dist => artifacts::dist(&ctx),
+        Task::Bench => bench::bench(&ctx),
+    }
+}

@@ -1,0 +1,116 @@
+//! Hand-parsed command line: four commands and one option do not justify clap's compile time.
+
+use anyhow::{Result, bail};
+
+pub const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  run [--listen ADDR]  install missing tools, build, create ./demo-data, serve (default 127.0.0.1:8080)
+  test                 every test: workspace tests, browser tests, wasm tests in headless Chromium
+  dist                 release binary (target/release/certportal) and the SPA (dist/)
+  bench                benchmarks and the SPA weight against its budget
+";
+
+/// The default address of `cargo xtask run`, the same as `certportal serve`'s.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Task {
+    Help,
+    Run { listen: String },
+    Test,
+    Dist,
+    Bench,
+}
+
+pub fn parse(args: &[String]) -> Result<Task> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok(Task::Help);
+    };
+    let task = match command.as_str() {
+        "help" | "-h" | "--help" => return Ok(Task::Help),
+        "run" => return parse_run(rest),
+        "test" => Task::Test,
+        "dist" => Task::Dist,
+        "bench" => Task::Bench,
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    };
+    if let Some(extra) = rest.first() {
+        bail!("`{command}` takes no arguments, got `{extra}`\n\n{USAGE}");
+    }
+    Ok(task)
+}
+
+fn parse_run(args: &[String]) -> Result<Task> {
+    let mut listen = DEFAULT_LISTEN.to_owned();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if let Some(value) = arg.strip_prefix("--listen=") {
+            value.clone_into(&mut listen);
+        } else if arg == "--listen" {
+            let Some(value) = args.next() else {
+                bail!("`--listen` needs an address, for example `--listen 127.0.0.1:8080`");
+            };
+            value.clone_into(&mut listen);
+        } else {
+            bail!("`run` does not know `{arg}`\n\n{USAGE}");
+        }
+    }
+    if listen.is_empty() {
+        bail!("`--listen` needs an address, for example `--listen 127.0.0.1:8080`");
+    }
+    Ok(Task::Run { listen })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn no_command_prints_the_usage() {
+        assert_eq!(parse(&[]).unwrap(), Task::Help);
+    }
+
+    #[test]
+    fn run_listens_on_the_servers_default_address_unless_told() {
+        assert_eq!(
+            parse(&args(&["run"])).unwrap(),
+            Task::Run {
+                listen: DEFAULT_LISTEN.to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn run_takes_the_address_as_a_separate_or_joined_value() {
+        let want = Task::Run {
+            listen: "0.0.0.0:9000".to_owned(),
+        };
+        assert_eq!(
+            parse(&args(&["run", "--listen", "0.0.0.0:9000"])).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse(&args(&["run", "--listen=0.0.0.0:9000"])).unwrap(),
+            want
+        );
+    }
+
+    #[test]
+    fn a_listen_flag_without_an_address_is_an_error() {
+        assert!(parse(&args(&["run", "--listen"])).is_err());
+        assert!(parse(&args(&["run", "--listen="])).is_err());
+    }
+
+    #[test]
+    fn unknown_commands_and_stray_arguments_are_errors() {
+        assert!(parse(&args(&["deploy"])).is_err());
+        assert!(parse(&args(&["test", "--release"])).is_err());
+        assert!(parse(&args(&["run", "--port", "80"])).is_err());
+    }
+}

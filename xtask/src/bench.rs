@@ -1,0 +1,58 @@
+//! `cargo xtask bench`: the figures the project promises, one step each. Later figures
+//! (issuance against openssl, a load run with wrk, time to first render) are further entries
+//! in `STEPS`.
+
+use anyhow::{Result, bail};
+
+use crate::artifacts;
+use crate::ctx::Ctx;
+use crate::exec;
+use crate::tools::{self, Browser};
+use crate::weight;
+
+/// A bench step: `Ok(true)` when its figure meets its target, `Ok(false)` when not.
+type Step = fn(&Ctx) -> Result<bool>;
+
+const STEPS: &[(&str, Step)] = &[
+    (
+        "Backend benchmarks (cargo bench -p certportal)",
+        backend_benches,
+    ),
+    ("SPA weight (gzip -9 of dist/)", spa_weight),
+];
+
+pub fn bench(ctx: &Ctx) -> Result<()> {
+    // Every figure is printed even when an earlier one misses its target.
+    let mut missed = Vec::new();
+    for (title, step) in STEPS {
+        if !exec::step(title, || step(ctx))? {
+            missed.push(*title);
+        }
+    }
+    if !missed.is_empty() {
+        bail!("targets missed: {}", missed.join("; "));
+    }
+    Ok(())
+}
+
+fn backend_benches(ctx: &Ctx) -> Result<bool> {
+    let benches = ctx.root.join("backend/benches");
+    if !benches.is_dir() {
+        println!(
+            "skipped: the backend has no benches yet ({} is missing)",
+            ctx.display(&benches)
+        );
+        return Ok(true);
+    }
+    exec::run(ctx.cargo().args(["bench", "-p", "certportal"]))?;
+    Ok(true)
+}
+
+fn spa_weight(ctx: &Ctx) -> Result<bool> {
+    // Measure what the current sources build to, not a stale dist/.
+    tools::ensure(ctx, Browser::NotNeeded)?;
+    artifacts::spa(ctx)?;
+    let (text, fits) = weight::report(&weight::measure(&ctx.dist())?);
+    print!("{text}");
+    Ok(fits)
+}

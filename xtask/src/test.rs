@@ -1,0 +1,75 @@
+//! `cargo xtask test`: every test, the browser ones included, against freshly built artifacts.
+
+use std::process::Command;
+
+use anyhow::{Result, bail};
+
+use crate::artifacts;
+use crate::ctx::{Ctx, Profile};
+use crate::exec;
+use crate::tools::{self, Browser, CHROMEDRIVER, CHROMIUM};
+
+pub fn test(ctx: &Ctx) -> Result<()> {
+    tools::ensure(ctx, Browser::Needed)?;
+    artifacts::spa(ctx)?;
+    let bin = artifacts::backend(ctx, Profile::Debug)?;
+
+    // The harness in tests/ reads these instead of building or guessing paths itself.
+    let mut workspace = ctx.cargo();
+    workspace
+        // The wasm app only builds for wasm32 and has no native tests; compiling Leptos a
+        // second time for the host would cost minutes and test nothing.
+        .args(["test", "--workspace", "--exclude", "certportal-frontend"])
+        .env("CERTPORTAL_BIN", &bin)
+        .env("CERTPORTAL_DIST", ctx.dist())
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("CHROMIUM", CHROMIUM);
+
+    let mut wasm = ctx.cargo();
+    wasm.args([
+        "test",
+        "-p",
+        "certportal-shared",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]);
+    wasm_test_env(ctx, &mut wasm);
+
+    // Both suites run even when the first fails: the second's result is worth having too.
+    let suites = [
+        ("Workspace tests (unit, black-box, browser)", workspace),
+        ("wasm tests of certportal-shared in headless Chromium", wasm),
+    ];
+    let mut failed = Vec::new();
+    for (title, mut command) in suites {
+        if let Err(error) = exec::step(title, || exec::run(&mut command)) {
+            eprintln!("xtask: {error:#}");
+            failed.push(title);
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} of 2 test suites failed: {}",
+            failed.len(),
+            failed.join("; ")
+        );
+    }
+    println!("\nAll tests passed.");
+    Ok(())
+}
+
+/// What wasm-bindgen-test-runner (the wasm32 runner in .cargo/config.toml) needs to use
+/// Debian's Chromium through chromedriver.
+fn wasm_test_env(ctx: &Ctx, command: &mut Command) {
+    command
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        // Tests without `wasm_bindgen_test_configure!(run_in_browser)` would otherwise run
+        // in Node; the inspector is browser code, so test it where it runs.
+        .env("WASM_BINDGEN_USE_BROWSER", "1")
+        // Capabilities: Debian's binary, and no calls to hosts this machine cannot reach.
+        // The runner adds --headless and --no-sandbox (needed as root) itself.
+        .env(
+            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+            ctx.root.join("xtask/webdriver.json"),
+        );
+}

@@ -1,0 +1,189 @@
+//! "Ensure tools": check each tool the build needs, skip what is installed at the right
+//! version, install the rest from the package registries only (crates.io, Debian's apt).
+//! Trunk itself runs offline (Trunk.toml), so these versions must be exactly what it expects.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::ctx::Ctx;
+use crate::exec;
+use crate::versions;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// 0.22 needs a newer rustc than the pinned 1.95.
+const TRUNK_VERSION: &str = "0.21.14";
+/// The crate that builds binaryen's wasm-opt; its release must match Trunk.toml's `wasm_opt`.
+const WASM_OPT_CRATE_VERSION: &str = "0.116.1";
+const WASM_OPT_RELEASE: u32 = 116;
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Whether the browser is needed as well as the wasm build tools.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Browser {
+    Needed,
+    NotNeeded,
+}
+
+pub fn ensure(ctx: &Ctx, browser: Browser) -> Result<()> {
+    exec::step("Checking tools", || {
+        ensure_wasm_target(ctx)?;
+        // Fastest first, so a broken registry or compiler shows up early.
+        ensure_wasm_bindgen(ctx)?;
+        ensure_trunk(ctx)?;
+        ensure_wasm_opt(ctx)?;
+        if browser == Browser::Needed {
+            ensure_browser(ctx)?;
+        }
+        Ok(())
+    })
+}
+
+fn ensure_wasm_target(ctx: &Ctx) -> Result<()> {
+    // The sysroot check works whether or not rustup manages this toolchain.
+    let sysroot = exec::probe(ctx.command("rustc").args(["--print", "sysroot"]))
+        .context("`rustc --print sysroot` failed; is Rust installed?")?;
+    let target_lib = Path::new(sysroot.trim())
+        .join("lib/rustlib")
+        .join(WASM_TARGET);
+    if target_lib.is_dir() {
+        println!("ok  {WASM_TARGET} target");
+        return Ok(());
+    }
+    println!("Installing the {WASM_TARGET} target (a download of a few seconds).");
+    exec::run(ctx.command("rustup").args(["target", "add", WASM_TARGET]))?;
+    Ok(())
+}
+
+fn ensure_wasm_bindgen(ctx: &Ctx) -> Result<()> {
+    let lock_path = ctx.root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path)
+        .with_context(|| format!("reading {}", lock_path.display()))?;
+    let want = versions::locked_version(&lock, "wasm-bindgen")?;
+    let found = exec::probe(ctx.command("wasm-bindgen").arg("--version"));
+    let found = found
+        .as_deref()
+        .and_then(|out| versions::tool_version(out, "wasm-bindgen"));
+    let runner = ctx.find("wasm-bindgen-test-runner".as_ref()).is_some();
+    if found == Some(want.as_str()) && runner {
+        println!("ok  wasm-bindgen {want} (the version in Cargo.lock)");
+        return Ok(());
+    }
+    println!(
+        "Installing wasm-bindgen-cli {want} (found: {}): it must equal the wasm-bindgen crate in \
+         Cargo.lock. It compiles from source, about 4 minutes on 2 cores, once per machine.",
+        found.unwrap_or("none")
+    );
+    // Without --locked: the CLI's own lock file wants a webpki-roots the registry lacks.
+    exec::run(
+        ctx.cargo()
+            .args(["install", "wasm-bindgen-cli", "--version", &want]),
+    )?;
+    recheck(ctx, "wasm-bindgen", |out| {
+        versions::tool_version(out, "wasm-bindgen") == Some(want.as_str())
+    })
+}
+
+fn ensure_trunk(ctx: &Ctx) -> Result<()> {
+    let found = exec::probe(ctx.command("trunk").arg("--version"));
+    let found = found
+        .as_deref()
+        .and_then(|out| versions::tool_version(out, "trunk"));
+    if found == Some(TRUNK_VERSION) {
+        println!("ok  trunk {TRUNK_VERSION}");
+        return Ok(());
+    }
+    println!(
+        "Installing trunk {TRUNK_VERSION} (found: {}). It compiles from source, about 8 minutes \
+         on 2 cores, once per machine.",
+        found.unwrap_or("none")
+    );
+    exec::run(
+        ctx.cargo()
+            .args(["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]),
+    )?;
+    recheck(ctx, "trunk", |out| {
+        versions::tool_version(out, "trunk") == Some(TRUNK_VERSION)
+    })
+}
+
+fn ensure_wasm_opt(ctx: &Ctx) -> Result<()> {
+    let found = exec::probe(ctx.command("wasm-opt").arg("--version"));
+    let found = found.as_deref().and_then(versions::wasm_opt_release);
+    if found == Some(WASM_OPT_RELEASE) {
+        println!("ok  wasm-opt (binaryen {WASM_OPT_RELEASE})");
+        return Ok(());
+    }
+    println!(
+        "Installing wasm-opt {WASM_OPT_CRATE_VERSION} (binaryen {WASM_OPT_RELEASE}; found: {}). \
+         It compiles binaryen's C++, about 8 minutes on 2 cores, once per machine.",
+        found.map_or("none".to_owned(), |release| release.to_string())
+    );
+    exec::run(ctx.cargo().args([
+        "install",
+        "--locked",
+        &format!("wasm-opt@{WASM_OPT_CRATE_VERSION}"),
+    ]))?;
+    recheck(ctx, "wasm-opt", |out| {
+        versions::wasm_opt_release(out) == Some(WASM_OPT_RELEASE)
+    })
+}
+
+/// After an install, the right version must be the one on PATH, or trunk would still fail.
+fn recheck(ctx: &Ctx, tool: &str, matches: impl Fn(&str) -> bool) -> Result<()> {
+    let output = exec::probe(ctx.command(tool).arg("--version")).unwrap_or_default();
+    if matches(&output) {
+        return Ok(());
+    }
+    bail!(
+        "installed {tool}, but `{tool} --version` still says `{}` (found at {}); \
+         remove the other copy or put {} first on PATH",
+        output.trim(),
+        ctx.find(tool.as_ref())
+            .map_or("nowhere".to_owned(), |path| path.display().to_string()),
+        ctx.install_bin.display()
+    )
+}
+
+fn ensure_browser(ctx: &Ctx) -> Result<()> {
+    if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {
+        println!("ok  chromium and chromedriver");
+        return Ok(());
+    }
+    let install = ["apt-get", "install", "-y", "chromium", "chromium-driver"];
+    let root = exec::probe(ctx.command("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    if !root {
+        bail!(
+            "the browser tests need {CHROMIUM} and {CHROMEDRIVER}; install them with\n    \
+             sudo {}",
+            install.join(" ")
+        );
+    }
+    println!("Installing chromium and chromium-driver with apt (about half a minute).");
+    let mut apt = ctx.command("apt-get");
+    apt.args(&install[1..])
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    if exec::run(&mut apt).is_err() {
+        // A fresh machine often has no package lists yet.
+        exec::run(ctx.command("apt-get").arg("update"))?;
+        exec::run(&mut apt)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_toml_expects_the_wasm_opt_release_that_xtask_installs() {
+        let trunk_toml = include_str!("../../Trunk.toml");
+        assert!(trunk_toml.contains(&format!("wasm_opt = \"version_{WASM_OPT_RELEASE}\"")));
+    }
+
+    #[test]
+    fn the_wasm_opt_crate_version_carries_the_binaryen_release() {
+        assert!(WASM_OPT_CRATE_VERSION.starts_with(&format!("0.{WASM_OPT_RELEASE}.")));
+    }
+}

@@ -1,0 +1,127 @@
+//! The SPA's transfer weight: gzip -9 size of every file in `dist/`, against the budget.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+/// What a first visit may download, compressed (DESIGN: the collect page on a slow line).
+pub const BUDGET_BYTES: u64 = 350 * 1024;
+
+pub struct FileWeight {
+    pub path: PathBuf,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+/// Every file below `dist`, sorted by path, with its raw and gzip -9 sizes.
+pub fn measure(dist: &Path) -> Result<Vec<FileWeight>> {
+    let mut files = Vec::new();
+    collect_files(dist, &mut files)?;
+    if files.is_empty() {
+        bail!("{} holds no files; build the SPA first", dist.display());
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let raw = std::fs::metadata(&path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .len();
+            let gzip = gzip_size(&path)?;
+            let path = path.strip_prefix(dist).unwrap_or(&path).to_path_buf();
+            Ok(FileWeight { path, raw, gzip })
+        })
+        .collect()
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Shells out to gzip rather than linking a deflate crate: the same figure a server's
+/// `gzip_static` would send, and no extra compile time for xtask.
+fn gzip_size(path: &Path) -> Result<u64> {
+    let output = Command::new("gzip")
+        .args(["-9", "-c", "--"])
+        .arg(path)
+        .stdin(Stdio::null())
+        .output()
+        .context("could not run `gzip` (is it installed?)")?;
+    if !output.status.success() {
+        bail!("`gzip -9 -c {}` failed ({})", path.display(), output.status);
+    }
+    Ok(output.stdout.len() as u64)
+}
+
+/// A table of the files, the total and the verdict; true when the total fits the budget.
+pub fn report(files: &[FileWeight]) -> (String, bool) {
+    let mut text = format!("{:>10} {:>10}  file\n", "raw", "gzip -9");
+    for file in files {
+        text.push_str(&format!(
+            "{:>10} {:>10}  {}\n",
+            file.raw,
+            file.gzip,
+            file.path.display()
+        ));
+    }
+    let raw: u64 = files.iter().map(|file| file.raw).sum();
+    let gzip: u64 = files.iter().map(|file| file.gzip).sum();
+    let fits = gzip <= BUDGET_BYTES;
+    text.push_str(&format!("{raw:>10} {gzip:>10}  total\n"));
+    text.push_str(&format!(
+        "SPA weight: {} gzip of a {} budget ({:.0} %): {}\n",
+        kib(gzip),
+        kib(BUDGET_BYTES),
+        gzip as f64 * 100.0 / BUDGET_BYTES as f64,
+        if fits { "within budget" } else { "OVER BUDGET" }
+    ));
+    (text, fits)
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, raw: u64, gzip: u64) -> FileWeight {
+        FileWeight {
+            path: name.into(),
+            raw,
+            gzip,
+        }
+    }
+
+    #[test]
+    fn the_report_totals_the_gzip_sizes_and_says_when_they_fit() {
+        let (text, fits) = report(&[
+            file("app.wasm", 100_000, 40_000),
+            file("app.js", 20_000, 6_000),
+        ]);
+        assert!(fits);
+        assert!(text.contains("    120000      46000  total"), "{text}");
+        assert!(
+            text.contains("44.9 KiB gzip of a 350.0 KiB budget (13 %): within budget"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_spa_heavier_than_the_budget_is_reported_as_over() {
+        let (text, fits) = report(&[file("app.wasm", 900_000, BUDGET_BYTES + 1)]);
+        assert!(!fits);
+        assert!(text.contains("OVER BUDGET"), "{text}");
+    }
+}
