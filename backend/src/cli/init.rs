@@ -1,0 +1,166 @@
+//! `certportal init`: the data dir, its CA and its keys.
+
+use super::{CliError, CliResult};
+use crate::config::{CONFIG_FILE, Config};
+use crate::datadir::{DataDir, create_private_dir, write_private_new};
+use crate::pki::Ca;
+use crate::pki::seal::Kek;
+use certportal_shared::model::KeyType;
+use std::path::Path;
+
+/// The sealing context of the CA key.
+pub const CA_KEY_CONTEXT: &str = "ca-key";
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The CA's name.
+    #[arg(long)]
+    ca_name: Option<String>,
+    /// The CA key's algorithm: rsa2048, rsa3072 or p256.
+    #[arg(long)]
+    ca_key: Option<String>,
+    /// The address customers will use, written into the configuration.
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+/// What `init` made.
+#[derive(Debug)]
+pub struct Initialised {
+    pub ca_subject: String,
+    pub fingerprint: String,
+}
+
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// The configuration `init` writes when there is none: the keys people change first.
+fn starter_config(base_url: &str, ca_name: &str, ca_key: KeyType) -> String {
+    format!(
+        "# certportal configuration. certportal.example.toml in the source lists every key with its default.\n\
+         \n\
+         # The address customers and staff use; links and the CRL distribution point are built from it.\n\
+         base_url = {base_url}\n\
+         listen = \"127.0.0.1:8080\"\n\
+         # sqlite://FILE (relative to this directory) or postgres://user@host/db for several instances.\n\
+         database_url = \"sqlite://certportal.db\"\n\
+         default_locale = \"en\"\n\
+         \n\
+         [ca]\n\
+         name = {ca_name}\n\
+         key = \"{ca_key}\"\n\
+         \n\
+         # \"outbox\" writes messages to outbox.jsonl and shows them at /dev/inbox (development).\n\
+         [sms]\n\
+         provider = \"outbox\"\n\
+         \n\
+         [email]\n\
+         provider = \"outbox\"\n",
+        base_url = toml_string(base_url),
+        ca_name = toml_string(ca_name),
+    )
+}
+
+/// Creates the data dir. Refuses when a CA exists there already.
+pub async fn initialise(
+    root: &Path,
+    ca_name: Option<&str>,
+    ca_key: Option<KeyType>,
+    base_url: Option<&str>,
+) -> Result<Initialised, CliError> {
+    let dir = DataDir::new(root);
+    for existing in [dir.ca_cert(), dir.ca_key()] {
+        if existing.exists() {
+            return Err(CliError(format!(
+                "a CA already exists in {}; refusing to overwrite it (remove the data dir to start again)",
+                root.display()
+            )));
+        }
+    }
+    if let Some(url) = base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(CliError(
+                "base-url: must start with http:// or https://".into(),
+            ));
+        }
+    }
+    if let Some(name) = ca_name {
+        if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control)
+        {
+            return Err(CliError(
+                "ca-name: must be 1 to 64 characters without control characters".into(),
+            ));
+        }
+    }
+    create_private_dir(root)?;
+    let config_path = dir.config();
+    let defaults = Config::default();
+    if !config_path.exists() {
+        let ca_name = ca_name.unwrap_or(&defaults.ca.name);
+        let text = starter_config(
+            base_url.unwrap_or(&defaults.base_url),
+            ca_name,
+            ca_key.unwrap_or(defaults.ca.key),
+        );
+        write_private_new(&config_path, text.as_bytes())?;
+    }
+    let config = Config::load(root)?;
+    let name = ca_name
+        .map(str::to_owned)
+        .unwrap_or_else(|| config.ca.name.clone());
+    let key_type = ca_key.unwrap_or(config.ca.key);
+
+    let kek = if dir.kek().exists() {
+        Kek::from_bytes(&zeroize::Zeroizing::new(std::fs::read(dir.kek())?))?
+    } else {
+        let bytes = Kek::generate()?;
+        write_private_new(&dir.kek(), &bytes)?;
+        Kek::from_bytes(&bytes)?
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let ca_subject = format!("CN={name}");
+    let ca = tokio::task::spawn_blocking(move || {
+        Ca::create(&name, key_type, config.ca.validity_days, now)
+    })
+    .await??;
+    // The sealed key is written first and never overwritten: two racing inits cannot both win.
+    write_private_new(&dir.ca_key(), &kek.seal(CA_KEY_CONTEXT, &ca.key_pkcs8())?)?;
+    std::fs::write(dir.ca_cert(), ca.cert_pem())?;
+
+    let portal = super::open_portal(root).await?;
+    crate::flow::crl::publish(portal.state())
+        .await
+        .map_err(super::describe)?;
+    let fingerprint = crate::pki::sha256_hex(ca.cert_der());
+    Ok(Initialised {
+        ca_subject,
+        fingerprint,
+    })
+}
+
+pub async fn run(root: &Path, args: InitArgs) -> CliResult {
+    let ca_key = args
+        .ca_key
+        .as_deref()
+        .map(KeyType::parse)
+        .transpose()
+        .map_err(|e| CliError(format!("ca-key: {}", e.message)))?;
+    let done = initialise(
+        root,
+        args.ca_name.as_deref(),
+        ca_key,
+        args.base_url.as_deref(),
+    )
+    .await?;
+    println!(
+        "Initialised {} ({CONFIG_FILE}, CA, key-encryption key, database).",
+        root.display()
+    );
+    println!(
+        "CA: {}, SHA-256 fingerprint {}",
+        done.ca_subject, done.fingerprint
+    );
+    println!("Next: certportal --data-dir {} serve", root.display());
+    Ok(())
+}

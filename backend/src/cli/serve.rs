@@ -1,0 +1,63 @@
+//! `certportal serve`.
+
+use super::{CliResult, init_logging};
+use crate::startup::{Portal, PortalOptions};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on (default from the configuration: 127.0.0.1:8080); port 0 picks
+    /// a free port, and the address is printed.
+    #[arg(long)]
+    listen: Option<String>,
+    /// The built browser app (default ./dist).
+    #[arg(long)]
+    dist: Option<PathBuf>,
+}
+
+pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
+    let options = PortalOptions::from_data_dir(data_dir.to_owned())?;
+    init_logging(&options.config.log);
+    let listen = args.listen.unwrap_or_else(|| options.config.listen.clone());
+    let dist = args.dist.unwrap_or_else(|| options.config.dist.clone());
+    if !dist.join("index.html").exists() {
+        tracing::warn!(
+            "{} has no index.html: the API works, the pages do not (build them with `cargo xtask dist`)",
+            dist.display()
+        );
+    }
+    let outbox = options.config.uses_outbox();
+    let portal = Portal::open(options).await?;
+    let mut running = portal.serve(&listen, dist).await?;
+    println!("certportal listening on {}", running.url());
+    if outbox {
+        println!("Development inbox: {}/dev/inbox", running.url());
+    }
+    tokio::select! {
+        _ = shutdown_signal() => {}
+        _ = running.wait() => {}
+    }
+    tracing::info!("shutting down");
+    running.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

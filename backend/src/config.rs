@@ -1,0 +1,580 @@
+//! `certportal.toml`: typed defaults, then the file, then `CERTPORTAL_` environment variables,
+//! then flags. Unknown keys are an error, so a typo never silently falls back to a default.
+
+use certportal_shared::model::{KeyType, Locale, Profile};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// The name of the configuration file inside the data dir.
+pub const CONFIG_FILE: &str = "certportal.toml";
+/// Environment variables with this prefix override configuration keys; `__` separates tables:
+/// `CERTPORTAL_SMS__PROVIDER=http`.
+pub const ENV_PREFIX: &str = "CERTPORTAL_";
+/// Environment variables with the prefix that are not configuration keys.
+const ENV_NOT_CONFIG: &[&str] = &["CERTPORTAL_DATA_DIR"];
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("environment variable {name}: {message}")]
+    Env { name: String, message: String },
+}
+
+/// The whole configuration.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The address customers and staff use to reach the portal; links and the CRL
+    /// distribution point are built from it.
+    pub base_url: String,
+    /// Where `serve` listens.
+    pub listen: String,
+    /// The built browser app.
+    pub dist: PathBuf,
+    /// `sqlite://certportal.db` (relative to the data dir) or `postgres://...`.
+    pub database_url: String,
+    /// The language of messages when an order does not say.
+    pub default_locale: Locale,
+    /// A `tracing` filter such as `info` or `certportal=debug,info`.
+    pub log: String,
+    pub ca: CaConfig,
+    pub certificate: CertificateConfig,
+    pub collect: CollectConfig,
+    pub http: HttpConfig,
+    pub sms: SmsConfig,
+    pub email: EmailConfig,
+    pub delivery: DeliveryConfig,
+    pub admin: AdminConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            base_url: "http://127.0.0.1:8080".into(),
+            listen: "127.0.0.1:8080".into(),
+            dist: PathBuf::from("dist"),
+            database_url: "sqlite://certportal.db".into(),
+            default_locale: Locale::En,
+            log: "info".into(),
+            ca: CaConfig::default(),
+            certificate: CertificateConfig::default(),
+            collect: CollectConfig::default(),
+            http: HttpConfig::default(),
+            sms: SmsConfig::default(),
+            email: EmailConfig::default(),
+            delivery: DeliveryConfig::default(),
+            admin: AdminConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaConfig {
+    /// The CA's common name (used by `init`).
+    pub name: String,
+    /// The CA key's algorithm (used by `init`).
+    pub key: KeyType,
+    /// The CA certificate's lifetime in days (used by `init`).
+    pub validity_days: u32,
+    /// Days from one CRL to its `nextUpdate`.
+    pub crl_next_update_days: u32,
+}
+
+impl Default for CaConfig {
+    fn default() -> Self {
+        Self {
+            name: "Web Service SSL CA (2048)".into(),
+            key: KeyType::Rsa2048,
+            validity_days: 3650,
+            crl_next_update_days: 7,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CertificateConfig {
+    /// Client certificate lifetime in days.
+    pub validity_days: u32,
+    /// The key algorithm when an order does not say.
+    pub key: KeyType,
+    /// The PKCS#12 protection when an order does not say.
+    pub profile: Profile,
+    /// PBKDF2 / PKCS#12 KDF iterations for the file's encryption and MAC.
+    pub pkcs12_iterations: u32,
+}
+
+impl Default for CertificateConfig {
+    fn default() -> Self {
+        Self {
+            validity_days: 730,
+            key: KeyType::Rsa2048,
+            profile: Profile::Modern,
+            pkcs12_iterations: 10_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CollectConfig {
+    /// How long a link works, in days.
+    pub link_ttl_days: u32,
+    /// Digits in a one-time code.
+    pub code_digits: u32,
+    /// How long a code works, in minutes.
+    pub code_ttl_minutes: u32,
+    /// Wrong tries that end a code.
+    pub code_max_attempts: u32,
+    /// New codes an order may ask for.
+    pub resend_max: u32,
+    /// Seconds between two codes.
+    pub resend_cooldown_seconds: u32,
+    /// How long a collect session lasts, in minutes.
+    pub session_ttl_minutes: u32,
+    /// Downloads a session may make before the receipt.
+    pub max_downloads: u32,
+    /// Characters in the file's password (Crockford base32, 5 bits each).
+    pub password_length: u32,
+}
+
+impl Default for CollectConfig {
+    fn default() -> Self {
+        Self {
+            link_ttl_days: 7,
+            code_digits: 8,
+            code_ttl_minutes: 30,
+            code_max_attempts: 5,
+            resend_max: 5,
+            resend_cooldown_seconds: 60,
+            session_ttl_minutes: 15,
+            max_downloads: 3,
+            password_length: 20,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Sites allowed to embed the collect pages (CSP `frame-ancestors` sources).
+    pub frame_ancestors: Vec<String>,
+    /// Requests per minute one client address may make to `/api/collect/*`.
+    pub collect_rate_per_minute: u32,
+    /// A header that carries the client address when behind a proxy (`X-Forwarded-For`);
+    /// empty to use the connection's address. Set it only behind a proxy that overwrites it.
+    pub client_ip_header: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            frame_ancestors: vec!["'self'".into()],
+            collect_rate_per_minute: 120,
+            client_ip_header: String::new(),
+        }
+    }
+}
+
+/// How SMS messages leave the portal.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmsConfig {
+    /// `outbox` (development: lines in `DATA_DIR/outbox.jsonl`) or `http` (a gateway).
+    pub provider: SmsProvider,
+    pub http: HttpSmsConfig,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        Self {
+            provider: SmsProvider::Outbox,
+            http: HttpSmsConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProvider {
+    Outbox,
+    Http,
+}
+
+/// A generic HTTP SMS gateway: most providers take a JSON POST with a bearer or basic token.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSmsConfig {
+    pub url: String,
+    pub method: String,
+    /// Sent as the `Authorization` header when not empty (`Bearer ...`, `Basic ...`).
+    pub authorization: String,
+    /// The JSON body; `{to}` and `{body}` are replaced by JSON-escaped values.
+    pub body_template: String,
+    /// Seconds before a request to the gateway is given up.
+    pub timeout_seconds: u64,
+}
+
+impl Default for HttpSmsConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            method: "POST".into(),
+            authorization: String::new(),
+            body_template: r#"{"to": "{to}", "message": "{body}"}"#.into(),
+            timeout_seconds: 10,
+        }
+    }
+}
+
+impl fmt::Debug for HttpSmsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpSmsConfig")
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .field("authorization", &redacted(&self.authorization))
+            .field("body_template", &self.body_template)
+            .finish()
+    }
+}
+
+/// How e-mail leaves the portal.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    /// `outbox` (development) or `smtp`.
+    pub provider: EmailProvider,
+    /// The sender, e.g. `Certificates <certificates@vendor.example>`.
+    pub from: String,
+    pub smtp: SmtpConfig,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            provider: EmailProvider::Outbox,
+            from: "certportal <certportal@localhost>".into(),
+            smtp: SmtpConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailProvider {
+    Outbox,
+    Smtp,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// `starttls` (port 587), `tls` (implicit TLS, port 465) or `dangerous_plaintext`
+    /// (no encryption: only for a relay on the same host).
+    pub security: SmtpSecurity,
+    pub username: String,
+    pub password: String,
+    /// A PEM file of CA certificates to trust for the relay, beside the public roots;
+    /// empty for none.
+    pub tls_ca_file: PathBuf,
+    pub timeout_seconds: u64,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: String::new(),
+            password: String::new(),
+            tls_ca_file: PathBuf::new(),
+            timeout_seconds: 20,
+        }
+    }
+}
+
+impl fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &redacted(&self.password))
+            .field("tls_ca_file", &self.tls_ca_file)
+            .finish()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    DangerousPlaintext,
+}
+
+/// Retries of messages whose provider failed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliveryConfig {
+    /// Seconds before the first retry; doubled after each failure.
+    pub retry_initial_seconds: u64,
+    /// The longest wait between two tries.
+    pub retry_max_seconds: u64,
+    /// Milliseconds between two looks at the queue when nothing wakes the worker.
+    pub poll_interval_ms: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            retry_initial_seconds: 5,
+            retry_max_seconds: 900,
+            poll_interval_ms: 1000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdminConfig {
+    /// Minutes of inactivity that end a staff session.
+    pub session_idle_minutes: u32,
+    /// Failed logins per account within 15 minutes before it is throttled.
+    pub max_failed_logins: u32,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 30,
+            max_failed_logins: 5,
+        }
+    }
+}
+
+fn redacted(secret: &str) -> &'static str {
+    if secret.is_empty() { "" } else { "[redacted]" }
+}
+
+impl Config {
+    /// Reads `DATA_DIR/certportal.toml` over the defaults, then applies the environment.
+    pub fn load(data_dir: &Path) -> Result<Self, ConfigError> {
+        let path = data_dir.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        Self::from_toml_and_env(&text, std::env::vars(), &path)
+    }
+
+    /// Builds the configuration from a file's text and a set of environment variables.
+    pub fn from_toml_and_env(
+        text: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+        path: &Path,
+    ) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            if ENV_NOT_CONFIG.contains(&name.as_str()) || key.is_empty() {
+                continue;
+            }
+            let keys: Vec<String> = key.split("__").map(str::to_ascii_lowercase).collect();
+            set_path(&mut table, &keys, env_value(&value)).map_err(|message| ConfigError::Env {
+                name: name.clone(),
+                message,
+            })?;
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid(e.to_string()))?;
+        config.check().map_err(invalid)?;
+        Ok(config)
+    }
+
+    /// Refuses values that parse but cannot work.
+    fn check(&self) -> Result<(), String> {
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            return Err(format!(
+                "base_url must start with http:// or https://, not {:?}",
+                self.base_url
+            ));
+        }
+        let c = &self.collect;
+        if !(6..=10).contains(&c.code_digits) {
+            return Err("collect.code_digits must be between 6 and 10".into());
+        }
+        if c.password_length < 20 {
+            return Err("collect.password_length must be at least 20 (100 random bits)".into());
+        }
+        if c.code_max_attempts == 0 || c.max_downloads == 0 {
+            return Err(
+                "collect.code_max_attempts and collect.max_downloads must be at least 1".into(),
+            );
+        }
+        if self.certificate.pkcs12_iterations == 0 || self.certificate.pkcs12_iterations > 1_000_000
+        {
+            return Err("certificate.pkcs12_iterations must be between 1 and 1000000".into());
+        }
+        if self.sms.provider == SmsProvider::Http && self.sms.http.url.is_empty() {
+            return Err("sms.http.url is required when sms.provider = \"http\"".into());
+        }
+        if self.email.provider == EmailProvider::Smtp && self.email.smtp.host.is_empty() {
+            return Err("email.smtp.host is required when email.provider = \"smtp\"".into());
+        }
+        Ok(())
+    }
+
+    /// Whether links go out over https (which turns on HSTS and secure cookies).
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// Whether messages go to the development outbox file (which turns on `/dev/inbox`).
+    pub fn uses_outbox(&self) -> bool {
+        self.sms.provider == SmsProvider::Outbox || self.email.provider == EmailProvider::Outbox
+    }
+
+    /// The database URL with a relative SQLite path resolved against the data dir.
+    pub fn resolved_database_url(&self, data_dir: &Path) -> String {
+        match self.database_url.strip_prefix("sqlite://") {
+            Some(rest) if !rest.starts_with('/') => {
+                let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
+                let path = data_dir.join(file);
+                let query = if query.is_empty() {
+                    "mode=rwc".to_owned()
+                } else {
+                    query.to_owned()
+                };
+                format!("sqlite://{}?{query}", path.display())
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+}
+
+/// An environment value is read as TOML when it is one (numbers, booleans, arrays), and as a
+/// plain string otherwise.
+fn env_value(text: &str) -> toml::Value {
+    let wrapped = format!("v = {text}");
+    match toml::from_str::<toml::Table>(&wrapped) {
+        Ok(mut table) => table
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(text.to_owned())),
+        Err(_) => toml::Value::String(text.to_owned()),
+    }
+}
+
+fn set_path(table: &mut toml::Table, keys: &[String], value: toml::Value) -> Result<(), String> {
+    match keys {
+        [] => Err("empty key".into()),
+        [last] => {
+            table.insert(last.clone(), value);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(first.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(inner) => set_path(inner, rest, value),
+                _ => Err(format!("{first} is not a table")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        Config::from_toml_and_env(text, env, Path::new("certportal.toml"))
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_documented_defaults() {
+        let config = load("", &[]).expect("valid");
+        assert_eq!(config.ca.name, "Web Service SSL CA (2048)");
+        assert_eq!(config.certificate.validity_days, 730);
+        assert_eq!(config.collect.code_digits, 8);
+        assert_eq!(config.collect.code_ttl_minutes, 30);
+        assert_eq!(config.sms.provider, SmsProvider::Outbox);
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_naming_it() {
+        let error = load("[collect]\ncode_digit = 6\n", &[]).expect_err("unknown key");
+        assert!(error.to_string().contains("code_digit"), "{error}");
+    }
+
+    #[test]
+    fn environment_variables_override_the_file_and_nest_with_double_underscores() {
+        let config = load(
+            "base_url = \"http://a.example\"\n[collect]\ncode_digits = 6\n",
+            &[
+                ("CERTPORTAL_BASE_URL", "https://portal.example"),
+                ("CERTPORTAL_COLLECT__CODE_DIGITS", "10"),
+                ("CERTPORTAL_DATA_DIR", "/ignored"),
+                ("OTHER", "x"),
+            ],
+        )
+        .expect("valid");
+        assert_eq!(config.base_url, "https://portal.example");
+        assert_eq!(config.collect.code_digits, 10);
+    }
+
+    #[test]
+    fn an_unknown_environment_key_is_refused() {
+        assert!(load("", &[("CERTPORTAL_NOPE", "1")]).is_err());
+    }
+
+    #[test]
+    fn values_that_cannot_work_are_refused() {
+        assert!(load("base_url = \"portal.example\"", &[]).is_err());
+        assert!(load("[collect]\npassword_length = 12", &[]).is_err());
+        assert!(load("[sms]\nprovider = \"http\"", &[]).is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let mut config = Config::default();
+        config.email.smtp.password = "hunter2-smtp".into();
+        config.sms.http.authorization = "Bearer sms-secret".into();
+        let debug = format!("{config:?}");
+        assert!(
+            !debug.contains("hunter2-smtp") && !debug.contains("sms-secret"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn a_relative_sqlite_path_is_resolved_in_the_data_dir() {
+        let config = Config::default();
+        assert_eq!(
+            config.resolved_database_url(Path::new("/srv/cp")),
+            "sqlite:///srv/cp/certportal.db?mode=rwc"
+        );
+    }
+}

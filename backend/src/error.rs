@@ -1,0 +1,150 @@
+//! The one place that turns errors into HTTP responses.
+//!
+//! Refusals carry a stable [`ErrorCode`] and a plain message; the status follows from the code
+//! alone. Internal errors are logged with their cause chain, and the client sees only `INTERNAL`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use certportal_shared::{ApiError, ErrorCode, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// An expected refusal, shown to the client as is.
+    #[error("{0}")]
+    Refused(ApiError),
+    /// A fault; the client sees `INTERNAL`.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn refuse(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Refused(ApiError::new(code, message))
+    }
+
+    /// An `INVALID_INPUT` refusal listing every bad field.
+    pub fn invalid(fields: Vec<FieldError>) -> Self {
+        let message = fields
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        Self::Refused(ApiError {
+            fields,
+            ..ApiError::new(ErrorCode::InvalidInput, message)
+        })
+    }
+
+    /// Adds the tries left on a code.
+    pub fn with_attempts_left(self, attempts_left: u32) -> Self {
+        self.map_refusal(|error| error.attempts_left = Some(attempts_left))
+    }
+
+    /// Adds when to try again.
+    pub fn with_retry_after(self, seconds: u64) -> Self {
+        self.map_refusal(|error| error.retry_after = Some(seconds))
+    }
+
+    fn map_refusal(mut self, change: impl FnOnce(&mut ApiError)) -> Self {
+        if let Self::Refused(error) = &mut self {
+            change(error);
+        }
+        self
+    }
+
+    /// The refusal's code, or `INTERNAL`.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Refused(error) => error.code.clone(),
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+macro_rules! internal_from {
+    ($($source:ty),*) => {
+        $(impl From<$source> for AppError {
+            fn from(error: $source) -> Self {
+                Self::Internal(anyhow::Error::new(error))
+            }
+        })*
+    };
+}
+
+internal_from!(
+    crate::store::StoreError,
+    crate::pki::PkiError,
+    crate::pki::seal::SealError,
+    crate::pki::secret::RandomError,
+    tokio::task::JoinError
+);
+
+/// The HTTP status for a refusal code.
+pub fn status_for(code: &ErrorCode) -> StatusCode {
+    use ErrorCode::*;
+    match code {
+        InvalidInput | MalformedRequest | WrongCode | CodeExpired | DigestMismatch => {
+            StatusCode::BAD_REQUEST
+        }
+        PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Unauthenticated | SessionInvalid | LoginFailed => StatusCode::UNAUTHORIZED,
+        Forbidden | CrossSiteRequest => StatusCode::FORBIDDEN,
+        NotFound | UnknownSerial | UnknownLink => StatusCode::NOT_FOUND,
+        AlreadyRevoked | InvalidState => StatusCode::CONFLICT,
+        LinkExpired | LinkUsed | LinkCancelled | BundleGone => StatusCode::GONE,
+        CodeLocked | ResendCooldown | ResendLimit | RateLimited | LoginThrottled
+        | DownloadLimit => StatusCode::TOO_MANY_REQUESTS,
+        NotPkcs12 | FileTooLarge | WrongPassword | UnsupportedAlgorithm | TooManyIterations
+        | NoPrivateKey | NoCertificate | KeyMismatch | UntrustedIssuer | Malformed => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Internal | Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let error = match self {
+            Self::Refused(error) => error,
+            Self::Internal(error) => {
+                tracing::error!("internal error: {error:#}");
+                ApiError::new(
+                    ErrorCode::Internal,
+                    "Something went wrong on our side. Please try again later.",
+                )
+            }
+        };
+        let status = status_for(&error.code);
+        let retry_after = error.retry_after;
+        let mut response = (status, axum::Json(error)).into_response();
+        if let Some(seconds) = retry_after {
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contracts_statuses_follow_from_the_codes() {
+        assert_eq!(status_for(&ErrorCode::WrongCode), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            status_for(&ErrorCode::CodeLocked),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(status_for(&ErrorCode::LinkUsed), StatusCode::GONE);
+        assert_eq!(status_for(&ErrorCode::LinkExpired), StatusCode::GONE);
+    }
+
+    #[test]
+    fn an_internal_error_hides_its_cause() {
+        let response =
+            AppError::Internal(anyhow::anyhow!("disk full at /secret/path")).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

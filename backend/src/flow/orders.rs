@@ -1,0 +1,191 @@
+//! Making an order: issue the certificate, wrap it, seal it, and queue the link and the code.
+
+use super::Actor;
+use crate::clock::{rfc3339, unix};
+use crate::error::AppError;
+use crate::notify::{self, queued_message, templates};
+use crate::pki::{self, ClientCertRequest, secret};
+use crate::state::AppState;
+use crate::store::{CertificateRecord, NewOrder};
+use certportal_shared::model::OrderSpec;
+use certportal_shared::routes;
+use time::Duration;
+
+/// The ids of a new order.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CreatedOrder {
+    pub order_id: String,
+    pub serial: String,
+}
+
+/// Where a renewal comes from.
+#[derive(Clone, Debug, Default)]
+pub struct Renewal {
+    pub renews_serial: Option<String>,
+    /// Revoke the old certificate as superseded once the new one is collected.
+    pub supersede_on_collect: bool,
+}
+
+/// Issues the certificate and records the order with its sealed file and password, the link
+/// e-mail and the code SMS, in one transaction.
+pub async fn create_order(
+    state: &AppState,
+    spec: &OrderSpec,
+    actor: &Actor,
+    renewal: Renewal,
+) -> Result<CreatedOrder, AppError> {
+    let config = &state.config;
+    let now = state.clock.now();
+    let order_id = uuid::Uuid::new_v4().to_string();
+
+    // Key generation and PKCS#12 key derivation are CPU work: keep them off the async threads.
+    let (issued, password, bundle) = {
+        let ca = state.ca.clone();
+        let spec = spec.clone();
+        let crl_url = format!("{}{}", config.base_url.trim_end_matches('/'), routes::CRL);
+        let (validity_days, password_length, iterations) = (
+            config.certificate.validity_days,
+            config.collect.password_length,
+            config.certificate.pkcs12_iterations,
+        );
+        tokio::task::spawn_blocking(move || -> Result<_, AppError> {
+            let request = ClientCertRequest {
+                org: &spec.org,
+                service: &spec.service,
+                client: &spec.client,
+                key: spec.key,
+                not_before: now,
+                validity_days,
+                crl_url,
+            };
+            let issued = pki::issue(&ca, &request)?;
+            let password = secret::password(password_length)?;
+            let bundle = pki::write_pkcs12(
+                &issued,
+                ca.cert_der(),
+                spec.client.as_str(),
+                &password,
+                spec.profile,
+                iterations,
+            )?;
+            Ok((issued, password, bundle))
+        })
+        .await??
+    };
+
+    let token = secret::token()?;
+    let code = secret::code(config.collect.code_digits)?;
+    let link_expires_at = now + Duration::days(i64::from(config.collect.link_ttl_days));
+    let code_expires_at = now + Duration::minutes(i64::from(config.collect.code_ttl_minutes));
+    let kek = &state.kek;
+
+    let url = routes::collect_url(&config.base_url, &token);
+    let expires_on = rfc3339(link_expires_at);
+    let (subject, body) = templates::link_email(
+        spec.locale,
+        &templates::LinkMail {
+            contact_name: spec.contact_name.as_str(),
+            org: spec.org.as_str(),
+            service: spec.service.as_str(),
+            client: spec.client.as_str(),
+            url: &url,
+            expires_on: expires_on.get(..10).unwrap_or(&expires_on),
+            code_ttl_minutes: config.collect.code_ttl_minutes,
+        },
+    );
+    let body = zeroize::Zeroizing::new(body);
+    let code_body = zeroize::Zeroizing::new(templates::code_sms(
+        spec.locale,
+        &code,
+        config.collect.code_ttl_minutes,
+    ));
+    let messages = [
+        queued_message(
+            kek,
+            &order_id,
+            notify::EMAIL,
+            spec.email.as_str(),
+            Some(subject),
+            &body,
+            "collect_link",
+            spec.locale,
+        )?,
+        queued_message(
+            kek,
+            &order_id,
+            notify::SMS,
+            spec.mobile.as_str(),
+            None,
+            &code_body,
+            "otp",
+            spec.locale,
+        )?,
+    ];
+
+    let serial = issued.serial.to_string();
+    let order = NewOrder {
+        id: order_id.clone(),
+        org: spec.org.to_string(),
+        service: spec.service.to_string(),
+        client: spec.client.to_string(),
+        contact_name: spec.contact_name.to_string(),
+        email: spec.email.to_string(),
+        mobile: spec.mobile.to_string(),
+        key_type: spec.key.as_str().to_owned(),
+        profile: spec.profile.as_str().to_owned(),
+        locale: spec.locale.as_str().to_owned(),
+        created_at: unix(now),
+        created_by: actor.name.clone(),
+        renews_serial: renewal.renews_serial.clone(),
+        supersede_on_collect: renewal.supersede_on_collect,
+        link_hash: secret::token_hash(&token),
+        link_expires_at: unix(link_expires_at),
+        code_mac: kek.code_mac(&order_id, &code),
+        code_expires_at: unix(code_expires_at),
+        bundle_sealed: kek.seal(&bundle_context(&order_id), &bundle)?,
+        bundle_sha256: aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bundle)
+            .as_ref()
+            .to_vec(),
+        password_sealed: kek.seal(&password_context(&order_id), password.as_bytes())?,
+        certificate: CertificateRecord {
+            serial: serial.clone(),
+            order_id: order_id.clone(),
+            subject: issued.subject.clone(),
+            key_type: spec.key.as_str().to_owned(),
+            not_before: unix(issued.not_before),
+            not_after: unix(issued.not_after),
+            fingerprint: issued.fingerprint.clone(),
+            der: issued.cert_der.clone(),
+            revoked_at: None,
+            revocation_reason: None,
+        },
+    };
+    let detail = match &renewal.renews_serial {
+        Some(old) => format!(
+            "certificate {serial} issued for {}; renews {old}",
+            issued.subject
+        ),
+        None => format!("certificate {serial} issued for {}", issued.subject),
+    };
+    let audit = actor.event(
+        unix(now),
+        "order.created",
+        Some(&order_id),
+        Some(&serial),
+        Some(detail),
+    );
+    state.store.create_order(&order, &messages, &audit).await?;
+    state.wake.notify_one();
+    tracing::info!(order_id = %order_id, serial = %serial, "order created");
+    Ok(CreatedOrder { order_id, serial })
+}
+
+/// The sealing context of an order's PKCS#12 file.
+pub fn bundle_context(order_id: &str) -> String {
+    format!("bundle:{order_id}")
+}
+
+/// The sealing context of an order's file password.
+pub fn password_context(order_id: &str) -> String {
+    format!("password:{order_id}")
+}

@@ -1,0 +1,69 @@
+//! Withdrawal: revoke a certificate and publish a new CRL.
+
+use super::Actor;
+use crate::clock::unix;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{OrderRecord, RevokeOutcome};
+use certportal_shared::ErrorCode;
+use certportal_shared::model::{RevocationReason, Serial};
+
+/// Revokes the certificate and publishes a CRL that lists it.
+pub async fn revoke(
+    state: &AppState,
+    serial: &Serial,
+    reason: RevocationReason,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let now = unix(state.clock.now());
+    let detail = Some(format!("reason: {reason}"));
+    let event = actor.event(
+        now,
+        "certificate.revoked",
+        None,
+        Some(serial.as_str()),
+        detail,
+    );
+    let event = match state.store.certificate(serial.as_str()).await? {
+        Some(cert) => crate::store::AuditEvent {
+            order_id: Some(cert.order_id),
+            ..event
+        },
+        None => event,
+    };
+    match state.store.revoke(serial.as_str(), reason, &event).await? {
+        RevokeOutcome::Revoked => {
+            super::crl::publish(state).await?;
+            tracing::info!(serial = %serial, reason = %reason, "certificate revoked");
+            Ok(())
+        }
+        RevokeOutcome::AlreadyRevoked => Err(AppError::refuse(
+            ErrorCode::AlreadyRevoked,
+            format!("certificate {serial} is already revoked"),
+        )),
+        RevokeOutcome::Unknown => Err(AppError::refuse(
+            ErrorCode::UnknownSerial,
+            format!("serial: no certificate has serial {serial}"),
+        )),
+    }
+}
+
+/// After a renewal is collected, revokes the certificate it replaces, when staff asked for it.
+pub async fn supersede_renewed(state: &AppState, order: &OrderRecord) -> Result<(), AppError> {
+    let Some(old) = order
+        .renews_serial
+        .as_deref()
+        .filter(|_| order.supersede_on_collect)
+    else {
+        return Ok(());
+    };
+    let Ok(old) = Serial::parse(old) else {
+        return Ok(());
+    };
+    match revoke(state, &old, RevocationReason::Superseded, &Actor::system()).await {
+        Ok(()) => Ok(()),
+        // Staff may have revoked it already; that is what we wanted.
+        Err(AppError::Refused(error)) if error.code == ErrorCode::AlreadyRevoked => Ok(()),
+        Err(error) => Err(error),
+    }
+}

@@ -1,0 +1,47 @@
+//! Housekeeping: ends links that ran out (wiping their files), drops ended sessions, keeps the
+//! CRL fresh.
+
+use crate::clock::unix;
+use crate::error::AppError;
+use crate::state::AppState;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// What one sweep did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sweep {
+    pub expired_orders: Vec<String>,
+    pub deleted_sessions: u64,
+}
+
+/// One sweep, at the clock's current time.
+pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
+    let now = unix(state.clock.now());
+    let expired_orders = state.store.expire_links(now).await?;
+    let deleted_sessions = state.store.delete_expired_sessions(now).await?;
+    if !expired_orders.is_empty() {
+        tracing::info!(count = expired_orders.len(), "links expired; files wiped");
+        state.store.checkpoint().await?;
+    }
+    super::crl::current(state).await?;
+    Ok(Sweep {
+        expired_orders,
+        deleted_sessions,
+    })
+}
+
+/// Sweeps every `interval` until `shutdown` turns true.
+pub async fn run(state: AppState, interval: Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = sweep(&state).await {
+            tracing::error!("sweep failed: {error:#}");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}

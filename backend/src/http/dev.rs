@@ -1,0 +1,90 @@
+//! `/dev/inbox`: the development outbox in the browser. Routed only when messages go to the
+//! outbox file, so it does not exist in any other mode.
+
+use crate::error::AppError;
+use crate::notify::OutboxFile;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use certportal_shared::routes;
+use std::fmt::Write;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(routes::DEV_INBOX, get(inbox))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Turns the collect links in an escaped body into anchors.
+fn link_urls(escaped: &str) -> String {
+    escaped
+        .split('\n')
+        .map(|line| {
+            let trimmed = line.trim();
+            if (trimmed.starts_with("http://") || trimmed.starts_with("https://"))
+                && !trimmed.contains(' ')
+            {
+                format!("<a href=\"{trimmed}\">{trimmed}</a>")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn inbox(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let outbox = OutboxFile::new(state.data_dir.outbox(), state.clock.clone());
+    let lines = outbox
+        .read_all()
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut page = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Development inbox · certportal</title><link rel=\"stylesheet\" href=\"/theme.css\"></head>\
+         <body><main class=\"page\"><h1>Development inbox</h1>\
+         <p>Messages certportal would have sent, newest first. This page exists only while SMS or e-mail \
+         go to the outbox file.</p>",
+    );
+    if lines.is_empty() {
+        page.push_str("<p>No messages yet.</p>");
+    }
+    for line in lines.iter().rev() {
+        let _ = write!(
+            page,
+            "<article class=\"card\" data-channel=\"{}\" data-purpose=\"{}\"><h2>{} to {}</h2><p>{} · {}{}</p><pre>{}</pre></article>",
+            escape(&line.channel),
+            escape(&line.purpose),
+            escape(&line.channel.to_uppercase()),
+            escape(&line.to),
+            escape(&line.at),
+            escape(&line.purpose),
+            line.subject
+                .as_deref()
+                .map(|s| format!(" · {}", escape(s)))
+                .unwrap_or_default(),
+            link_urls(&escape(&line.body)),
+        );
+    }
+    page.push_str("</main></body></html>");
+    Ok(Html(page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_a_message_is_escaped_and_links_become_anchors() {
+        let body = link_urls(&escape("<b>hi</b>\nhttps://portal.example/collect#abc"));
+        assert!(body.starts_with("&lt;b&gt;hi&lt;/b&gt;"));
+        assert!(body.contains("<a href=\"https://portal.example/collect#abc\">"));
+    }
+}

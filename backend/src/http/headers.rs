@@ -1,0 +1,156 @@
+//! Security headers on every response, and the Content-Security-Policy that allows the wasm app
+//! and nothing else.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine as _;
+use std::sync::Arc;
+
+/// The headers added to every response.
+#[derive(Clone, Debug)]
+pub struct SecurityHeaders(Arc<Vec<(HeaderName, HeaderValue)>>);
+
+impl SecurityHeaders {
+    /// `index_html` is the app's entry page: the hashes of its inline scripts (Trunk's loader)
+    /// are allowed by the policy; no other inline script is.
+    pub fn new(
+        frame_ancestors: &[String],
+        https: bool,
+        index_html: Option<&str>,
+    ) -> Result<Self, String> {
+        let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
+        script_src.extend(index_html.map(inline_script_hashes).unwrap_or_default());
+        let frame_ancestors = if frame_ancestors.is_empty() {
+            vec!["'none'".to_owned()]
+        } else {
+            frame_ancestors.to_vec()
+        };
+        for source in &frame_ancestors {
+            if source.is_empty()
+                || source
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == ';' || c == ',')
+            {
+                return Err(format!(
+                    "http.frame_ancestors: {source:?} is not a CSP source"
+                ));
+            }
+        }
+        let csp = format!(
+            "default-src 'none'; script-src {}; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors {}",
+            script_src.join(" "),
+            frame_ancestors.join(" ")
+        );
+        let mut headers = vec![
+            (header::CONTENT_SECURITY_POLICY, value(&csp)?),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                HeaderName::from_static("cross-origin-resource-policy"),
+                HeaderValue::from_static("same-origin"),
+            ),
+            (
+                HeaderName::from_static("permissions-policy"),
+                HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+            ),
+        ];
+        if https {
+            headers.push((
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            ));
+        }
+        Ok(Self(Arc::new(headers)))
+    }
+
+    fn apply(&self, headers: &mut HeaderMap) {
+        for (name, value) in self.0.iter() {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+}
+
+fn value(text: &str) -> Result<HeaderValue, String> {
+    HeaderValue::from_str(text).map_err(|e| e.to_string())
+}
+
+/// `'sha256-…'` sources for each inline `<script>` in the page.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &rest[body_start..body_start + close];
+        if !tag.contains(" src=") && !body.trim().is_empty() {
+            let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body.as_bytes());
+            hashes.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+            ));
+        }
+        rest = &rest[body_start + close..];
+    }
+    hashes
+}
+
+/// Middleware: adds the headers to the response.
+pub async fn add(State(headers): State<SecurityHeaders>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    headers.apply(response.headers_mut());
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_ignored() {
+        let html = "<script src=\"/a.js\"></script><script type=\"module\">import init from '/x.js';init();</script>";
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        assert!(hashes[0].starts_with("'sha256-"));
+    }
+
+    #[test]
+    fn the_policy_names_the_configured_frame_ancestors() {
+        let headers = SecurityHeaders::new(
+            &["'self'".into(), "https://help.example".into()],
+            true,
+            None,
+        )
+        .expect("valid");
+        let mut map = HeaderMap::new();
+        headers.apply(&mut map);
+        let csp = map[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii");
+        assert!(
+            csp.ends_with("frame-ancestors 'self' https://help.example"),
+            "{csp}"
+        );
+        assert!(map.contains_key(header::STRICT_TRANSPORT_SECURITY));
+    }
+
+    #[test]
+    fn a_source_that_would_break_the_policy_is_refused() {
+        assert!(
+            SecurityHeaders::new(&["https://a.example; script-src *".into()], false, None).is_err()
+        );
+    }
+}

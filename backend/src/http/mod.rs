@@ -1,0 +1,52 @@
+//! The HTTP surface: one router per resource, the SPA, and the layers every response passes.
+
+mod collect;
+mod dev;
+pub mod extract;
+mod headers;
+mod public;
+mod ratelimit;
+
+pub use headers::SecurityHeaders;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use certportal_shared::ErrorCode;
+use std::path::Path;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The largest JSON body the API takes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Builds the whole application for `state`, serving the browser app from `dist`.
+pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
+    let config = state.config.clone();
+    let index = std::fs::read_to_string(dist.join("index.html")).ok();
+    let security = SecurityHeaders::new(
+        &config.http.frame_ancestors,
+        config.is_https(),
+        index.as_deref(),
+    )?;
+    let limiter = ratelimit::RateLimiter::new(config.http.collect_rate_per_minute);
+    let client_ip_header = extract::ClientIpHeader(config.http.client_ip_header.as_str().into());
+
+    let collect =
+        collect::router().layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
+    let mut api = Router::new().merge(collect).merge(public::router());
+    if config.uses_outbox() {
+        api = api.merge(dev::router());
+    }
+    let unknown_api = || async {
+        crate::error::AppError::refuse(ErrorCode::NotFound, "There is no such API endpoint.")
+    };
+    let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    Ok(api
+        .route("/api/{*rest}", axum::routing::any(unknown_api))
+        .fallback_service(spa)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::Extension(client_ip_header))
+        .layer(middleware::from_fn_with_state(security, headers::add))
+        .with_state(state))
+}

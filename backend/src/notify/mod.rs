@@ -1,0 +1,73 @@
+//! Notifications: SMS and e-mail providers, the message texts, and the worker that delivers
+//! the queue.
+//!
+//! Messages are written to the database in the same transaction as the state change that
+//! causes them (a transactional outbox); the [`Dispatcher`] delivers them afterwards with
+//! retries, so a provider outage or a restart loses nothing.
+
+mod http_sms;
+mod outbox;
+mod recording;
+mod smtp;
+pub mod templates;
+mod worker;
+
+pub use http_sms::HttpSms;
+pub use outbox::{OutboxFile, OutboxLine};
+pub use recording::{Recording, RecordingMailer, RecordingSms};
+pub use smtp::SmtpMailer;
+pub use worker::{Dispatcher, queued_message};
+
+use async_trait::async_trait;
+use std::fmt;
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+/// One message on its way out. The body may hold a code, a link token or a password, so it is
+/// wiped on drop and never shown by `Debug`.
+pub struct Outgoing {
+    pub order_id: Option<String>,
+    pub to: String,
+    /// E-mail only.
+    pub subject: Option<String>,
+    pub body: Zeroizing<String>,
+    /// `collect_link`, `otp`, `password`, ...
+    pub purpose: String,
+}
+
+impl fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("order_id", &self.order_id)
+            .field("to", &self.to)
+            .field("purpose", &self.purpose)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a provider did not take a message. Never holds the message's body.
+#[derive(Debug, Error)]
+pub enum NotifyError {
+    #[error("the provider refused the message: {0}")]
+    Refused(String),
+    #[error("the provider could not be reached: {0}")]
+    Unreachable(String),
+    #[error("the outbox file cannot be written: {0}")]
+    Outbox(#[from] std::io::Error),
+}
+
+/// Sends text messages.
+#[async_trait]
+pub trait SmsSender: Send + Sync {
+    async fn send_sms(&self, message: &Outgoing) -> Result<(), NotifyError>;
+}
+
+/// Sends e-mail.
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send_email(&self, message: &Outgoing) -> Result<(), NotifyError>;
+}
+
+/// The two channels, as stored in the queue.
+pub const SMS: &str = "sms";
+pub const EMAIL: &str = "email";

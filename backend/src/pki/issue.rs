@@ -1,0 +1,141 @@
+//! Client certificates: the profile of DESIGN.md.
+
+use super::{Ca, PkiError, ca::generate_key, sha256_hex};
+use certportal_shared::model::{ClientName, KeyType, Organisation, Serial, Service};
+use rcgen::{
+    CertificateParams, CrlDistributionPoint, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
+    IsCa, KeyUsagePurpose, SerialNumber,
+};
+use time::{Duration, OffsetDateTime};
+use zeroize::Zeroizing;
+
+/// What goes into a client certificate.
+#[derive(Clone, Debug)]
+pub struct ClientCertRequest<'a> {
+    pub org: &'a Organisation,
+    pub service: &'a Service,
+    pub client: &'a ClientName,
+    pub key: KeyType,
+    pub not_before: OffsetDateTime,
+    pub validity_days: u32,
+    /// The CRL's address, written into the certificate's CRL distribution point.
+    pub crl_url: String,
+}
+
+/// A new client certificate and its private key.
+pub struct IssuedCertificate {
+    pub serial: Serial,
+    pub cert_der: Vec<u8>,
+    pub key_pkcs8: Zeroizing<Vec<u8>>,
+    pub subject: String,
+    pub not_before: OffsetDateTime,
+    pub not_after: OffsetDateTime,
+    /// Lower-case hex SHA-256 of the certificate.
+    pub fingerprint: String,
+}
+
+impl std::fmt::Debug for IssuedCertificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedCertificate")
+            .field("serial", &self.serial)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Generates a key and issues its certificate: subject CN = client, OU = service,
+/// O = organisation; clientAuth only; a random 128-bit serial.
+pub fn issue(ca: &Ca, request: &ClientCertRequest<'_>) -> Result<IssuedCertificate, PkiError> {
+    let key = generate_key(request.key)?;
+    let serial_bytes = super::secret::serial()?;
+    let not_after = request.not_before + Duration::days(i64::from(request.validity_days));
+
+    let mut params = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, request.client.as_str());
+    dn.push(DnType::OrganizationalUnitName, request.service.as_str());
+    dn.push(DnType::OrganizationName, request.org.as_str());
+    params.distinguished_name = dn;
+    params.is_ca = IsCa::ExplicitNoCa;
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    params.crl_distribution_points = vec![CrlDistributionPoint {
+        uris: vec![request.crl_url.clone()],
+    }];
+    params.use_authority_key_identifier_extension = true;
+    params.serial_number = Some(SerialNumber::from_slice(&serial_bytes));
+    params.not_before = request.not_before;
+    params.not_after = not_after;
+
+    let cert = params.signed_by(&key, &ca.issuer()?)?;
+    let cert_der = cert.der().to_vec();
+    Ok(IssuedCertificate {
+        serial: Serial::from_bytes(&serial_bytes).map_err(|e| PkiError::BadCa(e.message))?,
+        fingerprint: sha256_hex(&cert_der),
+        cert_der,
+        key_pkcs8: Zeroizing::new(key.serialize_der()),
+        subject: format!(
+            "CN={},OU={},O={}",
+            request.client, request.service, request.org
+        ),
+        not_before: request.not_before,
+        not_after,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use x509_parser::prelude::{FromDer, X509Certificate};
+
+    #[test]
+    fn a_client_certificate_follows_the_profile() {
+        let now = OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .expect("whole seconds");
+        let ca = Ca::create("Test CA", KeyType::P256, 3650, now).expect("ca");
+        let org = Organisation::parse("Acme AS").expect("valid");
+        let service = Service::parse("Payments API").expect("valid");
+        let client = ClientName::parse("e-banking").expect("valid");
+        let request = ClientCertRequest {
+            org: &org,
+            service: &service,
+            client: &client,
+            key: KeyType::P256,
+            not_before: now,
+            validity_days: 730,
+            crl_url: "https://portal.example/crl".into(),
+        };
+        let issued = issue(&ca, &request).expect("issue");
+        let (_, cert) = X509Certificate::from_der(&issued.cert_der).expect("parses");
+
+        assert_eq!(
+            cert.subject().to_string(),
+            "CN=e-banking, OU=Payments API, O=Acme AS"
+        );
+        assert_eq!(cert.issuer().to_string(), "CN=Test CA");
+        assert_eq!(
+            cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp(),
+            730 * 86400
+        );
+        assert!(cert.raw_serial().len() >= 8);
+        assert_eq!(
+            hex::encode(cert.raw_serial()).trim_start_matches('0'),
+            issued.serial.as_str()
+        );
+        let eku = cert
+            .extended_key_usage()
+            .expect("eku")
+            .expect("present")
+            .value;
+        assert!(eku.client_auth && !eku.server_auth && eku.other.is_empty());
+        assert!(!cert.is_ca());
+        let crl = format!(
+            "{:?}",
+            cert.get_extension_unique(
+                &x509_parser::oid_registry::OID_X509_EXT_CRL_DISTRIBUTION_POINTS
+            )
+        );
+        assert!(crl.contains("https://portal.example/crl"), "{crl}");
+    }
+}

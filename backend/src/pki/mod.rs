@@ -1,0 +1,33 @@
+//! The certificate authority: its key and certificate, client certificates, PKCS#12 files,
+//! CRLs, and the sealing of secrets at rest.
+
+mod ca;
+mod crl;
+mod issue;
+mod pkcs12;
+pub mod seal;
+pub mod secret;
+
+pub use ca::Ca;
+pub use crl::{Revoked, build_crl};
+pub use issue::{ClientCertRequest, IssuedCertificate, issue};
+pub use pkcs12::write_pkcs12;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum PkiError {
+    #[error("certificate generation failed: {0}")]
+    Rcgen(#[from] rcgen::Error),
+    #[error("PKCS#12 writing failed: {0}")]
+    Pkcs12(String),
+    #[error("the CA certificate or key cannot be read: {0}")]
+    BadCa(String),
+    #[error(transparent)]
+    Random(#[from] secret::RandomError),
+}
+
+/// The lower-case hex SHA-256 of DER bytes: how certificates are fingerprinted everywhere.
+pub fn sha256_hex(der: &[u8]) -> String {
+    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der).as_ref())
+}

@@ -1,0 +1,203 @@
+//! Putting the portal together: load the data dir, pick the providers, bind, and run the
+//! server with its background tasks.
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, EmailProvider, SmsProvider};
+use crate::datadir::DataDir;
+use crate::notify::{Dispatcher, HttpSms, Mailer, OutboxFile, SmsSender, SmtpMailer};
+use crate::pki::Ca;
+use crate::pki::seal::Kek;
+use crate::state::AppState;
+use crate::store::{SqlStore, Store};
+use anyhow::{Context, Result};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, Notify, watch};
+use tokio::task::JoinSet;
+
+/// How often the sweeper runs.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
+
+/// What the portal is built from; tests replace the clock and the senders.
+pub struct PortalOptions {
+    pub data_dir: PathBuf,
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub sms: Option<Arc<dyn SmsSender>>,
+    pub mailer: Option<Arc<dyn Mailer>>,
+}
+
+impl PortalOptions {
+    /// Production options: the data dir's configuration, the system clock, the configured
+    /// providers.
+    pub fn from_data_dir(data_dir: PathBuf) -> Result<Self> {
+        let config = Config::load(&data_dir)?;
+        Ok(Self {
+            data_dir,
+            config,
+            clock: Arc::new(SystemClock),
+            sms: None,
+            mailer: None,
+        })
+    }
+}
+
+/// A loaded portal, ready to serve or to run one command.
+pub struct Portal {
+    state: AppState,
+    dispatcher: Dispatcher,
+}
+
+/// Reads the key-encryption key and the CA from the data dir.
+fn load_secrets(data_dir: &DataDir) -> Result<(Kek, Ca)> {
+    let kek_bytes = zeroize::Zeroizing::new(std::fs::read(data_dir.kek()).with_context(|| {
+        format!(
+            "cannot read {}; run `certportal init` first",
+            data_dir.kek().display()
+        )
+    })?);
+    let kek = Kek::from_bytes(&kek_bytes).context("the key-encryption key is damaged")?;
+    let cert_pem = std::fs::read_to_string(data_dir.ca_cert())
+        .with_context(|| format!("cannot read {}", data_dir.ca_cert().display()))?;
+    let sealed = std::fs::read(data_dir.ca_key())
+        .with_context(|| format!("cannot read {}", data_dir.ca_key().display()))?;
+    let key = kek
+        .open(crate::cli::init::CA_KEY_CONTEXT, &sealed)
+        .context("the CA key does not open with this data dir's key")?;
+    let ca = Ca::load(&cert_pem, &key)?;
+    Ok((kek, ca))
+}
+
+impl Portal {
+    pub async fn open(options: PortalOptions) -> Result<Self> {
+        let data_dir = DataDir::new(options.data_dir);
+        let config = Arc::new(options.config);
+        let (kek, ca) = load_secrets(&data_dir)?;
+        let store = SqlStore::connect(&config.resolved_database_url(data_dir.root()))
+            .await
+            .context("cannot open the database")?;
+        let store: Arc<dyn Store> = Arc::new(store);
+        let outbox = || Arc::new(OutboxFile::new(data_dir.outbox(), options.clock.clone()));
+        let sms: Arc<dyn SmsSender> = match options.sms {
+            Some(sms) => sms,
+            None => match config.sms.provider {
+                SmsProvider::Outbox => outbox(),
+                SmsProvider::Http => Arc::new(HttpSms::new(config.sms.http.clone())?),
+            },
+        };
+        let mailer: Arc<dyn Mailer> = match options.mailer {
+            Some(mailer) => mailer,
+            None => match config.email.provider {
+                EmailProvider::Outbox => outbox(),
+                EmailProvider::Smtp => {
+                    Arc::new(SmtpMailer::new(&config.email.smtp, &config.email.from)?)
+                }
+            },
+        };
+        let kek = Arc::new(kek);
+        let wake = Arc::new(Notify::new());
+        let dispatcher = Dispatcher::new(
+            store.clone(),
+            kek.clone(),
+            sms,
+            mailer,
+            options.clock.clone(),
+            config.delivery.clone(),
+            wake.clone(),
+        );
+        let state = AppState {
+            config,
+            data_dir,
+            store,
+            ca: Arc::new(ca),
+            kek,
+            clock: options.clock,
+            wake,
+            crl_lock: Arc::new(Mutex::new(())),
+        };
+        Ok(Self { state, dispatcher })
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The message dispatcher; commands deliver the queue with it once before they exit.
+    pub fn dispatcher(&self) -> &Dispatcher {
+        &self.dispatcher
+    }
+
+    /// Binds `listen` (port 0 picks a free one), then serves the app from `dist` and runs the
+    /// dispatcher and the sweeper until stopped.
+    pub async fn serve(self, listen: &str, dist: PathBuf) -> Result<RunningPortal> {
+        let router = crate::http::app(self.state.clone(), &dist).map_err(anyhow::Error::msg)?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        let (shutdown, signal) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        let mut server_signal = signal.clone();
+        tasks.spawn(async move {
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            let stop = async move {
+                let _ = server_signal.wait_for(|stop| *stop).await;
+            };
+            if let Err(error) = axum::serve(listener, service)
+                .with_graceful_shutdown(stop)
+                .await
+            {
+                tracing::error!("server stopped: {error}");
+            }
+        });
+        tasks.spawn(self.dispatcher.run(signal.clone()));
+        tasks.spawn(crate::flow::sweeper::run(
+            self.state.clone(),
+            SWEEP_INTERVAL,
+            signal,
+        ));
+        Ok(RunningPortal {
+            addr,
+            shutdown,
+            tasks,
+            state: self.state,
+        })
+    }
+}
+
+/// A serving portal.
+pub struct RunningPortal {
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+    state: AppState,
+}
+
+impl RunningPortal {
+    /// The address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops accepting requests, lets running ones finish, and stops the background tasks.
+    pub async fn stop(mut self) {
+        let _ = self.shutdown.send(true);
+        while self.tasks.join_next().await.is_some() {}
+    }
+
+    /// Waits until a task ends on its own (which only happens on a fatal error).
+    pub async fn wait(&mut self) {
+        let _ = self.tasks.join_next().await;
+    }
+}

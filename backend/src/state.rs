@@ -1,0 +1,24 @@
+//! What every handler and background task shares.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::datadir::DataDir;
+use crate::pki::Ca;
+use crate::pki::seal::Kek;
+use crate::store::Store;
+use std::sync::Arc;
+use tokio::sync::{Mutex, Notify};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub data_dir: DataDir,
+    pub store: Arc<dyn Store>,
+    pub ca: Arc<Ca>,
+    pub kek: Arc<Kek>,
+    pub clock: Arc<dyn Clock>,
+    /// Wakes the message dispatcher when something was queued.
+    pub wake: Arc<Notify>,
+    /// Serialises CRL publication within this process.
+    pub crl_lock: Arc<Mutex<()>>,
+}
