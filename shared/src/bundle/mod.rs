@@ -1,1 +1,151 @@
-//! The PKCS#12 inspector (to be written).
+//! The PKCS#12 inspector: what the browser and `certportal inspect` run on a downloaded file.
+//!
+//! Two stages. [`probe`] needs no password: it checks that the file is a PKCS#12 file the
+//! inspector can open and says how it is protected. [`open`] takes the password: it verifies
+//! the MAC, decrypts, finds the private key and the certificate it belongs to, summarises them
+//! and, given the CA certificate, checks that the CA issued it.
+//!
+//! Pure by design: no I/O, no clock (the caller passes `now`), no randomness, so the same code
+//! gives the same answer in the browser (wasm32) and on the server. Every refusal is an
+//! [`InspectError`] with a stable [`ErrorCode`]; hostile input never panics.
+//!
+//! Supported: DER or BER files; HMAC-SHA-1/224/256/384/512 MACs with the PKCS#12 KDF; PBES2
+//! (PBKDF2 with HMAC-SHA-1/224/256/384/512, AES-128/192/256-CBC or DES-EDE3-CBC) and the
+//! PKCS#12 PBEs with SHA-1 (3-key and 2-key 3DES, 128- and 40-bit RC2); RSA and EC P-256 keys;
+//! RSA PKCS#1 v1.5 (SHA-256/384/512) and ECDSA P-256 SHA-256 certificate signatures.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod ber;
+mod chain;
+mod cipher;
+mod kdf;
+mod keys;
+mod mac;
+mod pbe;
+mod pfx;
+mod report;
+mod summary;
+
+pub use report::{
+    CertificateSummary, ChainCheck, EncryptionScheme, Envelope, KeySummary, MacSummary, Part,
+    PartKind, Report, ValidityStatus,
+};
+pub use summary::colon_hex;
+
+use crate::error::{ApiError, ErrorCode};
+use serde::Serialize;
+
+/// The largest file the inspector reads (1 MiB); a client certificate file is a few KB.
+pub const MAX_FILE_SIZE: usize = 1024 * 1024;
+
+/// The largest iteration count (MAC, PBKDF2, PKCS#12 PBE) the inspector runs, so that a hostile
+/// file cannot keep a browser tab busy for minutes.
+pub const MAX_ITERATIONS: u32 = 1_000_000;
+
+/// Why the inspector refused a file: a stable code to branch on and a plain sentence.
+///
+/// The message never holds the password or key material.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct InspectError {
+    code: ErrorCode,
+    message: String,
+}
+
+impl InspectError {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code, for example [`ErrorCode::WrongPassword`].
+    pub fn code(&self) -> ErrorCode {
+        self.code.clone()
+    }
+
+    /// What went wrong, in plain words.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<InspectError> for ApiError {
+    fn from(error: InspectError) -> Self {
+        ApiError::new(error.code, error.message)
+    }
+}
+
+/// Checks, without the password, that `file` is a PKCS#12 file the inspector can open, and
+/// describes its protection and its SHA-256.
+///
+/// Refuses with `FILE_TOO_LARGE`, `NOT_PKCS12` (not a PKCS#12 file at all), `MALFORMED`
+/// (damaged inside), `UNSUPPORTED_ALGORITHM` or `TOO_MANY_ITERATIONS`: everything that can be
+/// seen before decrypting is checked here, so [`open`] can only add password and content errors.
+pub fn probe(file: &[u8]) -> Result<Envelope, InspectError> {
+    Ok(pfx::parse(file)?.envelope)
+}
+
+/// Opens `file` with `password` and reports on its certificate and key.
+///
+/// `ca_der` is the DER certificate of the CA that should have issued the file's certificate;
+/// the outcome is in [`Report::chain`] and never makes `open` fail. `now_unix` (Unix seconds)
+/// decides the validity status and the days left.
+///
+/// Besides the refusals of [`probe`]: `WRONG_PASSWORD` (the MAC does not verify or, in a file
+/// without a MAC, the contents do not decrypt), `NO_PRIVATE_KEY`, `NO_CERTIFICATE` (a key but
+/// no certificate) and `KEY_MISMATCH` (no certificate belongs to the key).
+pub fn open(
+    file: &[u8],
+    password: &str,
+    ca_der: Option<&[u8]>,
+    now_unix: i64,
+) -> Result<Report, InspectError> {
+    let parsed = pfx::parse(file)?;
+    let decrypter = match &parsed.mac {
+        Some(mac_data) => pbe::Decrypter {
+            password: mac::verify(mac_data, &parsed.auth_safe, password)?,
+            mac_verified: true,
+        },
+        None => pbe::Decrypter {
+            password: pbe::Password::new(password),
+            mac_verified: false,
+        },
+    };
+    let bags = pfx::decrypt_contents(&parsed.contents, &decrypter)?;
+    let keys = keys::read_keys(&bags, &decrypter)?;
+    let certificates = keys::read_certificates(&bags.certificates)?;
+    let (key, leaf) = keys::find_leaf(&keys, &certificates)?;
+    let certificate = summary::certificate(&leaf.certificate, &leaf.der)?;
+    let other_certificates = certificates
+        .iter()
+        .filter(|other| !std::ptr::eq(*other, leaf))
+        .map(|other| summary::certificate(&other.certificate, &other.der))
+        .collect::<Result<Vec<_>, _>>()?;
+    let chain = ca_der.map(|ca_der| chain::check(&leaf.certificate, &leaf.der, ca_der));
+    Ok(Report {
+        validity: summary::validity_status(&certificate, now_unix),
+        days_left: summary::days_left(&certificate, now_unix),
+        key: key.public.summary(),
+        certificate,
+        chain,
+        other_certificates,
+        envelope: parsed.envelope,
+    })
+}
+
+fn malformed(message: impl Into<String>) -> InspectError {
+    InspectError::new(ErrorCode::Malformed, message)
+}
+
+fn unsupported(message: impl Into<String>) -> InspectError {
+    InspectError::new(ErrorCode::UnsupportedAlgorithm, message)
+}
+
+fn wrong_password() -> InspectError {
+    InspectError::new(
+        ErrorCode::WrongPassword,
+        "the password does not open this file",
+    )
+}
