@@ -86,7 +86,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cbc_decryption_refuses_partial_blocks_and_wrong_key_or_iv_sizes() {
+    fn cbc_decryption_refuses_empty_or_partial_blocks_and_wrong_key_or_iv_sizes() {
         let data = [0x42u8; 16];
         assert!(
             Cipher::Aes128
@@ -100,6 +100,11 @@ mod tests {
                 .decrypt(&[7; 16], &[9; 8], &data)
                 .is_none()
         );
+        for cipher in [Cipher::Aes256, Cipher::TripleDes3Key, Cipher::Rc2With40Bits] {
+            let key = vec![7; cipher.key_len()];
+            let iv = vec![9; cipher.block_len()];
+            assert!(cipher.decrypt(&key, &iv, &[]).is_none(), "{cipher:?}");
+        }
     }
 
     #[test]

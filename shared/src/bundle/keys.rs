@@ -78,6 +78,8 @@ impl PublicKey {
 pub(crate) struct FileCertificate {
     pub(crate) der: Vec<u8>,
     pub(crate) certificate: Certificate,
+    /// Read once here: matching compares every key with every certificate.
+    public: Result<PublicKey, String>,
     local_key_id: Option<Vec<u8>>,
 }
 
@@ -94,9 +96,11 @@ pub(crate) fn read_certificates(
     stored
         .iter()
         .map(|stored| {
+            let certificate = Certificate::from_der(&stored.der)
+                .map_err(|_| malformed("a certificate in the file is damaged"))?;
             Ok(FileCertificate {
-                certificate: Certificate::from_der(&stored.der)
-                    .map_err(|_| malformed("a certificate in the file is damaged"))?,
+                public: PublicKey::from_certificate(&certificate),
+                certificate,
                 der: stored.der.clone(),
                 local_key_id: stored.local_key_id.clone(),
             })
@@ -194,9 +198,7 @@ pub(crate) fn find_leaf<'a>(
     let pairs: Vec<_> = keys
         .iter()
         .flat_map(|key| certificates.iter().map(move |cert| (key, cert)))
-        .filter(|(key, cert)| {
-            PublicKey::from_certificate(&cert.certificate).as_ref() == Ok(&key.public)
-        })
+        .filter(|(key, cert)| cert.public.as_ref() == Ok(&key.public))
         .collect();
     let same_id = |(key, cert): &&(&PrivateKey, &FileCertificate)| {
         key.local_key_id.is_some() && key.local_key_id == cert.local_key_id

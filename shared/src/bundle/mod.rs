@@ -42,6 +42,11 @@ pub const MAX_FILE_SIZE: usize = 1024 * 1024;
 /// file cannot keep a browser tab busy for minutes.
 pub const MAX_ITERATIONS: u32 = 1_000_000;
 
+/// The most iterations all of a file's key derivations may add up to: a MAC, a certificate
+/// part and a key each at [`MAX_ITERATIONS`]. A file with more parts than that is refused
+/// before any derivation runs.
+pub const MAX_TOTAL_ITERATIONS: u32 = 3 * MAX_ITERATIONS;
+
 /// Why the inspector refused a file: a stable code to branch on and a plain sentence.
 ///
 /// The message never holds the password or key material.
@@ -114,6 +119,12 @@ pub fn open(
         },
     };
     let bags = pfx::decrypt_contents(&parsed.contents, &decrypter)?;
+    // Decrypting may have revealed more encrypted keys than probe could count.
+    kdf::check_total(
+        parsed
+            .iterations_besides_keys()
+            .chain(bags.key_iterations()),
+    )?;
     let keys = keys::read_keys(&bags, &decrypter)?;
     let certificates = keys::read_certificates(&bags.certificates)?;
     let (key, leaf) = keys::find_leaf(&keys, &certificates)?;

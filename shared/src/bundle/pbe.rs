@@ -136,6 +136,12 @@ impl Scheme {
         })
     }
 
+    pub(crate) fn iterations(&self) -> u32 {
+        match self {
+            Self::Pbes2 { iterations, .. } | Self::Pkcs12 { iterations, .. } => *iterations,
+        }
+    }
+
     /// The scheme as the report shows it.
     pub(crate) fn describe(&self) -> EncryptionScheme {
         match self {
