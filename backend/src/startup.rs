@@ -132,10 +132,20 @@ impl Portal {
     /// Binds `listen` (port 0 picks a free one), then serves the app from `dist` and runs the
     /// dispatcher and the sweeper until stopped.
     pub async fn serve(self, listen: &str, dist: PathBuf) -> Result<RunningPortal> {
-        let router = crate::http::app(self.state.clone(), &dist).map_err(anyhow::Error::msg)?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
+        self.serve_on(listener, dist).await
+    }
+
+    /// Serves on a socket bound already (so that a caller can learn the port before the
+    /// configuration is made).
+    pub async fn serve_on(
+        self,
+        listener: tokio::net::TcpListener,
+        dist: PathBuf,
+    ) -> Result<RunningPortal> {
+        let router = crate::http::app(self.state.clone(), &dist).map_err(anyhow::Error::msg)?;
         let addr = listener.local_addr()?;
         let (shutdown, signal) = watch::channel(false);
         let mut tasks = JoinSet::new();

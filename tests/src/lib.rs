@@ -1,1 +1,496 @@
+//! The test harness: spawns the real portal on a free port with a fresh data dir, a manual
+//! clock and recording senders, and drives it over HTTP.
+//!
+//! A failed expectation here is a failed test, so the harness unwraps freely.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod cli;
+pub mod logs;
+pub mod tools;
+
+use certportal::clock::{Clock, ManualClock};
+use certportal::config::Config;
+use certportal::flow::Actor;
+use certportal::flow::orders::{CreatedOrder, Renewal, create_order};
+use certportal::notify::{Mailer, Recording, RecordingMailer, RecordingSms, SmsSender};
+use certportal::startup::{Portal, PortalOptions, RunningPortal};
+use certportal::state::AppState;
+use certportal_shared::model::{Locale, OrderDraft};
+use certportal_shared::routes;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+/// The browser app, when it has been built (`cargo xtask test` builds it and says where).
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("TEST_CERTPORTAL_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"))
+}
+
+/// A typical order; tests change what they need.
+pub fn sample_order() -> OrderDraft {
+    OrderDraft {
+        org: "Acme AS".into(),
+        service: "Payments API".into(),
+        client: "e-banking".into(),
+        contact_name: "Kari Nordmann".into(),
+        email: "kari@example.no".into(),
+        mobile: "+4791234567".into(),
+        key: None,
+        profile: None,
+        locale: None,
+    }
+}
+
+type ConfigEdit = Box<dyn FnOnce(&mut Config) + Send>;
+
+/// Builds a test portal.
+pub struct AppBuilder {
+    edits: Vec<ConfigEdit>,
+    sms: Option<Arc<dyn SmsSender>>,
+    mailer: Option<Arc<dyn Mailer>>,
+    configured_sms: bool,
+    configured_mail: bool,
+    ca_key: certportal_shared::model::KeyType,
+}
+
+impl Default for AppBuilder {
+    fn default() -> Self {
+        Self {
+            edits: Vec::new(),
+            sms: None,
+            mailer: None,
+            configured_sms: false,
+            configured_mail: false,
+            ca_key: certportal_shared::model::KeyType::Rsa2048,
+        }
+    }
+}
+
+impl AppBuilder {
+    /// Changes the configuration before the portal starts.
+    pub fn config(mut self, edit: impl FnOnce(&mut Config) + Send + 'static) -> Self {
+        self.edits.push(Box::new(edit));
+        self
+    }
+
+    /// Sends SMS through `sms` instead of the recording sender.
+    pub fn sms(mut self, sms: Arc<dyn SmsSender>) -> Self {
+        self.sms = Some(sms);
+        self
+    }
+
+    /// Sends e-mail through `mailer` instead of the recording sender.
+    pub fn mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = Some(mailer);
+        self
+    }
+
+    /// Uses the providers the configuration names (HTTP gateway, SMTP, outbox) instead of the
+    /// recording senders.
+    pub fn configured_providers(self) -> Self {
+        self.configured_sms().configured_mail()
+    }
+
+    /// Sends SMS through the provider the configuration names.
+    pub fn configured_sms(mut self) -> Self {
+        self.configured_sms = true;
+        self
+    }
+
+    /// Sends e-mail through the provider the configuration names.
+    pub fn configured_mail(mut self) -> Self {
+        self.configured_mail = true;
+        self
+    }
+
+    /// The CA key's algorithm (RSA-2048 unless told otherwise).
+    pub fn ca_key(mut self, key: certportal_shared::model::KeyType) -> Self {
+        self.ca_key = key;
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        logs::install();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        certportal::cli::init::initialise(dir.path(), None, Some(self.ca_key), Some(&url))
+            .await
+            .expect("init");
+        let text = std::fs::read_to_string(dir.path().join("certportal.toml")).expect("config");
+        // The test's environment must not leak into the portal's configuration.
+        let mut config =
+            Config::from_toml_and_env(&text, std::iter::empty(), Path::new("certportal.toml"))
+                .expect("config");
+        config.delivery.poll_interval_ms = 20;
+        config.delivery.retry_initial_seconds = 1;
+        for edit in self.edits {
+            edit(&mut config);
+        }
+        let clock = ManualClock::new(OffsetDateTime::now_utc());
+        let sms = RecordingSms::new();
+        let mail = RecordingMailer::new();
+        let sms_sender: Option<Arc<dyn SmsSender>> =
+            (!self.configured_sms).then(|| self.sms.unwrap_or_else(|| Arc::new(sms.clone())));
+        let mailer: Option<Arc<dyn Mailer>> =
+            (!self.configured_mail).then(|| self.mailer.unwrap_or_else(|| Arc::new(mail.clone())));
+        let mut app = TestApp {
+            url,
+            http: reqwest::Client::new(),
+            clock,
+            sms,
+            mail,
+            dir,
+            config,
+            sms_sender,
+            mailer,
+            running: None,
+        };
+        app.start(Some(listener)).await;
+        app
+    }
+}
+
+/// A running portal and what the test needs to drive it.
+pub struct TestApp {
+    pub url: String,
+    pub http: reqwest::Client,
+    pub clock: ManualClock,
+    /// What the portal sent by SMS (unless the builder replaced the sender).
+    pub sms: RecordingSms,
+    /// What the portal sent by e-mail (unless the builder replaced the mailer).
+    pub mail: RecordingMailer,
+    pub dir: tempfile::TempDir,
+    pub config: Config,
+    sms_sender: Option<Arc<dyn SmsSender>>,
+    mailer: Option<Arc<dyn Mailer>>,
+    running: Option<RunningPortal>,
+}
+
+/// A portal with the defaults.
+pub async fn spawn_app() -> TestApp {
+    AppBuilder::default().spawn().await
+}
+
+impl TestApp {
+    pub fn builder() -> AppBuilder {
+        AppBuilder::default()
+    }
+
+    async fn start(&mut self, listener: Option<tokio::net::TcpListener>) {
+        let options = PortalOptions {
+            data_dir: self.dir.path().to_owned(),
+            config: self.config.clone(),
+            clock: Arc::new(self.clock.clone()) as Arc<dyn Clock>,
+            sms: self.sms_sender.clone(),
+            mailer: self.mailer.clone(),
+        };
+        let portal = Portal::open(options).await.expect("portal opens");
+        let listener = match listener {
+            Some(listener) => listener,
+            None => tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind"),
+        };
+        let running = portal.serve_on(listener, dist_dir()).await.expect("serves");
+        self.url = running.url();
+        self.running = Some(running);
+    }
+
+    /// Stops the portal and starts it again on the same data dir (on a new port).
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start(None).await;
+    }
+
+    /// Stops the portal; the data dir stays.
+    pub async fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+    }
+
+    pub fn state(&self) -> &AppState {
+        self.running.as_ref().expect("running").state()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Creates an order as staff would, and returns its ids.
+    pub async fn create_order(&self, draft: OrderDraft) -> CreatedOrder {
+        let spec = draft.parse(Locale::En).expect("valid order");
+        create_order(self.state(), &spec, &Actor::cli(), Renewal::default())
+            .await
+            .expect("order created")
+    }
+
+    /// Creates the sample order and waits for its link and code.
+    pub async fn order_with_link(&self) -> Collect {
+        let order = self.create_order(sample_order()).await;
+        let token = self.wait_for_link(&order.order_id).await;
+        let code = self.wait_for_code(&order.order_id, 1).await;
+        Collect { order, token, code }
+    }
+
+    fn sent(&self, sms: bool, order_id: &str, purpose: &str) -> Vec<Recording> {
+        let all = if sms {
+            self.sms.sent()
+        } else {
+            self.mail.sent()
+        };
+        all.into_iter()
+            .filter(|m| m.order_id.as_deref() == Some(order_id) && m.purpose == purpose)
+            .collect()
+    }
+
+    /// Waits (up to 10 s of real time) until `count` SMS of `purpose` went to the order.
+    pub async fn wait_for_sms(
+        &self,
+        order_id: &str,
+        purpose: &str,
+        count: usize,
+    ) -> Vec<Recording> {
+        wait_until(|| {
+            let sent = self.sent(true, order_id, purpose);
+            (sent.len() >= count).then_some(sent)
+        })
+        .await
+        .unwrap_or_else(|| {
+            panic!(
+                "no {count} {purpose} SMS for {order_id}: {:?}",
+                self.sent(true, order_id, purpose).len()
+            )
+        })
+    }
+
+    /// The token from the order's link e-mail.
+    pub async fn wait_for_link(&self, order_id: &str) -> String {
+        let mails = wait_until(|| {
+            let sent = self.sent(false, order_id, "collect_link");
+            (!sent.is_empty()).then_some(sent)
+        })
+        .await
+        .expect("a link e-mail");
+        link_token(&mails[0].body)
+    }
+
+    /// The code from the order's `n`th code SMS.
+    pub async fn wait_for_code(&self, order_id: &str, n: usize) -> String {
+        let sms = self.wait_for_sms(order_id, "otp", n).await;
+        code_in(&sms[n - 1].body, self.config.collect.code_digits as usize)
+    }
+
+    /// The password from the order's password SMS.
+    pub async fn wait_for_password(&self, order_id: &str) -> String {
+        let sms = self.wait_for_sms(order_id, "password", 1).await;
+        password_in(&sms[0].body)
+    }
+
+    /// POSTs JSON to an API path.
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn open(&self, token: &str) -> reqwest::Response {
+        self.post(routes::COLLECT_OPEN, &json!({ "token": token }))
+            .await
+    }
+
+    pub async fn verify(&self, token: &str, code: &str) -> reqwest::Response {
+        self.post(
+            routes::COLLECT_VERIFY,
+            &json!({ "token": token, "code": code }),
+        )
+        .await
+    }
+
+    pub async fn resend(&self, token: &str) -> reqwest::Response {
+        self.post(routes::COLLECT_RESEND, &json!({ "token": token }))
+            .await
+    }
+
+    /// Verifies the right code and returns the session.
+    pub async fn session(&self, token: &str, code: &str) -> String {
+        let response = self.verify(token, code).await;
+        assert_eq!(
+            response.status(),
+            200,
+            "verify: {}",
+            response.text().await.unwrap_or_default()
+        );
+        let body: Value = response.json().await.expect("json");
+        body["session"].as_str().expect("session").to_owned()
+    }
+
+    pub async fn bundle(&self, session: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.url, routes::COLLECT_BUNDLE))
+            .bearer_auth(session)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn receipt(&self, session: &str, sha256_hex: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.url, routes::COLLECT_RECEIPT))
+            .bearer_auth(session)
+            .json(&json!({ "sha256": sha256_hex }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Runs the whole flow for an order: verify, download, receipt, password. Returns the file
+    /// and its password.
+    pub async fn collect(&self, collect: &Collect) -> (Vec<u8>, String) {
+        let session = self.session(&collect.token, &collect.code).await;
+        let response = self.bundle(&session).await;
+        assert_eq!(response.status(), 200);
+        let file = response.bytes().await.expect("body").to_vec();
+        let receipt = self.receipt(&session, &sha256_hex(&file)).await;
+        assert_eq!(
+            receipt.status(),
+            200,
+            "receipt: {}",
+            receipt.text().await.unwrap_or_default()
+        );
+        let password = self.wait_for_password(&collect.order.order_id).await;
+        (file, password)
+    }
+
+    /// Waits until every message queued for the order has been sent, and returns how many
+    /// were queued per purpose.
+    pub async fn wait_for_queue_drained(&self, order_id: &str) -> Vec<(String, usize)> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let messages = self
+                .state()
+                .store
+                .messages_for_order(order_id)
+                .await
+                .expect("messages");
+            if messages.iter().all(|m| m.sent_at.is_some()) {
+                let mut counts: Vec<(String, usize)> = Vec::new();
+                for message in messages {
+                    match counts
+                        .iter_mut()
+                        .find(|(purpose, _)| *purpose == message.purpose)
+                    {
+                        Some((_, n)) => *n += 1,
+                        None => counts.push((message.purpose, 1)),
+                    }
+                }
+                return counts;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "messages for {order_id} still queued"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// The manual clock's time in Unix seconds.
+    pub fn now_unix(&self) -> i64 {
+        self.clock.now().unix_timestamp()
+    }
+
+    /// The CA certificate, PEM.
+    pub async fn ca_pem(&self) -> String {
+        self.get(routes::CA_PEM).await.text().await.expect("ca.pem")
+    }
+}
+
+/// An order with its link token and first code.
+#[derive(Clone, Debug)]
+pub struct Collect {
+    pub order: CreatedOrder,
+    pub token: String,
+    pub code: String,
+}
+
+/// Polls `check` every 10 ms for up to 10 s of real time.
+pub async fn wait_until<T>(mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(value) = check() {
+            return Some(value);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The token of the collect URL in a message.
+pub fn link_token(body: &str) -> String {
+    let start = body.find("/collect#").expect("a collect link") + "/collect#".len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The only run of `digits` digits in a message.
+pub fn code_in(body: &str, digits: usize) -> String {
+    let runs: Vec<&str> = body
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == digits)
+        .collect();
+    assert_eq!(runs.len(), 1, "exactly one {digits}-digit run in {body:?}");
+    runs[0].to_owned()
+}
+
+/// The password: the line of the password SMS made of groups of five.
+pub fn password_in(body: &str) -> String {
+    body.lines()
+        .find(|line| {
+            let groups: Vec<&str> = line.split('-').collect();
+            groups.len() >= 4
+                && groups
+                    .iter()
+                    .all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_alphanumeric()))
+        })
+        .expect("a password line")
+        .to_owned()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
+}
+
+/// A code that is not `code` (same length).
+pub fn wrong_code(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect()
+}

@@ -89,6 +89,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if !matches!(cli.command, Command::Serve(_)) {
+        init_logging("warn");
+    }
     let result = runtime.block_on(async {
         match cli.command {
             Command::Init(args) => init::run(&cli.data_dir, args).await,
@@ -109,7 +112,6 @@ pub fn main() -> ExitCode {
 /// Opens the portal in the data dir for one command.
 async fn open_portal(data_dir: &std::path::Path) -> Result<crate::startup::Portal, CliError> {
     let options = crate::startup::PortalOptions::from_data_dir(data_dir.to_owned())?;
-    init_logging("warn");
     Ok(crate::startup::Portal::open(options).await?)
 }
 

@@ -362,6 +362,23 @@ pub async fn bundle(state: &AppState, session: &str, actor: &Actor) -> Result<Do
     })
 }
 
+/// The answer to a receipt for an order that a receipt with the same digest completed.
+async fn taken_already(
+    state: &AppState,
+    order_id: &str,
+    sha256: &Sha256Digest,
+) -> Result<Option<ReceiptResponse>, AppError> {
+    let order = state.store.order(order_id).await?;
+    Ok(order
+        .filter(|order| {
+            order.state == OrderState::Collected && order.bundle_sha256 == sha256.as_bytes()
+        })
+        .map(|order| ReceiptResponse {
+            masked_mobile: masked(&order.mobile),
+            state: OrderState::Collected,
+        }))
+}
+
 /// Confirms the download: queues the password SMS, wipes the file and password, uses the link
 /// up. Repeating a receipt that was taken answers the same, and sends nothing again.
 pub async fn receipt(
@@ -371,15 +388,10 @@ pub async fn receipt(
     actor: &Actor,
 ) -> Result<ReceiptResponse, AppError> {
     let order = order_for_session(state, session).await?;
-    let now = unix(state.clock.now());
-    let matches = order.bundle_sha256 == sha256.as_bytes();
-    let taken = || ReceiptResponse {
-        masked_mobile: masked(&order.mobile),
-        state: OrderState::Collected,
-    };
-    if order.state == OrderState::Collected && matches {
-        return Ok(taken());
+    if let Some(taken) = taken_already(state, &order.id, sha256).await? {
+        return Ok(taken);
     }
+    let now = unix(state.clock.now());
     check_link(&order, now)?;
     if order.state != OrderState::Downloaded {
         return Err(AppError::refuse(
@@ -387,7 +399,7 @@ pub async fn receipt(
             "Download the file before confirming it.",
         ));
     }
-    if !matches {
+    if order.bundle_sha256 != sha256.as_bytes() {
         let event = actor.event(
             now,
             "receipt.digest_mismatch",
@@ -401,11 +413,18 @@ pub async fn receipt(
             "The file you have is not the one the portal sent. Download it again.",
         ));
     }
+    // From here a racing receipt may complete first; it then answers for this one too.
+    let raced = || async {
+        match taken_already(state, &order.id, sha256).await? {
+            Some(taken) => Ok(taken),
+            None => Err(AppError::refuse(
+                ErrorCode::BundleGone,
+                "The file is no longer available.",
+            )),
+        }
+    };
     let Some(sealed) = state.store.sealed_password(&order.id).await? else {
-        return Err(AppError::refuse(
-            ErrorCode::BundleGone,
-            "The file is no longer available.",
-        ));
+        return raced().await;
     };
     let password = state.kek.open(&password_context(&order.id), &sealed)?;
     let password = std::str::from_utf8(&password)
@@ -438,20 +457,15 @@ pub async fn receipt(
         .complete_receipt(&order.id, sha256.as_bytes(), &message, &event)
         .await?
     {
-        let current = state.store.order(&order.id).await?.unwrap_or(order.clone());
-        if current.state == OrderState::Collected {
-            return Ok(taken());
-        }
-        check_link(&current, now)?;
-        return Err(AppError::refuse(
-            ErrorCode::InvalidState,
-            "Download the file before confirming it.",
-        ));
+        return raced().await;
     }
     state.wake.notify_one();
     if let Err(error) = state.store.checkpoint().await {
         tracing::warn!("could not fold the database log after a wipe: {error}");
     }
     super::revoke::supersede_renewed(state, &order).await?;
-    Ok(taken())
+    Ok(ReceiptResponse {
+        masked_mobile: masked(&order.mobile),
+        state: OrderState::Collected,
+    })
 }

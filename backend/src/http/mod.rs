@@ -9,11 +9,12 @@ mod ratelimit;
 
 pub use headers::SecurityHeaders;
 
+use crate::error::AppError;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use certportal_shared::ErrorCode;
+use certportal_shared::{ErrorCode, routes};
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -34,16 +35,19 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
 
     let collect =
         collect::router().layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
-    let mut api = Router::new().merge(collect).merge(public::router());
-    if config.uses_outbox() {
-        api = api.merge(dev::router());
-    }
-    let unknown_api = || async {
-        crate::error::AppError::refuse(ErrorCode::NotFound, "There is no such API endpoint.")
+    let not_found =
+        || async { AppError::refuse(ErrorCode::NotFound, "There is no such page or endpoint.") };
+    let api = Router::new().merge(collect).merge(public::router());
+    // The inbox exists only in outbox mode; elsewhere its path is a plain not-found rather
+    // than the app's fallback page.
+    let api = if config.uses_outbox() {
+        api.merge(dev::router())
+    } else {
+        api.route(routes::DEV_INBOX, axum::routing::any(not_found))
     };
     let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     Ok(api
-        .route("/api/{*rest}", axum::routing::any(unknown_api))
+        .route("/api/{*rest}", axum::routing::any(not_found))
         .fallback_service(spa)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::Extension(client_ip_header))

@@ -52,9 +52,10 @@ pub fn issue(ca: &Ca, request: &ClientCertRequest<'_>) -> Result<IssuedCertifica
 
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, request.client.as_str());
-    dn.push(DnType::OrganizationalUnitName, request.service.as_str());
+    // Most general first, as X.509 names are conventionally encoded: O, OU, CN.
     dn.push(DnType::OrganizationName, request.org.as_str());
+    dn.push(DnType::OrganizationalUnitName, request.service.as_str());
+    dn.push(DnType::CommonName, request.client.as_str());
     params.distinguished_name = dn;
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
@@ -111,7 +112,7 @@ mod tests {
 
         assert_eq!(
             cert.subject().to_string(),
-            "CN=e-banking, OU=Payments API, O=Acme AS"
+            "O=Acme AS, OU=Payments API, CN=e-banking"
         );
         assert_eq!(cert.issuer().to_string(), "CN=Test CA");
         assert_eq!(

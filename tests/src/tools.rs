@@ -1,0 +1,88 @@
+//! The system's openssl, keytool and curl, for interoperability tests.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs a tool and returns its output; panics with its stderr when it cannot start.
+pub fn run(program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} cannot start: {e}"))
+}
+
+/// Runs a tool and asserts that it succeeded.
+pub fn run_ok(program: &str, args: &[&str]) -> String {
+    let output = run(program, args);
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Writes bytes to a file in `dir` and returns its path as text.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+/// A free TCP port on the loopback interface.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// A throwaway CA and a server certificate it issued for 127.0.0.1 and localhost, made with
+/// openssl in `dir`. Returns the paths of the CA certificate, the server certificate and its
+/// key. (A self-signed server certificate would do for OpenSSL clients, but rustls refuses a
+/// CA certificate used as an end entity.)
+pub fn server_certificate(dir: &Path) -> (String, String, String) {
+    let at = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let mut ca = vec!["req", "-x509"];
+    ca.extend(ec);
+    let (ca_key, ca_pem) = (at("tls-ca.key"), at("tls-ca.pem"));
+    ca.extend([
+        "-days",
+        "1",
+        "-subj",
+        "/CN=Test TLS CA",
+        "-keyout",
+        &ca_key,
+        "-out",
+        &ca_pem,
+    ]);
+    run_ok("openssl", &ca);
+    let (key, csr, cert, ext) = (
+        at("server.key"),
+        at("server.csr"),
+        at("server.pem"),
+        at("server.ext"),
+    );
+    let mut request = vec!["req", "-new"];
+    request.extend(ec);
+    request.extend(["-subj", "/CN=localhost", "-keyout", &key, "-out", &csr]);
+    run_ok("openssl", &request);
+    std::fs::write(&ext, "basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").expect("write");
+    run_ok(
+        "openssl",
+        &[
+            "x509", "-req", "-in", &csr, "-CA", &ca_pem, "-CAkey", &ca_key, "-days", "1",
+            "-extfile", &ext, "-out", &cert,
+        ],
+    );
+    (ca_pem, cert, key)
+}

@@ -1,0 +1,231 @@
+//! Delivery: an HTTP SMS gateway that fails for a while, a restart with messages queued, and a
+//! real SMTP server.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use certportal::config::{EmailProvider, SmsProvider, SmtpSecurity};
+use certportal_tests::*;
+use serde_json::Value;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use time::Duration;
+
+/// A local SMS gateway: fails while told to, or for its first N requests, and records the rest.
+#[derive(Clone, Default)]
+struct Gateway {
+    fail_first: Arc<AtomicUsize>,
+    down: Arc<AtomicBool>,
+    calls: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+}
+
+impl Gateway {
+    async fn start(&self) -> String {
+        async fn sms(
+            State(gateway): State<Gateway>,
+            headers: axum::http::HeaderMap,
+            body: String,
+        ) -> StatusCode {
+            gateway.calls.fetch_add(1, Ordering::SeqCst);
+            let remaining = gateway.fail_first.load(Ordering::SeqCst);
+            if gateway.down.load(Ordering::SeqCst) {
+                return StatusCode::SERVICE_UNAVAILABLE;
+            }
+            if remaining > 0 {
+                gateway.fail_first.store(remaining - 1, Ordering::SeqCst);
+                return StatusCode::SERVICE_UNAVAILABLE;
+            }
+            let auth = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            gateway
+                .received
+                .lock()
+                .unwrap()
+                .push((auth, serde_json::from_str(&body).expect("JSON body")));
+            StatusCode::OK
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/sms", listener.local_addr().unwrap());
+        let router = axum::Router::new()
+            .route("/sms", post(sms))
+            .with_state(self.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        url
+    }
+
+    fn bodies(&self) -> Vec<String> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, body)| body["text"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+async fn app_with_gateway(gateway: &Gateway) -> TestApp {
+    let url = gateway.start().await;
+    TestApp::builder()
+        .configured_sms()
+        .config(move |config| {
+            config.sms.provider = SmsProvider::Http;
+            config.sms.http.url = url;
+            config.sms.http.authorization = "Bearer gateway-key".into();
+            config.sms.http.body_template = r#"{"recipient": "{to}", "text": "{body}"}"#.into();
+        })
+        .spawn()
+        .await
+}
+
+/// Moves the clock on until `done`, so that retries come due.
+async fn advance_until(app: &TestApp, mut done: impl FnMut() -> bool) {
+    let reached = wait_until(|| {
+        app.clock.advance(Duration::seconds(30));
+        done().then_some(())
+    })
+    .await;
+    assert!(reached.is_some(), "never reached");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_survive_a_gateway_outage_and_arrive_once() {
+    let gateway = Gateway::default();
+    gateway.fail_first.store(3, Ordering::SeqCst);
+    let app = app_with_gateway(&gateway).await;
+    let order = app.create_order(sample_order()).await;
+    let token = app.wait_for_link(&order.order_id).await;
+
+    advance_until(&app, || gateway.bodies().len() == 1).await;
+    assert!(
+        gateway.calls.load(Ordering::SeqCst) >= 4,
+        "the gateway was retried"
+    );
+    let (auth, body) = gateway.received.lock().unwrap()[0].clone();
+    assert_eq!(auth.as_deref(), Some("Bearer gateway-key"));
+    assert_eq!(body["recipient"], "+4791234567");
+    let code = code_in(body["text"].as_str().unwrap(), 8);
+
+    let session = app.session(&token, &code).await;
+    let file = app.bundle(&session).await.bytes().await.unwrap();
+    gateway.fail_first.store(2, Ordering::SeqCst);
+    assert_eq!(
+        app.receipt(&session, &sha256_hex(&file)).await.status(),
+        200
+    );
+    advance_until(&app, || gateway.bodies().len() == 2).await;
+    app.wait_for_queue_drained(&order.order_id).await;
+    let bodies = gateway.bodies();
+    assert_eq!(bodies.len(), 2, "each SMS arrived once: {bodies:?}");
+    assert!(
+        bodies[1]
+            .lines()
+            .any(|line| line == password_in(&bodies[1]))
+    );
+    let statuses = app
+        .state()
+        .store
+        .messages_for_order(&order.order_id)
+        .await
+        .unwrap();
+    assert!(
+        statuses
+            .iter()
+            .filter(|m| m.channel == "sms")
+            .all(|m| m.sent_at.is_some() && m.last_error.is_none())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_queued_before_a_restart_goes_out_once_after_it() {
+    let gateway = Gateway::default();
+    let mut app = app_with_gateway(&gateway).await;
+    let order = app.create_order(sample_order()).await;
+    let token = app.wait_for_link(&order.order_id).await;
+    advance_until(&app, || gateway.bodies().len() == 1).await;
+    let code = code_in(&gateway.bodies()[0], 8);
+
+    gateway.down.store(true, Ordering::SeqCst);
+    let session = app.session(&token, &code).await;
+    let file = app.bundle(&session).await.bytes().await.unwrap();
+    assert_eq!(
+        app.receipt(&session, &sha256_hex(&file)).await.status(),
+        200
+    );
+    let failed_once =
+        wait_until(|| (gateway.calls.load(Ordering::SeqCst) >= 2).then_some(())).await;
+    assert!(
+        failed_once.is_some(),
+        "the password SMS was tried while the gateway was down"
+    );
+
+    app.restart().await;
+    gateway.down.store(false, Ordering::SeqCst);
+    advance_until(&app, || gateway.bodies().len() == 2).await;
+    app.wait_for_queue_drained(&order.order_id).await;
+    assert_eq!(gateway.bodies().len(), 2, "the password went once");
+    assert!(!password_in(&gateway.bodies()[1]).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn e_mail_goes_through_a_real_smtp_server_with_starttls_and_auth() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = tools::server_certificate(dir.path());
+    let port = tools::free_port();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("support/smtp_server.py");
+    let mut server = tokio::process::Command::new("/usr/bin/python3")
+        .arg(&script)
+        .args([
+            &port.to_string(),
+            cert.as_str(),
+            key.as_str(),
+            "portal",
+            "smtp-secret",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 with aiosmtpd (apt install python3-aiosmtpd)");
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("ready"));
+
+    let app = TestApp::builder()
+        .configured_mail()
+        .config(move |config| {
+            config.email.provider = EmailProvider::Smtp;
+            config.email.from = "Certificates <certificates@vendor.example>".into();
+            config.email.smtp.host = "127.0.0.1".into();
+            config.email.smtp.port = port;
+            config.email.smtp.security = SmtpSecurity::Starttls;
+            config.email.smtp.username = "portal".into();
+            config.email.smtp.password = "smtp-secret".into();
+            config.email.smtp.tls_ca_file = ca.into();
+        })
+        .spawn()
+        .await;
+    let order = app.create_order(sample_order()).await;
+    let line = tokio::time::timeout(std::time::Duration::from_secs(10), lines.next_line())
+        .await
+        .expect("a message in time")
+        .unwrap()
+        .unwrap();
+    let message: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(message["tls"], true);
+    assert_eq!(message["from"], "certificates@vendor.example");
+    assert_eq!(message["to"][0], "kari@example.no");
+    let data = message["data"].as_str().unwrap();
+    assert!(
+        data.contains("Subject: Your client certificate for Payments API is ready"),
+        "{data}"
+    );
+    let unfolded = data.replace("=\r\n", "").replace("=\n", "");
+    assert!(
+        unfolded.contains(&format!("{}/collect#", app.config.base_url)),
+        "{data}"
+    );
+    app.wait_for_queue_drained(&order.order_id).await;
+    server.kill().await.ok();
+}

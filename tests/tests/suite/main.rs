@@ -1,0 +1,9 @@
+//! The black-box suite, one binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod collect_flow;
+mod custody;
+mod delivery;
+mod http_defences;
+mod interop;
