@@ -117,10 +117,10 @@ impl IntoResponse for AppError {
         let status = status_for(&error.code);
         let retry_after = error.retry_after;
         let mut response = (status, axum::Json(error)).into_response();
-        if let Some(seconds) = retry_after {
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let Some(seconds) = retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }

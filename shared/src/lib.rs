@@ -2,6 +2,7 @@
 //! parsed values, paths, and the PKCS#12 inspector both sides run.
 //!
 //! No I/O, no clock, no randomness: everything here compiles to `wasm32-unknown-unknown`.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod api;
 pub mod bundle;

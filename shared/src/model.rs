@@ -337,11 +337,11 @@ impl<'de> Deserialize<'de> for Sha256Digest {
 
 /// Implements `as_str`, `Display`, `FromStr` and serde for a fieldless enum from one table.
 macro_rules! text_enum {
-    ($(#[doc = $doc:literal])* $name:ident, $field:literal { $($(#[doc = $vdoc:literal])* $variant:ident => $text:literal,)* }) => {
+    ($(#[doc = $doc:literal])* $name:ident, $field:literal { $($(#[$vattr:meta])* $variant:ident => $text:literal,)* }) => {
         $(#[doc = $doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
-            $($(#[doc = $vdoc])* #[serde(rename = $text)] $variant,)*
+            $($(#[$vattr])* #[serde(rename = $text)] $variant,)*
         }
 
         impl $name {
@@ -386,6 +386,7 @@ text_enum! {
     /// The client key's algorithm.
     KeyType, "key" {
         /// RSA with a 2048-bit modulus (the default).
+        #[default]
         Rsa2048 => "rsa2048",
         /// RSA with a 3072-bit modulus.
         Rsa3072 => "rsa3072",
@@ -398,6 +399,7 @@ text_enum! {
     /// How the PKCS#12 file is protected.
     Profile, "profile" {
         /// AES-256-CBC with PBKDF2-HMAC-SHA256 for both bags, HMAC-SHA256 MAC.
+        #[default]
         Modern => "modern",
         /// 3DES with a SHA-1 MAC, for Windows Server 2016, macOS Keychain and Java 8.
         Compatible => "compatible",
@@ -408,6 +410,7 @@ text_enum! {
     /// The language of messages and pages.
     Locale, "locale" {
         /// English.
+        #[default]
         En => "en",
         /// Norwegian (Bokmål).
         Nb => "nb",
@@ -418,6 +421,7 @@ text_enum! {
     /// Why a certificate was revoked (RFC 5280 CRLReason).
     RevocationReason, "reason" {
         /// No reason given.
+        #[default]
         Unspecified => "unspecified",
         /// The private key is, or may be, known to someone else.
         KeyCompromise => "keyCompromise",
@@ -432,6 +436,7 @@ text_enum! {
     /// Where an order is in its life.
     OrderState, "state" {
         /// Certificate issued; link and code queued.
+        #[default]
         Issued => "issued",
         /// The link e-mail and code SMS went out.
         LinkSent => "link_sent",
@@ -447,24 +452,6 @@ text_enum! {
         Cancelled => "cancelled",
         /// The certificate was revoked.
         Revoked => "revoked",
-    }
-}
-
-impl Default for KeyType {
-    fn default() -> Self {
-        Self::Rsa2048
-    }
-}
-
-impl Default for Profile {
-    fn default() -> Self {
-        Self::Modern
-    }
-}
-
-impl Default for Locale {
-    fn default() -> Self {
-        Self::En
     }
 }
 

@@ -1,5 +1,6 @@
 //! The PKCS#12 inspector against real files made by openssl (see fixtures/make-fixtures.sh).
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use certportal_shared::ErrorCode;
 use certportal_shared::bundle::{
@@ -51,7 +52,9 @@ fn every_fixture_opens_with_its_password_and_reports_its_algorithms() {
     use PartKind::{Certificate, Container, PrivateKey};
     const AES256: &str = "PBES2 PBKDF2-HMAC-SHA256 AES-256-CBC";
     const TDES: &str = "pbeWithSHAAnd3-KeyTripleDES-CBC";
-    let cases: &[(&str, &[u8], Option<&str>, Vec<Part>)] = &[
+    /// A fixture's name, bytes, MAC algorithm and parts.
+    type Case<'a> = (&'a str, &'a [u8], Option<&'a str>, Vec<Part>);
+    let cases: &[Case] = &[
         (
             "default",
             DEFAULT,

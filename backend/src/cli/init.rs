@@ -78,15 +78,20 @@ pub async fn initialise(
             )));
         }
     }
-    if let Some(url) = base_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+    if let Some(url) = base_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        {
             return Err(CliError(
                 "base-url: must start with http:// or https://".into(),
             ));
         }
     }
-    if let Some(name) = ca_name {
-        if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control)
+    if let Some(name) = ca_name
+        && (name.trim().is_empty()
+            || name.chars().count() > 64
+            || name.chars().any(char::is_control))
+    {
         {
             return Err(CliError(
                 "ca-name: must be 1 to 64 characters without control characters".into(),

@@ -2,6 +2,7 @@
 //! name. Bad input is one line on stderr naming the field, exit code 1, and nothing written.
 
 pub mod init;
+mod inspect;
 mod order;
 mod revoke;
 mod serve;
@@ -40,6 +41,8 @@ enum Command {
     Order(order::OrderCommand),
     /// Revoke (withdraw) a certificate and publish a new CRL.
     Revoke(revoke::RevokeArgs),
+    /// Check a PKCS#12 file as the browser does: structure, password, key, certificate, CA.
+    Inspect(inspect::InspectArgs),
 }
 
 /// A command's failure: a message for stderr, exit code 1.
@@ -98,6 +101,7 @@ pub fn main() -> ExitCode {
             Command::Serve(args) => serve::run(&cli.data_dir, args).await,
             Command::Order(command) => order::run(&cli.data_dir, command).await,
             Command::Revoke(args) => revoke::run(&cli.data_dir, args).await,
+            Command::Inspect(args) => inspect::run(&cli.data_dir, args).await,
         }
     });
     match result {

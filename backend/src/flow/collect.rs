@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::notify::{self, queued_message, templates};
 use crate::pki::secret;
 use crate::state::AppState;
-use crate::store::OrderRecord;
+use crate::store::{NewCode, OrderRecord};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::collect::{
     OpenResponse, ReceiptResponse, ResendResponse, VerifyResponse,
@@ -285,10 +285,12 @@ pub async fn resend(
         .store
         .replace_code(
             &order.id,
-            &state.kek.code_mac(&order.id, &code),
-            unix(code_expires_at),
-            sent_before,
-            limits.resend_max,
+            &NewCode {
+                code_mac: state.kek.code_mac(&order.id, &code),
+                expires_at: unix(code_expires_at),
+                sent_before,
+                max_resends: limits.resend_max,
+            },
             &message,
             &event,
         )

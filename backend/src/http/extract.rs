@@ -104,17 +104,15 @@ pub fn client_ip(parts: &Parts) -> Option<String> {
         .get::<ClientIpHeader>()
         .map(|h| h.0.clone())
         .unwrap_or_default();
-    if !header_name.is_empty() {
-        if let Some(value) = parts
-            .headers
-            .get(&*header_name)
-            .and_then(|v| v.to_str().ok())
-        {
-            let first = value.split(',').next().unwrap_or_default().trim();
-            if !first.is_empty() {
-                return Some(first.chars().take(64).collect());
-            }
-        }
+    let forwarded = (!header_name.is_empty())
+        .then(|| parts.headers.get(&*header_name))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .map(str::trim)
+        .filter(|first| !first.is_empty());
+    if let Some(first) = forwarded {
+        return Some(first.chars().take(64).collect());
     }
     parts
         .extensions

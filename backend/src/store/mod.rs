@@ -141,6 +141,17 @@ pub struct NewMessage {
     pub locale: String,
 }
 
+/// A replacement code and the guards under which it may replace the current one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCode {
+    pub code_mac: Vec<u8>,
+    pub expires_at: i64,
+    /// The current code must have been sent before this time (the cooldown).
+    pub sent_before: i64,
+    /// The order must have had fewer resends than this.
+    pub max_resends: u32,
+}
+
 /// A queued message claimed for delivery.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueuedMessage {
@@ -223,14 +234,11 @@ pub trait Store: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
     /// Replaces the code, if the order is open, has resends left and the last code is older
-    /// than `sent_before`; queues its SMS. `false` when a guard refused.
+    /// than `code.sent_before`; queues its SMS. `false` when a guard refused.
     async fn replace_code(
         &self,
         order_id: &str,
-        code_mac: &[u8],
-        code_expires_at: i64,
-        sent_before: i64,
-        max_resends: u32,
+        code: &NewCode,
         message: &NewMessage,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;

@@ -335,6 +335,9 @@ impl Store for SqlStore {
         .await?
         .rows_affected();
         if updated != 1 {
+            // Roll back at once: the guarding UPDATE took the write lock even though it
+            // matched nothing.
+            tx.rollback().await?;
             return Ok(false);
         }
         sqlx::query(
@@ -353,10 +356,7 @@ impl Store for SqlStore {
     async fn replace_code(
         &self,
         order_id: &str,
-        code_mac: &[u8],
-        code_expires_at: i64,
-        sent_before: i64,
-        max_resends: u32,
+        code: &NewCode,
         message: &NewMessage,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
@@ -368,15 +368,18 @@ impl Store for SqlStore {
         );
         let updated = sqlx::query(&sql)
             .bind(order_id)
-            .bind(code_mac.to_vec())
-            .bind(code_expires_at)
+            .bind(code.code_mac.clone())
+            .bind(code.expires_at)
             .bind(audit.at)
-            .bind(i64::from(max_resends))
-            .bind(sent_before)
+            .bind(i64::from(code.max_resends))
+            .bind(code.sent_before)
             .execute(&mut *tx)
             .await?
             .rows_affected();
         if updated != 1 {
+            // Roll back at once: the guarding UPDATE took the write lock even though it
+            // matched nothing.
+            tx.rollback().await?;
             return Ok(false);
         }
         insert_message(&mut *tx, message, audit.at).await?;
@@ -453,6 +456,9 @@ impl Store for SqlStore {
         .await?
         .rows_affected();
         if updated != 1 {
+            // Roll back at once: the guarding UPDATE took the write lock even though it
+            // matched nothing.
+            tx.rollback().await?;
             return Ok(false);
         }
         insert_message(&mut *tx, message, audit.at).await?;

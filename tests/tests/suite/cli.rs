@@ -307,3 +307,109 @@ fn revoke_refuses_unknown_and_malformed_serials_and_revokes_once() {
         stderr(&again)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inspect_opens_a_collected_file_and_refuses_bad_ones_with_stable_codes() {
+    let app = certportal_tests::spawn_app().await;
+    let collect = app.order_with_link().await;
+    let (file, password) = app.collect(&collect).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = certportal_tests::tools::write(dir.path(), "client.p12", &file);
+    let data = app.data_dir();
+
+    let output = run(
+        data,
+        &["inspect", &path, "--password-stdin", "--json"],
+        Some(&format!("{password}\n")),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        report["certificate"]["serial"],
+        collect.order.serial.as_str()
+    );
+    assert_eq!(
+        report["certificate"]["fingerprint_sha256"],
+        certportal_tests::sha256_hex(
+            &app.state()
+                .store
+                .certificate(&collect.order.serial)
+                .await
+                .unwrap()
+                .unwrap()
+                .der
+        )
+    );
+    assert_eq!(report["key"]["description"], "RSA 2048");
+    assert_eq!(
+        report["chain"]["trusted"], true,
+        "checked against the data dir's CA"
+    );
+    assert_eq!(report["validity"], "valid");
+
+    let human = run(
+        data,
+        &["inspect", &path, "--password-stdin"],
+        Some(&password),
+    );
+    assert!(human.status.success());
+    let text = stdout(&human);
+    assert!(
+        text.contains("matches the certificate")
+            && text.contains("issued by CN=Web Service SSL CA (2048)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&password) && !stderr(&human).contains(&password),
+        "the password is never printed"
+    );
+
+    let structure = run(data, &["inspect", &path, "--json"], None);
+    assert!(structure.status.success());
+    let envelope: Value = serde_json::from_str(&stdout(&structure)).unwrap();
+    assert_eq!(envelope["mac"]["algorithm"], "HMAC-SHA256");
+
+    let wrong = run(
+        data,
+        &["inspect", &path, "--password-stdin", "--json"],
+        Some("not-the-password"),
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    let refusal: Value = serde_json::from_str(&stdout(&wrong)).unwrap();
+    assert_eq!(refusal["code"], "WRONG_PASSWORD");
+    assert!(stderr(&wrong).contains("WRONG_PASSWORD"));
+
+    let junk = certportal_tests::tools::write(
+        dir.path(),
+        "junk.p12",
+        b"this is not a PKCS#12 file at all",
+    );
+    let refused = run(data, &["inspect", &junk], None);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).starts_with("error: NOT_PKCS12"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    init(other.path());
+    let other_ca = other.path().join("ca.pem");
+    let untrusted = run(
+        data,
+        &[
+            "inspect",
+            &path,
+            "--password-stdin",
+            "--ca",
+            other_ca.to_str().unwrap(),
+        ],
+        Some(&password),
+    );
+    assert_eq!(untrusted.status.code(), Some(1));
+    assert!(
+        stderr(&untrusted).contains("UNTRUSTED_ISSUER"),
+        "{}",
+        stderr(&untrusted)
+    );
+}

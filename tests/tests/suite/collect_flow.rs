@@ -158,7 +158,10 @@ async fn a_link_expires_after_seven_days_and_the_sweeper_wipes_its_file() {
     let swept = certportal::flow::sweeper::sweep(app.state())
         .await
         .expect("sweep");
-    assert_eq!(swept.expired_orders, [collect.order.order_id.clone()]);
+    assert_eq!(
+        swept.expired_orders,
+        std::slice::from_ref(&collect.order.order_id)
+    );
     let order = app
         .state()
         .store

@@ -11,13 +11,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use time::Duration;
 
+/// What the gateway received: the `Authorization` header and the JSON body.
+type Received = Vec<(Option<String>, Value)>;
+
 /// A local SMS gateway: fails while told to, or for its first N requests, and records the rest.
 #[derive(Clone, Default)]
 struct Gateway {
     fail_first: Arc<AtomicUsize>,
     down: Arc<AtomicBool>,
     calls: Arc<AtomicUsize>,
-    received: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+    received: Arc<Mutex<Received>>,
 }
 
 impl Gateway {
