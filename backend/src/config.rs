@@ -569,6 +569,31 @@ mod tests {
         );
     }
 
+    /// Every key path of a TOML table, `sms.http.url` style.
+    fn key_paths(table: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+        for (key, value) in table {
+            let path = format!("{prefix}{key}");
+            match value {
+                toml::Value::Table(inner) => key_paths(inner, &format!("{path}."), out),
+                _ => out.push(path),
+            }
+        }
+    }
+
+    #[test]
+    fn the_example_file_lists_every_key_with_its_default() {
+        let text = include_str!("../../certportal.example.toml");
+        let example: toml::Table = toml::from_str(text).expect("the example parses");
+        let defaults = toml::Table::try_from(Config::default()).expect("serialises");
+        let (mut listed, mut known) = (Vec::new(), Vec::new());
+        key_paths(&example, "", &mut listed);
+        key_paths(&defaults, "", &mut known);
+        listed.sort();
+        known.sort();
+        assert_eq!(listed, known, "certportal.example.toml and Config differ in keys");
+        assert_eq!(example, defaults, "certportal.example.toml shows a value that is not the default");
+    }
+
     #[test]
     fn a_relative_sqlite_path_is_resolved_in_the_data_dir() {
         let config = Config::default();
