@@ -590,8 +590,14 @@ mod tests {
         key_paths(&defaults, "", &mut known);
         listed.sort();
         known.sort();
-        assert_eq!(listed, known, "certportal.example.toml and Config differ in keys");
-        assert_eq!(example, defaults, "certportal.example.toml shows a value that is not the default");
+        assert_eq!(
+            listed, known,
+            "certportal.example.toml and Config differ in keys"
+        );
+        assert_eq!(
+            example, defaults,
+            "certportal.example.toml shows a value that is not the default"
+        );
     }
 
     #[test]
