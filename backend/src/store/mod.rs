@@ -5,12 +5,14 @@
 //! the SQL is written once in the dialect both accept (`$1` placeholders, `RETURNING`), and
 //! only the migrations differ per database.
 
+mod records;
 mod sql;
 
+pub use records::*;
 pub use sql::SqlStore;
 
 use async_trait::async_trait;
-use certportal_shared::model::{OrderState, RevocationReason};
+use certportal_shared::model::RevocationReason;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -27,189 +29,22 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Orders in these states may still be collected.
-pub const OPEN_STATES: [OrderState; 4] = [
-    OrderState::Issued,
-    OrderState::LinkSent,
-    OrderState::CodeVerified,
-    OrderState::Downloaded,
-];
-
-/// Who did what, when and from where.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AuditEvent {
-    pub at: i64,
-    /// `cli`, `contact`, `staff:<user>`, `system`.
-    pub actor: String,
-    /// A dotted verb such as `order.created` or `code.failed`.
-    pub action: String,
-    pub order_id: Option<String>,
-    pub serial: Option<String>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    /// Free text that never holds a secret.
-    pub detail: Option<String>,
-}
-
-/// A certificate as recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertificateRecord {
-    pub serial: String,
-    pub order_id: String,
-    pub subject: String,
-    pub key_type: String,
-    pub not_before: i64,
-    pub not_after: i64,
-    pub fingerprint: String,
-    pub der: Vec<u8>,
-    pub revoked_at: Option<i64>,
-    pub revocation_reason: Option<RevocationReason>,
-}
-
-/// A new order with its certificate, its sealed file and password, its link and code.
-#[derive(Clone, Debug)]
-pub struct NewOrder {
-    pub id: String,
-    pub org: String,
-    pub service: String,
-    pub client: String,
-    pub contact_name: String,
-    pub email: String,
-    pub mobile: String,
-    pub key_type: String,
-    pub profile: String,
-    pub locale: String,
-    pub created_at: i64,
-    pub created_by: String,
-    pub renews_serial: Option<String>,
-    pub supersede_on_collect: bool,
-    pub link_hash: Vec<u8>,
-    pub link_expires_at: i64,
-    pub code_mac: Vec<u8>,
-    pub code_expires_at: i64,
-    pub bundle_sealed: Vec<u8>,
-    pub bundle_sha256: Vec<u8>,
-    pub password_sealed: Vec<u8>,
-    pub certificate: CertificateRecord,
-}
-
-/// An order as stored, without its sealed secrets.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrderRecord {
-    pub id: String,
-    pub serial: String,
-    pub org: String,
-    pub service: String,
-    pub client: String,
-    pub contact_name: String,
-    pub email: String,
-    pub mobile: String,
-    pub key_type: String,
-    pub profile: String,
-    pub locale: String,
-    pub state: OrderState,
-    pub created_at: i64,
-    pub created_by: String,
-    pub updated_at: i64,
-    pub renews_serial: Option<String>,
-    pub supersede_on_collect: bool,
-    pub link_expires_at: i64,
-    /// The keyed hash of the current code; `None` once it was used.
-    pub code_mac: Option<Vec<u8>>,
-    pub code_expires_at: i64,
-    pub code_attempts: u32,
-    pub code_sent_at: i64,
-    pub resends: u32,
-    pub downloads: u32,
-    pub has_bundle: bool,
-    pub bundle_sha256: Vec<u8>,
-    pub collected_at: Option<i64>,
-    pub not_after: i64,
-}
-
-/// A message to send, its body sealed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewMessage {
-    pub order_id: Option<String>,
-    /// `sms` or `email`.
-    pub channel: String,
-    pub recipient: String,
-    pub subject: Option<String>,
-    pub body_sealed: Vec<u8>,
-    /// `collect_link`, `otp`, `password`, ...
-    pub purpose: String,
-    pub locale: String,
-}
-
-/// A replacement code and the guards under which it may replace the current one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewCode {
-    pub code_mac: Vec<u8>,
-    pub expires_at: i64,
-    /// The current code must have been sent before this time (the cooldown).
-    pub sent_before: i64,
-    /// The order must have had fewer resends than this.
-    pub max_resends: u32,
-}
-
-/// A queued message claimed for delivery.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QueuedMessage {
-    pub id: i64,
-    pub order_id: Option<String>,
-    pub channel: String,
-    pub recipient: String,
-    pub subject: Option<String>,
-    pub body_sealed: Vec<u8>,
-    pub purpose: String,
-    pub attempts: u32,
-}
-
-/// A message's delivery status, for the admin timeline.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MessageStatus {
-    pub id: i64,
-    pub channel: String,
-    pub purpose: String,
-    pub created_at: i64,
-    pub sent_at: Option<i64>,
-    pub attempts: u32,
-    pub last_error: Option<String>,
-}
-
-/// The signed CRL currently published.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CrlRecord {
-    pub number: u64,
-    pub this_update: i64,
-    pub next_update: i64,
-    pub der: Vec<u8>,
-}
-
-/// A collect session.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionRecord {
-    pub order_id: String,
-    pub expires_at: i64,
-}
-
-/// What an attempt to revoke found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RevokeOutcome {
-    Revoked,
-    AlreadyRevoked,
-    Unknown,
-}
-
+/// Everything the portal keeps. The methods are grouped by concern in the traits below;
+/// `use crate::store::prelude::*` brings them all into scope.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store:
+    OrderStore + CollectStore + RevocationStore + MessageStore + AuditStore + Send + Sync
+{
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
     /// Makes wiped secrets unrecoverable from the database files (SQLite: truncates the
     /// write-ahead log after folding it in). Best effort; a no-op where nothing is needed.
     async fn checkpoint(&self) -> StoreResult<()>;
+}
 
-    // Orders and certificates.
+/// Orders and their certificates.
+#[async_trait]
+pub trait OrderStore: Send + Sync {
     async fn create_order(
         &self,
         order: &NewOrder,
@@ -219,8 +54,11 @@ pub trait Store: Send + Sync {
     async fn order(&self, id: &str) -> StoreResult<Option<OrderRecord>>;
     async fn order_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<OrderRecord>>;
     async fn certificate(&self, serial: &str) -> StoreResult<Option<CertificateRecord>>;
+}
 
-    // The collect flow.
+/// The collect flow: codes, sessions, downloads, receipts, expiry.
+#[async_trait]
+pub trait CollectStore: Send + Sync {
     /// Counts a wrong code; returns the attempts made on the current code.
     async fn record_code_failure(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<u32>;
     /// Uses up the code `code_mac` and opens a session; `false` if that code is no longer
@@ -262,13 +100,15 @@ pub trait Store: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
 
-    // Expiry.
     /// Ends open orders whose link has expired and wipes their secrets; returns their ids.
     async fn expire_links(&self, now: i64) -> StoreResult<Vec<String>>;
     /// Deletes sessions that ended before `now`.
     async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64>;
+}
 
-    // Revocation and the CRL.
+/// Revocation and the published CRL.
+#[async_trait]
+pub trait RevocationStore: Send + Sync {
     async fn revoke(
         &self,
         serial: &str,
@@ -279,8 +119,11 @@ pub trait Store: Send + Sync {
     async fn crl(&self) -> StoreResult<Option<CrlRecord>>;
     /// Publishes a CRL if its number is higher than the current one's.
     async fn save_crl(&self, crl: &CrlRecord) -> StoreResult<bool>;
+}
 
-    // The message queue.
+/// The message queue.
+#[async_trait]
+pub trait MessageStore: Send + Sync {
     /// Claims up to `limit` due messages until `claim_until`; no other worker gets them
     /// before then.
     async fn claim_due_messages(
@@ -294,8 +137,16 @@ pub trait Store: Send + Sync {
     /// Records a failed try and when to try again.
     async fn mark_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> StoreResult<()>;
     async fn messages_for_order(&self, order_id: &str) -> StoreResult<Vec<MessageStatus>>;
+}
 
-    // Audit.
+/// The audit trail.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
     async fn record(&self, event: &AuditEvent) -> StoreResult<()>;
     async fn audit_for_order(&self, order_id: &str) -> StoreResult<Vec<AuditEvent>>;
+}
+
+/// The store's traits, for callers that use its methods.
+pub mod prelude {
+    pub use super::{AuditStore, CollectStore, MessageStore, OrderStore, RevocationStore, Store};
 }

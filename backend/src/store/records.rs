@@ -1,0 +1,177 @@
+//! What the store reads and writes.
+
+use certportal_shared::model::{OrderState, RevocationReason};
+
+/// Orders in these states may still be collected.
+pub const OPEN_STATES: [OrderState; 4] = [
+    OrderState::Issued,
+    OrderState::LinkSent,
+    OrderState::CodeVerified,
+    OrderState::Downloaded,
+];
+
+/// Who did what, when and from where.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub at: i64,
+    /// `cli`, `contact`, `staff:<user>`, `system`.
+    pub actor: String,
+    /// A dotted verb such as `order.created` or `code.failed`.
+    pub action: String,
+    pub order_id: Option<String>,
+    pub serial: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// Free text that never holds a secret.
+    pub detail: Option<String>,
+}
+
+/// A certificate as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRecord {
+    pub serial: String,
+    pub order_id: String,
+    pub subject: String,
+    pub key_type: String,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub fingerprint: String,
+    pub der: Vec<u8>,
+    pub revoked_at: Option<i64>,
+    pub revocation_reason: Option<RevocationReason>,
+}
+
+/// A new order with its certificate, its sealed file and password, its link and code.
+#[derive(Clone, Debug)]
+pub struct NewOrder {
+    pub id: String,
+    pub org: String,
+    pub service: String,
+    pub client: String,
+    pub contact_name: String,
+    pub email: String,
+    pub mobile: String,
+    pub key_type: String,
+    pub profile: String,
+    pub locale: String,
+    pub created_at: i64,
+    pub created_by: String,
+    pub renews_serial: Option<String>,
+    pub supersede_on_collect: bool,
+    pub link_hash: Vec<u8>,
+    pub link_expires_at: i64,
+    pub code_mac: Vec<u8>,
+    pub code_expires_at: i64,
+    pub bundle_sealed: Vec<u8>,
+    pub bundle_sha256: Vec<u8>,
+    pub password_sealed: Vec<u8>,
+    pub certificate: CertificateRecord,
+}
+
+/// An order as stored, without its sealed secrets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderRecord {
+    pub id: String,
+    pub serial: String,
+    pub org: String,
+    pub service: String,
+    pub client: String,
+    pub contact_name: String,
+    pub email: String,
+    pub mobile: String,
+    pub key_type: String,
+    pub profile: String,
+    pub locale: String,
+    pub state: OrderState,
+    pub created_at: i64,
+    pub created_by: String,
+    pub updated_at: i64,
+    pub renews_serial: Option<String>,
+    pub supersede_on_collect: bool,
+    pub link_expires_at: i64,
+    /// The keyed hash of the current code; `None` once it was used.
+    pub code_mac: Option<Vec<u8>>,
+    pub code_expires_at: i64,
+    pub code_attempts: u32,
+    pub code_sent_at: i64,
+    pub resends: u32,
+    pub downloads: u32,
+    pub has_bundle: bool,
+    pub bundle_sha256: Vec<u8>,
+    pub collected_at: Option<i64>,
+    pub not_after: i64,
+}
+
+/// A message to send, its body sealed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMessage {
+    pub order_id: Option<String>,
+    /// `sms` or `email`.
+    pub channel: String,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body_sealed: Vec<u8>,
+    /// `collect_link`, `otp`, `password`, ...
+    pub purpose: String,
+    pub locale: String,
+}
+
+/// A replacement code and the guards under which it may replace the current one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCode {
+    pub code_mac: Vec<u8>,
+    pub expires_at: i64,
+    /// The current code must have been sent before this time (the cooldown).
+    pub sent_before: i64,
+    /// The order must have had fewer resends than this.
+    pub max_resends: u32,
+}
+
+/// A queued message claimed for delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedMessage {
+    pub id: i64,
+    pub order_id: Option<String>,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body_sealed: Vec<u8>,
+    pub purpose: String,
+    pub attempts: u32,
+}
+
+/// A message's delivery status, for the admin timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageStatus {
+    pub id: i64,
+    pub channel: String,
+    pub purpose: String,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+/// The signed CRL currently published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrlRecord {
+    pub number: u64,
+    pub this_update: i64,
+    pub next_update: i64,
+    pub der: Vec<u8>,
+}
+
+/// A collect session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub order_id: String,
+    pub expires_at: i64,
+}
+
+/// What an attempt to revoke found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RevokeOutcome {
+    Revoked,
+    AlreadyRevoked,
+    Unknown,
+}

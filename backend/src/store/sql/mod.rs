@@ -1,0 +1,223 @@
+//! The store on sqlx's `Any` driver: SQLite (one file, WAL) or PostgreSQL.
+
+mod audit;
+mod collect;
+mod messages;
+mod orders;
+mod revocation;
+
+pub(super) use super::prelude::*;
+use super::*;
+use async_trait::async_trait;
+use certportal_shared::model::OrderState;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+use std::str::FromStr;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The SQL for the states an order can still be collected in.
+const OPEN_STATES_SQL: &str = "('issued', 'link_sent', 'code_verified', 'downloaded')";
+
+const ORDER_COLUMNS: &str = "o.id, o.serial, o.org, o.service, o.client, o.contact_name, o.email, o.mobile, \
+     o.key_type, o.profile, o.locale, o.state, o.created_at, o.created_by, o.updated_at, o.renews_serial, \
+     o.supersede_on_collect, o.link_expires_at, o.code_mac, o.code_expires_at, o.code_attempts, \
+     o.code_sent_at, o.resends, o.downloads, \
+     CASE WHEN o.bundle_sealed IS NULL THEN 0 ELSE 1 END AS has_bundle, o.bundle_sha256, \
+     o.collected_at, c.not_after";
+
+const CERTIFICATE_COLUMNS: &str = "serial, order_id, subject, key_type, not_before, not_after, fingerprint, der, revoked_at, revocation_reason";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The SQL store.
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+fn count(value: i64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+fn order_from_row(row: &AnyRow) -> StoreResult<OrderRecord> {
+    let state: String = row.try_get("state")?;
+    Ok(OrderRecord {
+        id: row.try_get("id")?,
+        serial: row.try_get("serial")?,
+        org: row.try_get("org")?,
+        service: row.try_get("service")?,
+        client: row.try_get("client")?,
+        contact_name: row.try_get("contact_name")?,
+        email: row.try_get("email")?,
+        mobile: row.try_get("mobile")?,
+        key_type: row.try_get("key_type")?,
+        profile: row.try_get("profile")?,
+        locale: row.try_get("locale")?,
+        state: OrderState::parse(&state).map_err(|e| StoreError::Corrupt(e.message))?,
+        created_at: row.try_get("created_at")?,
+        created_by: row.try_get("created_by")?,
+        updated_at: row.try_get("updated_at")?,
+        renews_serial: row.try_get("renews_serial")?,
+        supersede_on_collect: row.try_get::<i64, _>("supersede_on_collect")? != 0,
+        link_expires_at: row.try_get("link_expires_at")?,
+        code_mac: row.try_get("code_mac")?,
+        code_expires_at: row.try_get("code_expires_at")?,
+        code_attempts: count(row.try_get("code_attempts")?),
+        code_sent_at: row.try_get("code_sent_at")?,
+        resends: count(row.try_get("resends")?),
+        downloads: count(row.try_get("downloads")?),
+        has_bundle: row.try_get::<i64, _>("has_bundle")? != 0,
+        bundle_sha256: row.try_get("bundle_sha256")?,
+        collected_at: row.try_get("collected_at")?,
+        not_after: row.try_get("not_after")?,
+    })
+}
+
+fn certificate_from_row(row: &AnyRow) -> StoreResult<CertificateRecord> {
+    let reason: Option<String> = row.try_get("revocation_reason")?;
+    Ok(CertificateRecord {
+        serial: row.try_get("serial")?,
+        order_id: row.try_get("order_id")?,
+        subject: row.try_get("subject")?,
+        key_type: row.try_get("key_type")?,
+        not_before: row.try_get("not_before")?,
+        not_after: row.try_get("not_after")?,
+        fingerprint: row.try_get("fingerprint")?,
+        der: row.try_get("der")?,
+        revoked_at: row.try_get("revoked_at")?,
+        revocation_reason: reason
+            .map(|r| RevocationReason::from_str(&r).map_err(|e| StoreError::Corrupt(e.message)))
+            .transpose()?,
+    })
+}
+
+fn audit_from_row(row: &AnyRow) -> StoreResult<AuditEvent> {
+    Ok(AuditEvent {
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        order_id: row.try_get("order_id")?,
+        serial: row.try_get("serial")?,
+        ip: row.try_get("ip")?,
+        user_agent: row.try_get("user_agent")?,
+        detail: row.try_get("detail")?,
+    })
+}
+
+async fn insert_audit<'c, E: Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    event: &AuditEvent,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor, action, order_id, serial, ip, user_agent, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(event.at)
+    .bind(&event.actor)
+    .bind(&event.action)
+    .bind(&event.order_id)
+    .bind(&event.serial)
+    .bind(&event.ip)
+    .bind(&event.user_agent)
+    .bind(&event.detail)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+async fn insert_message<'c, E: Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    message: &NewMessage,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO messages (order_id, channel, recipient, subject, body_sealed, purpose, locale, created_at, \
+         next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(&message.order_id)
+    .bind(&message.channel)
+    .bind(&message.recipient)
+    .bind(&message.subject)
+    .bind(&message.body_sealed)
+    .bind(&message.purpose)
+    .bind(&message.locale)
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+impl SqlStore {
+    /// Connects, applies the database's pragmas and runs its migrations.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            let scheme = url.split(':').next().unwrap_or_default();
+            return Err(StoreError::UnsupportedUrl(format!("{scheme}:...")));
+        };
+        let options =
+            AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 8 } else { 16 });
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    // WAL lets readers run beside the writer; secure_delete overwrites wiped
+                    // secrets instead of leaving them in free pages.
+                    connection
+                        .execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA secure_delete = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(url).await?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Self { pool, backend })
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn order_sql(condition: &str) -> String {
+        format!(
+            "SELECT {ORDER_COLUMNS} FROM orders o JOIN certificates c ON c.serial = o.serial WHERE {condition}"
+        )
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn checkpoint(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+}

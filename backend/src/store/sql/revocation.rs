@@ -1,0 +1,88 @@
+//! Revocation and the published CRL.
+
+use super::*;
+
+#[async_trait]
+impl RevocationStore for SqlStore {
+    async fn revoke(
+        &self,
+        serial: &str,
+        reason: RevocationReason,
+        audit: &AuditEvent,
+    ) -> StoreResult<RevokeOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 WHERE serial = $1 AND revoked_at IS NULL",
+        )
+        .bind(serial)
+        .bind(audit.at)
+        .bind(reason.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated != 1 {
+            let exists: Option<String> =
+                sqlx::query_scalar("SELECT serial FROM certificates WHERE serial = $1")
+                    .bind(serial)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Ok(if exists.is_some() {
+                RevokeOutcome::AlreadyRevoked
+            } else {
+                RevokeOutcome::Unknown
+            });
+        }
+        sqlx::query(
+            "UPDATE orders SET state = 'revoked', bundle_sealed = NULL, password_sealed = NULL, code_mac = NULL, \
+             updated_at = $2 WHERE serial = $1",
+        )
+        .bind(serial)
+        .bind(audit.at)
+        .execute(&mut *tx)
+        .await?;
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(RevokeOutcome::Revoked)
+    }
+
+    async fn revoked(&self) -> StoreResult<Vec<CertificateRecord>> {
+        let sql = format!(
+            "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(certificate_from_row).collect()
+    }
+
+    async fn crl(&self) -> StoreResult<Option<CrlRecord>> {
+        let row = sqlx::query("SELECT number, this_update, next_update, der FROM crl WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(CrlRecord {
+                number: u64::try_from(row.try_get::<i64, _>("number")?).unwrap_or_default(),
+                this_update: row.try_get("this_update")?,
+                next_update: row.try_get("next_update")?,
+                der: row.try_get("der")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_crl(&self, crl: &CrlRecord) -> StoreResult<bool> {
+        let number = i64::try_from(crl.number)
+            .map_err(|_| StoreError::Corrupt("CRL number too large".into()))?;
+        let updated = sqlx::query(
+            "INSERT INTO crl (id, number, this_update, next_update, der) VALUES (1, $1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET number = excluded.number, this_update = excluded.this_update, \
+             next_update = excluded.next_update, der = excluded.der WHERE crl.number < excluded.number",
+        )
+        .bind(number)
+        .bind(crl.this_update)
+        .bind(crl.next_update)
+        .bind(crl.der.clone())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(updated == 1)
+    }
+}
