@@ -44,7 +44,8 @@ fn backend_benches(ctx: &Ctx) -> Result<bool> {
         );
         return Ok(true);
     }
-    exec::run(ctx.cargo().args(["bench", "-p", "certportal"]))?;
+    // --benches: without it cargo also lists every unit test as ignored.
+    exec::run(ctx.cargo().args(["bench", "-p", "certportal", "--benches"]))?;
     Ok(true)
 }
 
