@@ -2,9 +2,6 @@
 //! `bench`. Plain std and anyhow so that it compiles in seconds on a fresh clone; every step
 //! that takes long says so before it starts.
 
-// Tests may unwrap: a panic there is a failed test with its message, which is the point.
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
-
 mod args;
 mod artifacts;
 mod bench;

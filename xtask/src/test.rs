@@ -14,14 +14,15 @@ pub fn test(ctx: &Ctx) -> Result<()> {
     artifacts::spa(ctx)?;
     let bin = artifacts::backend(ctx, Profile::Debug)?;
 
-    // The harness in tests/ reads these instead of building or guessing paths itself.
+    // The harness in tests/ reads these instead of guessing paths. Not `CERTPORTAL_*`: that
+    // prefix is the server's configuration, where an unknown key is an error.
     let mut workspace = ctx.cargo();
     workspace
         // The wasm app only builds for wasm32 and has no native tests; compiling Leptos a
         // second time for the host would cost minutes and test nothing.
         .args(["test", "--workspace", "--exclude", "certportal-frontend"])
-        .env("CERTPORTAL_BIN", &bin)
-        .env("CERTPORTAL_DIST", ctx.dist())
+        .env("TEST_CERTPORTAL_BIN", &bin)
+        .env("TEST_CERTPORTAL_DIST", ctx.dist())
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("CHROMIUM", CHROMIUM);
 
