@@ -3,6 +3,8 @@
 //! `cargo bench -p certportal --bench pki`; `cargo xtask bench` sets these beside the openssl
 //! CLI doing the same work.
 
+#![allow(clippy::expect_used)]
+
 use certportal::pki::{self, Ca, ClientCertRequest, secret};
 use certportal_shared::model::{ClientName, KeyType, Organisation, Profile, Service};
 use criterion::{Criterion, criterion_group, criterion_main};

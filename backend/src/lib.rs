@@ -1,5 +1,6 @@
 //! certportal: issues client TLS certificates and hands them over to customers safely.
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;

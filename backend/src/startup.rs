@@ -8,7 +8,7 @@ use crate::notify::{Dispatcher, HttpSms, Mailer, OutboxFile, SmsSender, SmtpMail
 use crate::pki::Ca;
 use crate::pki::seal::Kek;
 use crate::state::AppState;
-use crate::store::{SqlStore, Store};
+use crate::store::{SqlStore, StaffSessions, Store};
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -79,6 +79,9 @@ impl Portal {
             .await
             .context("cannot open the database")?;
         let store: Arc<dyn Store> = Arc::new(store);
+        let sessions = StaffSessions::connect(&config.resolved_database_url(data_dir.root()))
+            .await
+            .context("cannot open the staff session store")?;
         let outbox = || Arc::new(OutboxFile::new(data_dir.outbox(), options.clock.clone()));
         let sms: Arc<dyn SmsSender> = match options.sms {
             Some(sms) => sms,
@@ -116,6 +119,7 @@ impl Portal {
             clock: options.clock,
             wake,
             crl_lock: Arc::new(Mutex::new(())),
+            sessions,
         };
         Ok(Self { state, dispatcher })
     }

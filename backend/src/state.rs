@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::datadir::DataDir;
 use crate::pki::Ca;
 use crate::pki::seal::Kek;
-use crate::store::Store;
+use crate::store::{StaffSessions, Store};
 use std::sync::Arc;
 use tokio::sync::{Mutex, Notify};
 
@@ -21,4 +21,6 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// Serialises CRL publication within this process.
     pub crl_lock: Arc<Mutex<()>>,
+    /// Staff sessions (tower-sessions).
+    pub sessions: StaffSessions,
 }

@@ -455,6 +455,60 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What a staff member may do.
+    Role, "role" {
+        /// Everything, including managing staff.
+        Admin => "admin",
+        /// Orders: issue, follow, resend, cancel, revoke, renew.
+        #[default]
+        Support => "support",
+    }
+}
+
+/// A staff member's user name: 2 to 32 lower-case letters, digits and `._-`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Username(String);
+string_newtype!(Username);
+
+impl Username {
+    /// Parses a user name; upper case is folded to lower case.
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let name = text.trim().to_lowercase();
+        let valid = (2..=32).contains(&name.chars().count())
+            && name.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            })
+            && name.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if valid {
+            Ok(Self(name))
+        } else {
+            Err(field_error(
+                "username",
+                "username must be 2 to 32 letters, digits or . _ - and start with a letter or digit",
+            ))
+        }
+    }
+}
+
+/// A new staff password: 12 to 128 characters.
+pub fn check_new_password(password: &str) -> Result<(), FieldError> {
+    let length = password.chars().count();
+    if length < 12 {
+        return Err(field_error(
+            "new_password",
+            "the new password must be at least 12 characters",
+        ));
+    }
+    if length > 128 {
+        return Err(field_error(
+            "new_password",
+            "the new password must be at most 128 characters",
+        ));
+    }
+    Ok(())
+}
+
 /// The fields that describe a new order, every one parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderSpec {
@@ -503,6 +557,13 @@ pub struct OrderDraft {
     /// `en` or `nb`; the configured default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// For a renewal: the serial of the certificate this order replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renews: Option<String>,
+    /// For a renewal: revoke the old certificate as superseded once the new one is collected
+    /// (the default), or leave it be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersede: Option<bool>,
 }
 
 /// Returns the value, or records the error and returns `None`.
@@ -734,6 +795,27 @@ mod tests {
             (spec.key, spec.profile, spec.locale),
             (KeyType::Rsa2048, Profile::Modern, Locale::Nb)
         );
+    }
+
+    #[test]
+    fn usernames_are_folded_to_lower_case_and_kept_simple() {
+        assert_eq!(
+            Username::parse(" Kari.N ").expect("valid").as_str(),
+            "kari.n"
+        );
+        for bad in ["", "k", "-kari", "kari nordmann", "kari@x", &"k".repeat(33)] {
+            assert_eq!(
+                Username::parse(bad).expect_err(bad).field,
+                "username",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn new_passwords_need_twelve_characters() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("twelve chars").is_ok());
     }
 
     #[test]

@@ -31,8 +31,29 @@ pub const ADMIN_LOGIN: &str = "/api/admin/login";
 pub const ADMIN_LOGOUT: &str = "/api/admin/logout";
 /// The signed-in staff member.
 pub const ADMIN_ME: &str = "/api/admin/me";
+/// Change one's own password.
+pub const ADMIN_ME_PASSWORD: &str = "/api/admin/me/password";
 /// Orders: list (GET) and create (POST).
 pub const ADMIN_ORDERS: &str = "/api/admin/orders";
+/// Counts by state and certificates expiring soon.
+pub const ADMIN_DASHBOARD: &str = "/api/admin/dashboard";
+/// Staff accounts: list (GET) and add (POST); admins only.
+pub const ADMIN_STAFF: &str = "/api/admin/staff";
+/// The audit log.
+pub const ADMIN_AUDIT: &str = "/api/admin/audit";
+
+/// One order (GET), or an action on it: `resend`, `cancel`.
+pub fn admin_order(order_id: &str, action: Option<&str>) -> String {
+    match action {
+        Some(action) => format!("{ADMIN_ORDERS}/{order_id}/{action}"),
+        None => format!("{ADMIN_ORDERS}/{order_id}"),
+    }
+}
+
+/// An action on a staff account: `disable`, `enable`, `reset-password`, `reset-totp`.
+pub fn admin_staff(username: &str, action: &str) -> String {
+    format!("{ADMIN_STAFF}/{username}/{action}")
+}
 
 /// The collect link for a token: `BASE_URL/collect#<token>`.
 pub fn collect_url(base_url: &str, token: &str) -> String {

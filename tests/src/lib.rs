@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod logs;
+pub mod staff;
 pub mod tools;
 
 use certportal::clock::{Clock, ManualClock};
@@ -42,6 +43,8 @@ pub fn sample_order() -> OrderDraft {
         key: None,
         profile: None,
         locale: None,
+        renews: None,
+        supersede: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `certportal` command line. Every command takes `--data-dir DIR` before or after its
 //! name. Bad input is one line on stderr naming the field, exit code 1, and nothing written.
 
+mod admin;
 pub mod init;
 mod inspect;
 mod order;
@@ -43,6 +44,9 @@ enum Command {
     Revoke(revoke::RevokeArgs),
     /// Check a PKCS#12 file as the browser does: structure, password, key, certificate, CA.
     Inspect(inspect::InspectArgs),
+    /// Staff accounts.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
 }
 
 /// A command's failure: a message for stderr, exit code 1.
@@ -102,6 +106,7 @@ pub fn main() -> ExitCode {
             Command::Order(command) => order::run(&cli.data_dir, command).await,
             Command::Revoke(args) => revoke::run(&cli.data_dir, args).await,
             Command::Inspect(args) => inspect::run(&cli.data_dir, args).await,
+            Command::Admin(command) => admin::run(&cli.data_dir, command).await,
         }
     });
     match result {

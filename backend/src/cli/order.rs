@@ -58,6 +58,8 @@ pub async fn run(data_dir: &Path, command: OrderCommand) -> CliResult {
         key: args.key,
         profile: args.profile,
         locale: args.locale,
+        renews: None,
+        supersede: None,
     };
     // Check every field before touching the data dir: bad input writes nothing.
     let default_locale = crate::config::Config::load(data_dir)

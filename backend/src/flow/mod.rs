@@ -1,10 +1,12 @@
 //! The domain: what happens when an order is made, collected, revoked or runs out. HTTP
 //! handlers and CLI commands are thin callers of these functions.
 
+pub mod admin;
 pub mod collect;
 pub mod crl;
 pub mod orders;
 pub mod revoke;
+pub mod staff;
 pub mod sweeper;
 
 use crate::store::AuditEvent;

@@ -6,10 +6,11 @@ use crate::error::AppError;
 use crate::notify::{self, queued_message, templates};
 use crate::pki::{self, ClientCertRequest, secret};
 use crate::state::AppState;
-use crate::store::{CertificateRecord, NewOrder};
-use certportal_shared::model::OrderSpec;
+use crate::store::{CertificateRecord, NewLink, NewMessage, NewOrder};
+use certportal_shared::model::{Locale, OrderSpec};
 use certportal_shared::routes;
 use time::Duration;
+use zeroize::Zeroizing;
 
 /// The ids of a new order.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -73,54 +74,20 @@ pub async fn create_order(
         .await??
     };
 
-    let token = secret::token()?;
-    let code = secret::code(config.collect.code_digits)?;
-    let link_expires_at = now + Duration::days(i64::from(config.collect.link_ttl_days));
-    let code_expires_at = now + Duration::minutes(i64::from(config.collect.code_ttl_minutes));
     let kek = &state.kek;
-
-    let url = routes::collect_url(&config.base_url, &token);
-    let expires_on = rfc3339(link_expires_at);
-    let (subject, body) = templates::link_email(
-        spec.locale,
-        &templates::LinkMail {
-            contact_name: spec.contact_name.as_str(),
+    let fresh = new_link_and_code(
+        state,
+        &Addressee {
+            order_id: &order_id,
             org: spec.org.as_str(),
             service: spec.service.as_str(),
             client: spec.client.as_str(),
-            url: &url,
-            expires_on: expires_on.get(..10).unwrap_or(&expires_on),
-            code_ttl_minutes: config.collect.code_ttl_minutes,
+            contact_name: spec.contact_name.as_str(),
+            email: spec.email.as_str(),
+            mobile: spec.mobile.as_str(),
+            locale: spec.locale,
         },
-    );
-    let body = zeroize::Zeroizing::new(body);
-    let code_body = zeroize::Zeroizing::new(templates::code_sms(
-        spec.locale,
-        &code,
-        config.collect.code_ttl_minutes,
-    ));
-    let messages = [
-        queued_message(
-            kek,
-            &order_id,
-            notify::EMAIL,
-            spec.email.as_str(),
-            Some(subject),
-            &body,
-            "collect_link",
-            spec.locale,
-        )?,
-        queued_message(
-            kek,
-            &order_id,
-            notify::SMS,
-            spec.mobile.as_str(),
-            None,
-            &code_body,
-            "otp",
-            spec.locale,
-        )?,
-    ];
+    )?;
 
     let serial = issued.serial.to_string();
     let order = NewOrder {
@@ -138,10 +105,10 @@ pub async fn create_order(
         created_by: actor.name.clone(),
         renews_serial: renewal.renews_serial.clone(),
         supersede_on_collect: renewal.supersede_on_collect,
-        link_hash: secret::token_hash(&token),
-        link_expires_at: unix(link_expires_at),
-        code_mac: kek.code_mac(&order_id, &code),
-        code_expires_at: unix(code_expires_at),
+        link_hash: fresh.link.link_hash.clone(),
+        link_expires_at: fresh.link.link_expires_at,
+        code_mac: fresh.link.code_mac.clone(),
+        code_expires_at: fresh.link.code_expires_at,
         bundle_sealed: kek.seal(&bundle_context(&order_id), &bundle)?,
         bundle_sha256: aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bundle)
             .as_ref()
@@ -174,10 +141,92 @@ pub async fn create_order(
         Some(&serial),
         Some(detail),
     );
-    state.store.create_order(&order, &messages, &audit).await?;
+    state
+        .store
+        .create_order(&order, &fresh.messages, &audit)
+        .await?;
     state.wake.notify_one();
     tracing::info!(order_id = %order_id, serial = %serial, "order created");
     Ok(CreatedOrder { order_id, serial })
+}
+
+/// Who the link and the code go to, and what the order is.
+pub struct Addressee<'a> {
+    pub order_id: &'a str,
+    pub org: &'a str,
+    pub service: &'a str,
+    pub client: &'a str,
+    pub contact_name: &'a str,
+    pub email: &'a str,
+    pub mobile: &'a str,
+    pub locale: Locale,
+}
+
+/// A fresh link and code, as stored, and the two messages that carry them.
+pub struct LinkAndCode {
+    pub link: NewLink,
+    pub messages: [NewMessage; 2],
+}
+
+/// Makes a new link token and code, valid from now, and the sealed link e-mail and code SMS
+/// that carry them; the token and code themselves live only inside the sealed messages.
+pub fn new_link_and_code(state: &AppState, to: &Addressee<'_>) -> Result<LinkAndCode, AppError> {
+    let config = &state.config;
+    let now = state.clock.now();
+    let token = secret::token()?;
+    let code = secret::code(config.collect.code_digits)?;
+    let link_expires_at = now + Duration::days(i64::from(config.collect.link_ttl_days));
+    let code_expires_at = now + Duration::minutes(i64::from(config.collect.code_ttl_minutes));
+    let url = Zeroizing::new(routes::collect_url(&config.base_url, &token));
+    let expires_on = rfc3339(link_expires_at);
+    let (subject, body) = templates::link_email(
+        to.locale,
+        &templates::LinkMail {
+            contact_name: to.contact_name,
+            org: to.org,
+            service: to.service,
+            client: to.client,
+            url: &url,
+            expires_on: expires_on.get(..10).unwrap_or(&expires_on),
+            code_ttl_minutes: config.collect.code_ttl_minutes,
+        },
+    );
+    let body = Zeroizing::new(body);
+    let code_body = Zeroizing::new(templates::code_sms(
+        to.locale,
+        &code,
+        config.collect.code_ttl_minutes,
+    ));
+    let kek = &state.kek;
+    let messages = [
+        queued_message(
+            kek,
+            to.order_id,
+            notify::EMAIL,
+            to.email,
+            Some(subject),
+            &body,
+            "collect_link",
+            to.locale,
+        )?,
+        queued_message(
+            kek,
+            to.order_id,
+            notify::SMS,
+            to.mobile,
+            None,
+            &code_body,
+            "otp",
+            to.locale,
+        )?,
+    ];
+    let link = NewLink {
+        link_hash: secret::token_hash(&token),
+        link_expires_at: unix(link_expires_at),
+        code_mac: kek.code_mac(to.order_id, &code),
+        code_expires_at: unix(code_expires_at),
+    };
+    Ok(LinkAndCode { link, messages })
 }
 
 /// The sealing context of an order's PKCS#12 file.

@@ -24,6 +24,12 @@ pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
         state.store.checkpoint().await?;
     }
     super::crl::current(state).await?;
+    {
+        use tower_sessions::session_store::ExpiredDeletion;
+        if let Err(error) = state.sessions.delete_expired().await {
+            tracing::warn!("could not delete ended staff sessions: {error}");
+        }
+    }
     Ok(Sweep {
         expired_orders,
         deleted_sessions,

@@ -135,3 +135,22 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientMeta {
         })
     }
 }
+
+/// A query string; one that does not fit becomes `MALFORMED_REQUEST`.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|rejection| {
+                AppError::refuse(
+                    ErrorCode::MalformedRequest,
+                    format!("The query does not fit: {}", rejection.body_text()),
+                )
+            })
+    }
+}

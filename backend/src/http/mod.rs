@@ -1,5 +1,6 @@
 //! The HTTP surface: one router per resource, the SPA, and the layers every response passes.
 
+mod admin;
 mod collect;
 mod dev;
 pub mod extract;
@@ -37,7 +38,10 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         collect::router().layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
     let not_found =
         || async { AppError::refuse(ErrorCode::NotFound, "There is no such page or endpoint.") };
-    let api = Router::new().merge(collect).merge(public::router());
+    let api = Router::new()
+        .merge(collect)
+        .merge(public::router())
+        .merge(admin::router(&state));
     // The inbox exists only in outbox mode; elsewhere its path is a plain not-found rather
     // than the app's fallback page.
     let api = if config.uses_outbox() {

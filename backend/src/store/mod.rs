@@ -6,13 +6,15 @@
 //! only the migrations differ per database.
 
 mod records;
+mod sessions;
 mod sql;
 
 pub use records::*;
+pub use sessions::StaffSessions;
 pub use sql::SqlStore;
 
 use async_trait::async_trait;
-use certportal_shared::model::RevocationReason;
+use certportal_shared::model::{OrderState, RevocationReason};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -33,7 +35,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// `use crate::store::prelude::*` brings them all into scope.
 #[async_trait]
 pub trait Store:
-    OrderStore + CollectStore + RevocationStore + MessageStore + AuditStore + Send + Sync
+    OrderStore + CollectStore + RevocationStore + MessageStore + AuditStore + StaffStore + Send + Sync
 {
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
@@ -54,6 +56,23 @@ pub trait OrderStore: Send + Sync {
     async fn order(&self, id: &str) -> StoreResult<Option<OrderRecord>>;
     async fn order_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<OrderRecord>>;
     async fn certificate(&self, serial: &str) -> StoreResult<Option<CertificateRecord>>;
+    /// A page of orders, newest first, and how many match in all.
+    async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<(Vec<OrderRecord>, u64)>;
+    /// How many orders are in each state.
+    async fn state_counts(&self) -> StoreResult<Vec<(OrderState, u64)>>;
+    /// Collected orders whose unrevoked certificate ends before `before`, soonest first.
+    async fn expiring(&self, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>>;
+    /// Cancels an open order and wipes its secrets; `false` if it was not open.
+    async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool>;
+    /// Gives an open order a new link and code (the old ones stop working) and queues their
+    /// messages; `false` if it was not open.
+    async fn replace_link(
+        &self,
+        order_id: &str,
+        link: &NewLink,
+        messages: &[NewMessage],
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
 }
 
 /// The collect flow: codes, sessions, downloads, receipts, expiry.
@@ -144,9 +163,59 @@ pub trait MessageStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     async fn record(&self, event: &AuditEvent) -> StoreResult<()>;
     async fn audit_for_order(&self, order_id: &str) -> StoreResult<Vec<AuditEvent>>;
+    /// Events newest first, with their ids: those whose actor starts with `actor_prefix`,
+    /// older than `before`.
+    async fn audit_log(
+        &self,
+        actor_prefix: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, AuditEvent)>>;
+}
+
+/// Staff accounts and their sign-in records.
+#[async_trait]
+pub trait StaffStore: Send + Sync {
+    /// Adds an account; `false` if the user name is taken.
+    async fn create_staff(&self, staff: &StaffRecord, audit: &AuditEvent) -> StoreResult<bool>;
+    async fn staff(&self, username: &str) -> StoreResult<Option<StaffRecord>>;
+    async fn list_staff(&self) -> StoreResult<Vec<StaffRecord>>;
+    /// Records that a TOTP step was used; `false` if it, or a later one, was used before.
+    async fn use_totp_step(&self, username: &str, step: i64) -> StoreResult<bool>;
+    async fn update_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        must_change: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    async fn update_totp(
+        &self,
+        username: &str,
+        totp_sealed: &[u8],
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    async fn record_login_failure(&self, username: &str, ip: &str, at: i64) -> StoreResult<()>;
+    /// Failures since `since` for the account and for the address.
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: i64,
+    ) -> StoreResult<LoginFailures>;
+    /// Forgets an account's failures (after a successful sign-in).
+    async fn clear_login_failures(&self, username: &str) -> StoreResult<()>;
 }
 
 /// The store's traits, for callers that use its methods.
 pub mod prelude {
-    pub use super::{AuditStore, CollectStore, MessageStore, OrderStore, RevocationStore, Store};
+    pub use super::{
+        AuditStore, CollectStore, MessageStore, OrderStore, RevocationStore, StaffStore, Store,
+    };
 }

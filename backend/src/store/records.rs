@@ -1,6 +1,6 @@
 //! What the store reads and writes.
 
-use certportal_shared::model::{OrderState, RevocationReason};
+use certportal_shared::model::{OrderState, RevocationReason, Role};
 
 /// Orders in these states may still be collected.
 pub const OPEN_STATES: [OrderState; 4] = [
@@ -174,4 +174,60 @@ pub enum RevokeOutcome {
     Revoked,
     AlreadyRevoked,
     Unknown,
+}
+
+/// A staff account.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaffRecord {
+    pub username: String,
+    pub role: Role,
+    /// argon2id, PHC string.
+    pub password_hash: String,
+    /// The TOTP secret, sealed.
+    pub totp_sealed: Vec<u8>,
+    /// The last TOTP time step used to sign in; a code of that step or older is refused.
+    pub totp_last_step: i64,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub created_by: String,
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for StaffRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffRecord")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Recent failed logins for an account and for an address.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub by_user: u32,
+    pub oldest_by_user: Option<i64>,
+    pub by_ip: u32,
+    pub oldest_by_ip: Option<i64>,
+}
+
+/// Which orders to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderFilter {
+    /// Lower-case words to find.
+    pub q: Option<String>,
+    pub state: Option<OrderState>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// A new link and code for an order, replacing the current ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewLink {
+    pub link_hash: Vec<u8>,
+    pub link_expires_at: i64,
+    pub code_mac: Vec<u8>,
+    pub code_expires_at: i64,
 }

@@ -1,9 +1,11 @@
-//! The admin API: staff issue, follow, revoke and renew.
+//! The admin API: staff issue, follow, revoke and renew. Every call but login needs the staff
+//! session cookie; state-changing calls must come from the portal's own origin.
 
-use crate::model::{OrderState, RevocationReason};
+use crate::model::{OrderState, RevocationReason, Role};
 use serde::{Deserialize, Serialize};
 
-/// Body of `POST /api/admin/orders`: the order's fields as typed (see [`crate::model::OrderDraft`]).
+/// Body of `POST /api/admin/orders`: the order's fields as typed (see
+/// [`crate::model::OrderDraft`]), with `renews`/`supersede` for a renewal.
 pub type CreateOrderRequest = crate::model::OrderDraft;
 
 /// A new order and its certificate.
@@ -38,8 +40,152 @@ pub struct OrderSummary {
     pub mobile: String,
     /// When the order was made, RFC 3339.
     pub created_at: String,
+    /// Who made it (`staff:alice`, `cli:root`).
+    pub created_by: String,
     /// When the certificate stops being valid, RFC 3339.
     pub not_after: String,
+    /// The serial of the certificate this order renews, if it is a renewal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renews: Option<String>,
+}
+
+/// Query of `GET /api/admin/orders`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderQuery {
+    /// Words to find in organisation, service, client, contact, e-mail, mobile, serial or id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Only orders in this state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<OrderState>,
+    /// At most this many (default 50, at most 200).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Skip this many (for paging).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+}
+
+/// A page of orders, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderList {
+    /// The orders on this page.
+    pub orders: Vec<OrderSummary>,
+    /// How many orders match in all.
+    pub total: u64,
+}
+
+/// The certificate of an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateInfo {
+    /// Lower-case hex.
+    pub serial: String,
+    /// `CN=...,OU=...,O=...`.
+    pub subject: String,
+    /// SHA-256 of the certificate, lower-case hex.
+    pub fingerprint: String,
+    /// `rsa2048`, `rsa3072` or `p256`.
+    pub key_type: String,
+    /// RFC 3339.
+    pub not_before: String,
+    /// RFC 3339.
+    pub not_after: String,
+    /// When it was revoked, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    /// Why it was revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_reason: Option<RevocationReason>,
+}
+
+/// One event in an order's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// RFC 3339.
+    pub at: String,
+    /// `contact`, `staff:alice`, `system`, `cli:root`.
+    pub actor: String,
+    /// `order.created`, `code.failed`, `bundle.downloaded`, ...
+    pub action: String,
+    /// The order it concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// The certificate it concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    /// The client address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// The client's browser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// More, in plain words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A message of an order and how its delivery went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageInfo {
+    /// `sms` or `email`.
+    pub channel: String,
+    /// `collect_link`, `otp`, `password`.
+    pub purpose: String,
+    /// When it was queued, RFC 3339.
+    pub queued_at: String,
+    /// When the provider took it, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<String>,
+    /// Tries so far.
+    pub attempts: u32,
+    /// The last failure, if the latest try failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// What staff may do with an order now.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderActions {
+    /// Send a new link and code (same certificate).
+    pub resend: bool,
+    /// Cancel: wipe the file and revoke the uncollected certificate.
+    pub cancel: bool,
+    /// Revoke the certificate.
+    pub revoke: bool,
+    /// Start a new order from this one.
+    pub renew: bool,
+}
+
+/// An order with its certificate, timeline and messages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    /// The order.
+    pub order: OrderSummary,
+    /// `rsa2048`, `rsa3072` or `p256`.
+    pub key: String,
+    /// `modern` or `compatible`.
+    pub profile: String,
+    /// `en` or `nb`.
+    pub locale: String,
+    /// When the link ends, RFC 3339.
+    pub link_expires_at: String,
+    /// Wrong codes on the current code.
+    pub code_attempts: u32,
+    /// New codes sent so far.
+    pub resends: u32,
+    /// Downloads so far.
+    pub downloads: u32,
+    /// Whether a renewal revokes the old certificate once collected.
+    pub supersede_on_collect: bool,
+    /// The certificate.
+    pub certificate: CertificateInfo,
+    /// Everything that happened, oldest first.
+    pub timeline: Vec<AuditEntry>,
+    /// The messages and their delivery.
+    pub messages: Vec<MessageInfo>,
+    /// What staff may do now.
+    pub actions: OrderActions,
 }
 
 /// Body of `POST /api/admin/certificates/{serial}/revoke`.
@@ -47,12 +193,28 @@ pub struct OrderSummary {
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
     /// Why; `unspecified` when absent.
-    #[serde(default = "default_reason")]
+    #[serde(default)]
     pub reason: RevocationReason,
 }
 
-fn default_reason() -> RevocationReason {
-    RevocationReason::Unspecified
+/// How many orders are in one state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateCount {
+    /// The state.
+    pub state: OrderState,
+    /// How many orders.
+    pub count: u64,
+}
+
+/// The dashboard: orders by state and certificates that expire soon.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// Every state with its count (zero included).
+    pub counts: Vec<StateCount>,
+    /// Collected, unrevoked certificates that expire within `expiring_days`, soonest first.
+    pub expiring: Vec<OrderSummary>,
+    /// The window of `expiring`, in days.
+    pub expiring_days: u32,
 }
 
 /// Body of `POST /api/admin/login`.
@@ -73,4 +235,105 @@ impl std::fmt::Debug for LoginRequest {
             .field("username", &self.username)
             .finish_non_exhaustive()
     }
+}
+
+/// The signed-in staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMe {
+    /// The user name.
+    pub username: String,
+    /// What they may do.
+    pub role: Role,
+    /// Whether they still use the first password they were given.
+    pub must_change_password: bool,
+}
+
+/// Body of `POST /api/admin/me/password`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The password now.
+    pub current_password: String,
+    /// The new password (12 to 128 characters).
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangePasswordRequest")
+    }
+}
+
+/// One staff account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSummary {
+    /// The user name.
+    pub username: String,
+    /// What they may do.
+    pub role: Role,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+    /// Whether they still use the first password they were given.
+    pub must_change_password: bool,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Who added them.
+    pub created_by: String,
+}
+
+/// Body of `POST /api/admin/staff`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffRequest {
+    /// The user name.
+    pub username: String,
+    /// `admin` or `support` (default).
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// Credentials handed out once: a first password and/or a TOTP enrolment.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    /// The user name.
+    pub username: String,
+    /// A first password, to be changed at first sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// The `otpauth://totp/...` URI for an authenticator app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_uri: Option<String>,
+    /// The same URI as a QR code, an SVG document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_qr_svg: Option<String>,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Query of `GET /api/admin/audit`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only events whose actor starts with this (`staff:` for staff actions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// Only events older than this id (for paging).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<i64>,
+    /// At most this many (default 100, at most 500).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// The events, each with its id.
+    pub events: Vec<(i64, AuditEntry)>,
 }

@@ -1,6 +1,7 @@
 //! The black-box suite, one binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_api;
 mod cli;
 mod collect_flow;
 mod custody;

@@ -18,4 +18,25 @@ impl AuditStore for SqlStore {
         .await?;
         rows.iter().map(audit_from_row).collect()
     }
+
+    async fn audit_log(
+        &self,
+        actor_prefix: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, AuditEvent)>> {
+        let prefix = format!("{}%", escape_like(actor_prefix.unwrap_or_default()));
+        let rows = sqlx::query(
+            "SELECT id, at, actor, action, order_id, serial, ip, user_agent, detail FROM audit_events \
+             WHERE actor LIKE $1 ESCAPE '\\' AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(prefix)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("id")?, audit_from_row(row)?)))
+            .collect()
+    }
 }

@@ -5,6 +5,7 @@ mod collect;
 mod messages;
 mod orders;
 mod revocation;
+mod staff;
 
 pub(super) use super::prelude::*;
 use super::*;
@@ -42,7 +43,7 @@ pub struct SqlStore {
     backend: Backend,
 }
 
-fn count(value: i64) -> u32 {
+pub(super) fn count(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
@@ -220,4 +221,11 @@ impl Store for SqlStore {
         }
         Ok(())
     }
+}
+
+/// Escapes LIKE's wildcards so that searched text matches literally.
+pub(super) fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

@@ -89,4 +89,148 @@ impl OrderStore for SqlStore {
             .await?;
         row.as_ref().map(certificate_from_row).transpose()
     }
+
+    async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<(Vec<OrderRecord>, u64)> {
+        let mut conditions = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        for word in filter
+            .q
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(6)
+        {
+            binds.push(format!("%{}%", escape_like(&word.to_lowercase())));
+            let n = binds.len();
+            conditions.push(format!(
+                "(LOWER(o.org) LIKE ${n} ESCAPE '\\' OR LOWER(o.service) LIKE ${n} ESCAPE '\\' \
+                 OR LOWER(o.client) LIKE ${n} ESCAPE '\\' OR LOWER(o.contact_name) LIKE ${n} ESCAPE '\\' \
+                 OR LOWER(o.email) LIKE ${n} ESCAPE '\\' OR o.mobile LIKE ${n} ESCAPE '\\' \
+                 OR o.serial LIKE ${n} ESCAPE '\\' OR o.id LIKE ${n} ESCAPE '\\')"
+            ));
+        }
+        if let Some(state) = filter.state {
+            binds.push(state.as_str().to_owned());
+            conditions.push(format!("o.state = ${}", binds.len()));
+        }
+        let condition = if conditions.is_empty() {
+            "1 = 1".to_owned()
+        } else {
+            conditions.join(" AND ")
+        };
+        let count_sql = format!("SELECT COUNT(*) FROM orders o WHERE {condition}");
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for bind in &binds {
+            count = count.bind(bind.clone());
+        }
+        let total = count.fetch_one(&self.pool).await?;
+        let page_sql = format!(
+            "{} ORDER BY o.created_at DESC, o.id DESC LIMIT ${} OFFSET ${}",
+            Self::order_sql(&condition),
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut page = sqlx::query(&page_sql);
+        for bind in &binds {
+            page = page.bind(bind.clone());
+        }
+        let rows = page
+            .bind(i64::from(filter.limit))
+            .bind(i64::from(filter.offset))
+            .fetch_all(&self.pool)
+            .await?;
+        let orders = rows
+            .iter()
+            .map(order_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((orders, u64::try_from(total).unwrap_or_default()))
+    }
+
+    async fn state_counts(&self) -> StoreResult<Vec<(OrderState, u64)>> {
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM orders GROUP BY state")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let state: String = row.try_get("state")?;
+                let n: i64 = row.try_get("n")?;
+                let state =
+                    OrderState::parse(&state).map_err(|e| StoreError::Corrupt(e.message))?;
+                Ok((state, u64::try_from(n).unwrap_or_default()))
+            })
+            .collect()
+    }
+
+    async fn expiring(&self, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>> {
+        let sql = format!(
+            "{} ORDER BY c.not_after LIMIT $2",
+            Self::order_sql("o.state = 'collected' AND c.revoked_at IS NULL AND c.not_after < $1")
+        );
+        let rows = sqlx::query(&sql)
+            .bind(before)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(order_from_row).collect()
+    }
+
+    async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let sql = format!(
+            "UPDATE orders SET state = 'cancelled', bundle_sealed = NULL, password_sealed = NULL, \
+             code_mac = NULL, updated_at = $2 WHERE id = $1 AND state IN {OPEN_STATES_SQL}"
+        );
+        let updated = sqlx::query(&sql)
+            .bind(order_id)
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if updated != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM collect_sessions WHERE order_id = $1")
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn replace_link(
+        &self,
+        order_id: &str,
+        link: &NewLink,
+        messages: &[NewMessage],
+        audit: &AuditEvent,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let sql = format!(
+            "UPDATE orders SET link_hash = $2, link_expires_at = $3, code_mac = $4, code_expires_at = $5, \
+             code_attempts = 0, resends = 0, code_sent_at = $6, updated_at = $6 \
+             WHERE id = $1 AND state IN {OPEN_STATES_SQL} AND bundle_sealed IS NOT NULL"
+        );
+        let updated = sqlx::query(&sql)
+            .bind(order_id)
+            .bind(link.link_hash.clone())
+            .bind(link.link_expires_at)
+            .bind(link.code_mac.clone())
+            .bind(link.code_expires_at)
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if updated != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        for message in messages {
+            insert_message(&mut *tx, message, audit.at).await?;
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
 }

@@ -34,7 +34,7 @@ impl RevocationStore for SqlStore {
         }
         sqlx::query(
             "UPDATE orders SET state = 'revoked', bundle_sealed = NULL, password_sealed = NULL, code_mac = NULL, \
-             updated_at = $2 WHERE serial = $1",
+             updated_at = $2 WHERE serial = $1 AND state <> 'cancelled'",
         )
         .bind(serial)
         .bind(audit.at)

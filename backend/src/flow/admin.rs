@@ -1,0 +1,282 @@
+//! What support staff see and do with orders: the list, the detail with its timeline, the
+//! dashboard, and the actions resend, cancel and renew.
+
+use super::Actor;
+use super::orders::{Addressee, CreatedOrder, Renewal, create_order, new_link_and_code};
+use crate::clock::{from_unix, rfc3339, unix};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{AuditEvent, CertificateRecord, OPEN_STATES, OrderFilter, OrderRecord};
+use certportal_shared::ErrorCode;
+use certportal_shared::api::admin::{
+    AuditEntry, CertificateInfo, Dashboard, MessageInfo, OrderActions, OrderDetail, OrderList,
+    OrderQuery, OrderSummary, StateCount,
+};
+use certportal_shared::model::{Locale, OrderDraft, OrderState, RevocationReason, Serial};
+use time::Duration;
+
+/// Certificates expiring within this many days show on the dashboard.
+pub const EXPIRING_DAYS: u32 = 60;
+
+fn time(unix: i64) -> String {
+    rfc3339(from_unix(unix))
+}
+
+pub fn order_summary(order: &OrderRecord) -> OrderSummary {
+    OrderSummary {
+        order_id: order.id.clone(),
+        serial: order.serial.clone(),
+        state: order.state,
+        org: order.org.clone(),
+        service: order.service.clone(),
+        client: order.client.clone(),
+        contact_name: order.contact_name.clone(),
+        email: order.email.clone(),
+        mobile: order.mobile.clone(),
+        created_at: time(order.created_at),
+        created_by: order.created_by.clone(),
+        not_after: time(order.not_after),
+        renews: order.renews_serial.clone(),
+    }
+}
+
+pub fn audit_entry(event: AuditEvent) -> AuditEntry {
+    AuditEntry {
+        at: time(event.at),
+        actor: event.actor,
+        action: event.action,
+        order_id: event.order_id,
+        serial: event.serial,
+        ip: event.ip,
+        user_agent: event.user_agent,
+        detail: event.detail,
+    }
+}
+
+fn certificate_info(cert: CertificateRecord) -> CertificateInfo {
+    CertificateInfo {
+        serial: cert.serial,
+        subject: cert.subject,
+        fingerprint: cert.fingerprint,
+        key_type: cert.key_type,
+        not_before: time(cert.not_before),
+        not_after: time(cert.not_after),
+        revoked_at: cert.revoked_at.map(time),
+        revocation_reason: cert.revocation_reason,
+    }
+}
+
+fn not_found(order_id: &str) -> AppError {
+    AppError::refuse(
+        ErrorCode::NotFound,
+        format!("There is no order {order_id}."),
+    )
+}
+
+async fn order(state: &AppState, order_id: &str) -> Result<OrderRecord, AppError> {
+    state
+        .store
+        .order(order_id)
+        .await?
+        .ok_or_else(|| not_found(order_id))
+}
+
+/// Orders newest first, filtered and paged.
+pub async fn list(state: &AppState, query: &OrderQuery) -> Result<OrderList, AppError> {
+    let filter = OrderFilter {
+        q: query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_lowercase),
+        state: query.state,
+        limit: query.limit.unwrap_or(50).clamp(1, 200),
+        offset: query.offset.unwrap_or(0),
+    };
+    let (orders, total) = state.store.list_orders(&filter).await?;
+    Ok(OrderList {
+        orders: orders.iter().map(order_summary).collect(),
+        total,
+    })
+}
+
+/// One order with its certificate, timeline, messages and the actions open to staff.
+pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, AppError> {
+    let order = order(state, order_id).await?;
+    let cert = state
+        .store
+        .certificate(&order.serial)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("order {order_id} has no certificate record"))?;
+    let revoked = cert.revoked_at.is_some();
+    let open =
+        OPEN_STATES.contains(&order.state) && order.link_expires_at > unix(state.clock.now());
+    let timeline = state
+        .store
+        .audit_for_order(order_id)
+        .await?
+        .into_iter()
+        .map(audit_entry)
+        .collect();
+    let messages = state
+        .store
+        .messages_for_order(order_id)
+        .await?
+        .into_iter()
+        .map(|m| MessageInfo {
+            channel: m.channel,
+            purpose: m.purpose,
+            queued_at: time(m.created_at),
+            sent_at: m.sent_at.map(time),
+            attempts: m.attempts,
+            last_error: m.last_error,
+        })
+        .collect();
+    Ok(OrderDetail {
+        order: order_summary(&order),
+        key: order.key_type.clone(),
+        profile: order.profile.clone(),
+        locale: order.locale.clone(),
+        link_expires_at: time(order.link_expires_at),
+        code_attempts: order.code_attempts,
+        resends: order.resends,
+        downloads: order.downloads,
+        supersede_on_collect: order.supersede_on_collect,
+        actions: OrderActions {
+            resend: open && order.has_bundle,
+            cancel: open,
+            revoke: !revoked,
+            renew: true,
+        },
+        certificate: certificate_info(cert),
+        timeline,
+        messages,
+    })
+}
+
+/// Counts by state, and certificates that expire within [`EXPIRING_DAYS`].
+pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
+    let counted = state.store.state_counts().await?;
+    let counts = OrderState::ALL
+        .iter()
+        .map(|state| StateCount {
+            state: *state,
+            count: counted
+                .iter()
+                .find(|(s, _)| s == state)
+                .map_or(0, |(_, n)| *n),
+        })
+        .collect();
+    let before = unix(state.clock.now() + Duration::days(i64::from(EXPIRING_DAYS)));
+    let expiring = state
+        .store
+        .expiring(before, 100)
+        .await?
+        .iter()
+        .map(order_summary)
+        .collect();
+    Ok(Dashboard {
+        counts,
+        expiring,
+        expiring_days: EXPIRING_DAYS,
+    })
+}
+
+/// Makes an order from the admin page; a renewal names the certificate it replaces.
+pub async fn create(
+    state: &AppState,
+    draft: &OrderDraft,
+    actor: &Actor,
+) -> Result<CreatedOrder, AppError> {
+    let spec = draft
+        .parse(state.config.default_locale)
+        .map_err(AppError::invalid)?;
+    let renewal = match draft.renews.as_deref() {
+        None => Renewal::default(),
+        Some(text) => {
+            let serial = Serial::parse(text).map_err(|error| AppError::invalid(vec![error]))?;
+            if state.store.certificate(serial.as_str()).await?.is_none() {
+                return Err(AppError::refuse(
+                    ErrorCode::UnknownSerial,
+                    format!("renews: no certificate has serial {serial}"),
+                ));
+            }
+            Renewal {
+                renews_serial: Some(serial.to_string()),
+                supersede_on_collect: draft.supersede.unwrap_or(true),
+            }
+        }
+    };
+    create_order(state, &spec, actor, renewal).await
+}
+
+/// Sends the contact a new link and a new code for the same certificate; the old link and
+/// code stop working.
+pub async fn resend(state: &AppState, order_id: &str, actor: &Actor) -> Result<(), AppError> {
+    let order = order(state, order_id).await?;
+    let fresh = new_link_and_code(
+        state,
+        &Addressee {
+            order_id: &order.id,
+            org: &order.org,
+            service: &order.service,
+            client: &order.client,
+            contact_name: &order.contact_name,
+            email: &order.email,
+            mobile: &order.mobile,
+            locale: Locale::parse(&order.locale).unwrap_or_default(),
+        },
+    )?;
+    let event = actor.event(
+        unix(state.clock.now()),
+        "link.resent",
+        Some(&order.id),
+        Some(&order.serial),
+        None,
+    );
+    if !state
+        .store
+        .replace_link(&order.id, &fresh.link, &fresh.messages, &event)
+        .await?
+    {
+        return Err(AppError::refuse(
+            ErrorCode::InvalidState,
+            "This order can no longer be collected; start a new order or a renewal.",
+        ));
+    }
+    state.wake.notify_one();
+    Ok(())
+}
+
+/// Cancels an uncollected order: wipes the file and revokes its certificate.
+pub async fn cancel(state: &AppState, order_id: &str, actor: &Actor) -> Result<(), AppError> {
+    let order = order(state, order_id).await?;
+    let event = actor.event(
+        unix(state.clock.now()),
+        "order.cancelled",
+        Some(&order.id),
+        Some(&order.serial),
+        None,
+    );
+    if !state.store.cancel_order(&order.id, &event).await? {
+        return Err(AppError::refuse(
+            ErrorCode::InvalidState,
+            "Only an order that is not collected yet can be cancelled.",
+        ));
+    }
+    state.store.checkpoint().await?;
+    let serial = Serial::parse(&order.serial)
+        .map_err(|e| anyhow::anyhow!("stored serial: {}", e.message))?;
+    match super::revoke::revoke(
+        state,
+        &serial,
+        RevocationReason::CessationOfOperation,
+        actor,
+    )
+    .await
+    {
+        Err(AppError::Refused(error)) if error.code == ErrorCode::AlreadyRevoked => Ok(()),
+        other => other,
+    }
+}

@@ -1,0 +1,365 @@
+//! Staff accounts: adding them, signing in (password + TOTP, throttled, no code twice),
+//! changing and resetting passwords and TOTP, disabling.
+
+use super::Actor;
+use crate::auth::{Totp, hash_password, verify_password};
+use crate::clock::unix;
+use crate::error::AppError;
+use crate::pki::secret;
+use crate::state::AppState;
+use crate::store::StaffRecord;
+use certportal_shared::api::admin::{Enrolment, LoginRequest};
+use certportal_shared::model::{Role, Username, check_new_password};
+use certportal_shared::{ErrorCode, FieldError};
+use std::sync::OnceLock;
+use zeroize::Zeroizing;
+
+/// The window in which failed logins count.
+const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
+/// An address may fail this many times more than one account may.
+const IP_FACTOR: u32 = 4;
+
+fn totp_context(username: &str) -> String {
+    format!("totp:{username}")
+}
+
+/// Runs CPU-heavy password hashing off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
+
+/// A hash of nothing in particular, verified when the user does not exist so that a login
+/// takes as long for an unknown name as for a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("certportal decoy password").unwrap_or_default())
+}
+
+/// A TOTP enrolment for `username`: the sealed secret and the URI to show once.
+fn new_totp(state: &AppState, username: &str) -> Result<(Vec<u8>, String), AppError> {
+    let secret = Totp::generate_secret().map_err(anyhow::Error::new)?;
+    let uri = Totp::new(&secret, username)
+        .map_err(anyhow::Error::new)?
+        .uri();
+    Ok((state.kek.seal(&totp_context(username), &secret)?, uri))
+}
+
+/// The enrolment URI as a QR code, an SVG document.
+pub fn qr_svg(text: &str) -> Result<String, AppError> {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    let code = QrCode::encode_text(text, QrCodeEcc::Medium)
+        .map_err(|e| anyhow::anyhow!("QR code: {e:?}"))?;
+    let border = 4;
+    let size = code.size() + border * 2;
+    let mut path = String::new();
+    for y in 0..code.size() {
+        for x in 0..code.size() {
+            if code.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
+fn enrolment(
+    username: &str,
+    password: Option<&str>,
+    totp_uri: Option<String>,
+) -> Result<Enrolment, AppError> {
+    let totp_qr_svg = totp_uri.as_deref().map(qr_svg).transpose()?;
+    Ok(Enrolment {
+        username: username.to_owned(),
+        password: password.map(str::to_owned),
+        totp_uri,
+        totp_qr_svg,
+    })
+}
+
+fn unknown_user(username: &str) -> AppError {
+    AppError::refuse(
+        ErrorCode::NotFound,
+        format!("There is no staff member {username}."),
+    )
+}
+
+/// Adds a staff member with a first password (to be changed at first sign-in) and a TOTP
+/// enrolment; both are returned once and kept only as a hash and a sealed secret.
+pub async fn add(
+    state: &AppState,
+    username: &Username,
+    role: Role,
+    actor: &Actor,
+) -> Result<Enrolment, AppError> {
+    let password = secret::password(state.config.collect.password_length.max(20))?;
+    let hash = {
+        let password = password.clone();
+        blocking(move || hash_password(&password))
+            .await?
+            .map_err(anyhow::Error::new)?
+    };
+    let (totp_sealed, uri) = new_totp(state, username.as_str())?;
+    let now = unix(state.clock.now());
+    let record = StaffRecord {
+        username: username.to_string(),
+        role,
+        password_hash: hash,
+        totp_sealed,
+        totp_last_step: 0,
+        must_change_password: true,
+        disabled: false,
+        created_at: now,
+        created_by: actor.name.clone(),
+        updated_at: now,
+    };
+    let event = actor.event(
+        now,
+        "staff.added",
+        None,
+        None,
+        Some(format!("{username} as {role}")),
+    );
+    if !state.store.create_staff(&record, &event).await? {
+        return Err(AppError::invalid(vec![FieldError {
+            field: "username".into(),
+            message: format!("{username} is taken"),
+        }]));
+    }
+    enrolment(username.as_str(), Some(&password), Some(uri))
+}
+
+/// Checks a sign-in: throttling first, then password and TOTP. Every failure looks the same
+/// from outside and is counted.
+pub async fn login(
+    state: &AppState,
+    request: &LoginRequest,
+    actor: &Actor,
+) -> Result<StaffRecord, AppError> {
+    let now = state.clock.now();
+    let now_unix = unix(now);
+    let username = request.username.trim().to_lowercase();
+    let ip = actor.ip.clone().unwrap_or_default();
+    let limit = state.config.admin.max_failed_logins.max(1);
+    // Failures older than the window no longer count.
+    let failures = state
+        .store
+        .login_failures(&username, &ip, now_unix - THROTTLE_WINDOW_SECONDS)
+        .await?;
+    let throttled_until = [
+        (failures.by_user >= limit)
+            .then_some(failures.oldest_by_user)
+            .flatten(),
+        (failures.by_ip >= limit * IP_FACTOR)
+            .then_some(failures.oldest_by_ip)
+            .flatten(),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .map(|oldest| oldest + THROTTLE_WINDOW_SECONDS);
+    if let Some(until) = throttled_until {
+        let wait = u64::try_from(until - now_unix).unwrap_or(1).max(1);
+        return Err(AppError::refuse(
+            ErrorCode::LoginThrottled,
+            format!(
+                "Too many failed sign-ins. Try again in {} min.",
+                wait.div_ceil(60)
+            ),
+        )
+        .with_retry_after(wait));
+    }
+
+    let record = state.store.staff(&username).await?;
+    let hash = record
+        .as_ref()
+        .map_or_else(|| decoy_hash().to_owned(), |r| r.password_hash.clone());
+    let password = Zeroizing::new(request.password.clone());
+    let password_ok = blocking(move || verify_password(&password, &hash)).await?;
+    let step = match (&record, password_ok) {
+        (Some(record), true) if !record.disabled => {
+            let secret = state
+                .kek
+                .open(&totp_context(&record.username), &record.totp_sealed)?;
+            let totp = Totp::new(&secret, &record.username).map_err(anyhow::Error::new)?;
+            totp.matching_step(&request.totp, u64::try_from(now_unix).unwrap_or_default())
+        }
+        _ => None,
+    };
+    let accepted = match (&record, step) {
+        // The step is taken atomically: a code already used, or older than one used, fails.
+        (Some(record), Some(step)) => state.store.use_totp_step(&record.username, step).await?,
+        _ => false,
+    };
+    match record {
+        Some(record) if accepted => {
+            state.store.clear_login_failures(&record.username).await?;
+            let staff = Actor {
+                name: format!("staff:{}", record.username),
+                ..actor.clone()
+            };
+            state
+                .store
+                .record(&staff.event(now_unix, "staff.login", None, None, None))
+                .await?;
+            Ok(record)
+        }
+        _ => {
+            state
+                .store
+                .record_login_failure(&username, &ip, now_unix)
+                .await?;
+            let detail = Some(format!(
+                "user {}",
+                username.chars().take(64).collect::<String>()
+            ));
+            state
+                .store
+                .record(&actor.event(now_unix, "staff.login_failed", None, None, detail))
+                .await?;
+            Err(AppError::refuse(
+                ErrorCode::LoginFailed,
+                "Wrong user name, password or code.",
+            ))
+        }
+    }
+}
+
+/// Changes one's own password, given the current one.
+pub async fn change_password(
+    state: &AppState,
+    username: &str,
+    current: &str,
+    new: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    check_new_password(new).map_err(|error| AppError::invalid(vec![error]))?;
+    let record = state
+        .store
+        .staff(username)
+        .await?
+        .ok_or_else(|| unknown_user(username))?;
+    let (current, hash) = (
+        Zeroizing::new(current.to_owned()),
+        record.password_hash.clone(),
+    );
+    if !blocking(move || verify_password(&current, &hash)).await? {
+        return Err(AppError::invalid(vec![FieldError {
+            field: "current_password".into(),
+            message: "the current password is wrong".into(),
+        }]));
+    }
+    let new = Zeroizing::new(new.to_owned());
+    let hash = blocking(move || hash_password(&new))
+        .await?
+        .map_err(anyhow::Error::new)?;
+    let event = actor.event(
+        unix(state.clock.now()),
+        "staff.password_changed",
+        None,
+        None,
+        None,
+    );
+    state
+        .store
+        .update_password(username, &hash, false, &event)
+        .await?;
+    Ok(())
+}
+
+/// Gives a staff member a new first password (to be changed at sign-in).
+pub async fn reset_password(
+    state: &AppState,
+    username: &str,
+    actor: &Actor,
+) -> Result<Enrolment, AppError> {
+    let password = secret::password(20)?;
+    let hash = {
+        let password = password.clone();
+        blocking(move || hash_password(&password))
+            .await?
+            .map_err(anyhow::Error::new)?
+    };
+    let event = actor.event(
+        unix(state.clock.now()),
+        "staff.password_reset",
+        None,
+        None,
+        Some(username.to_owned()),
+    );
+    if !state
+        .store
+        .update_password(username, &hash, true, &event)
+        .await?
+    {
+        return Err(unknown_user(username));
+    }
+    enrolment(username, Some(&password), None)
+}
+
+/// Gives a staff member a new TOTP secret; the old authenticator entry stops working.
+pub async fn reset_totp(
+    state: &AppState,
+    username: &str,
+    actor: &Actor,
+) -> Result<Enrolment, AppError> {
+    let (sealed, uri) = new_totp(state, username)?;
+    let event = actor.event(
+        unix(state.clock.now()),
+        "staff.totp_reset",
+        None,
+        None,
+        Some(username.to_owned()),
+    );
+    if !state.store.update_totp(username, &sealed, &event).await? {
+        return Err(unknown_user(username));
+    }
+    enrolment(username, None, Some(uri))
+}
+
+/// Disables or enables an account. Admins cannot disable themselves.
+pub async fn set_disabled(
+    state: &AppState,
+    username: &str,
+    disabled: bool,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    if disabled && actor.name == format!("staff:{username}") {
+        return Err(AppError::refuse(
+            ErrorCode::InvalidState,
+            "You cannot disable your own account.",
+        ));
+    }
+    let action = if disabled {
+        "staff.disabled"
+    } else {
+        "staff.enabled"
+    };
+    let event = actor.event(
+        unix(state.clock.now()),
+        action,
+        None,
+        None,
+        Some(username.to_owned()),
+    );
+    if !state.store.set_disabled(username, disabled, &event).await? {
+        return Err(unknown_user(username));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_qr_code_is_an_svg_document() {
+        let svg = qr_svg("otpauth://totp/certportal:alice?secret=ABC").expect("encodes");
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("<path d=\"M"));
+    }
+}

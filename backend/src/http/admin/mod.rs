@@ -1,0 +1,176 @@
+//! `/api/admin/*`: staff sign-in and everything the admin page does. A staff session is a
+//! tower-sessions cookie (HttpOnly, SameSite=Strict, Secure under https, path /api/admin,
+//! 30 minutes idle); state-changing calls must come from the portal's own origin.
+
+mod account;
+mod orders;
+mod staff;
+
+use crate::error::AppError;
+use crate::flow::Actor;
+use crate::http::extract::ClientMeta;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use certportal_shared::ErrorCode;
+use certportal_shared::model::Role;
+use serde::{Deserialize, Serialize};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+/// The session key under which the signed-in staff member is kept.
+const STAFF_KEY: &str = "staff";
+
+/// What the session holds about the signed-in staff member.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SessionStaff {
+    username: String,
+}
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let config = &state.config;
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name("certportal_admin")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(config.is_https())
+        .with_path("/api/admin")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(
+            config.admin.session_idle_minutes,
+        ))));
+    let origin = AllowedOrigin(origin_of(&config.base_url));
+    Router::new()
+        .merge(account::router())
+        .merge(orders::router())
+        .merge(staff::router())
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(origin, same_origin_only))
+        .layer(middleware::from_fn(no_store))
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let host = rest.split('/').next().unwrap_or_default();
+    format!("{scheme}://{host}").to_ascii_lowercase()
+}
+
+#[derive(Clone)]
+struct AllowedOrigin(String);
+
+/// Refuses state-changing requests that a browser sent from another site: their `Origin` (or
+/// `Sec-Fetch-Site`) gives them away. Clients that are not browsers send neither and carry no
+/// ambient cookie to abuse.
+async fn same_origin_only(
+    State(allowed): State<AllowedOrigin>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let headers = request.headers();
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross_site = match (origin, fetch_site) {
+        (Some(origin), _) => origin != allowed.0,
+        (None, Some(site)) => site != "same-origin",
+        (None, None) => false,
+    };
+    if !safe && cross_site {
+        return AppError::refuse(
+            ErrorCode::CrossSiteRequest,
+            "This request came from another site and was refused.",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Staff data is never cached.
+async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The signed-in staff member, checked against the database on every request so that a
+/// disabled account or a changed role takes effect at once.
+pub struct Staff {
+    pub username: String,
+    pub role: Role,
+    pub meta: ClientMeta,
+}
+
+impl Staff {
+    /// This staff member as the actor of an audit event.
+    pub fn actor(&self) -> Actor {
+        self.meta.actor(&format!("staff:{}", self.username))
+    }
+
+    /// Refuses unless the staff member is an admin.
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(AppError::refuse(
+                ErrorCode::Forbidden,
+                "Only admins may do this.",
+            ))
+        }
+    }
+}
+
+fn unauthenticated() -> AppError {
+    AppError::refuse(ErrorCode::Unauthenticated, "Please sign in.")
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| unauthenticated())?;
+        let signed_in: Option<SessionStaff> = session
+            .get(STAFF_KEY)
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+        let signed_in = signed_in.ok_or_else(unauthenticated)?;
+        let record = state.store.staff(&signed_in.username).await?;
+        let Some(record) = record.filter(|r| !r.disabled) else {
+            let _ = session.flush().await;
+            return Err(unauthenticated());
+        };
+        let Ok(meta) = ClientMeta::from_request_parts(parts, state).await;
+        Ok(Self {
+            username: record.username,
+            role: record.role,
+            meta,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_origin_is_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("https://Portal.example:8443/base/"),
+            "https://portal.example:8443"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
+}

@@ -1,0 +1,102 @@
+//! Orders on the admin page: list, create (and renew), detail, resend, cancel, revoke,
+//! dashboard.
+
+use super::Staff;
+use crate::error::AppError;
+use crate::flow::admin;
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use certportal_shared::api::admin::{
+    CertificateInfo, CreateOrderRequest, CreateOrderResponse, Dashboard, OrderDetail, OrderList,
+    OrderQuery, RevokeRequest,
+};
+use certportal_shared::model::Serial;
+use certportal_shared::{ErrorCode, routes};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(routes::ADMIN_ORDERS, get(list).post(create))
+        .route("/api/admin/orders/{id}", get(detail))
+        .route("/api/admin/orders/{id}/resend", post(resend))
+        .route("/api/admin/orders/{id}/cancel", post(cancel))
+        .route("/api/admin/certificates/{serial}/revoke", post(revoke))
+        .route(routes::ADMIN_DASHBOARD, get(dashboard))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    _staff: Staff,
+    ApiQuery(query): ApiQuery<OrderQuery>,
+) -> Result<Json<OrderList>, AppError> {
+    Ok(Json(admin::list(&state, &query).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    ApiJson(request): ApiJson<CreateOrderRequest>,
+) -> Result<Json<CreateOrderResponse>, AppError> {
+    let created = admin::create(&state, &request, &staff.actor()).await?;
+    Ok(Json(CreateOrderResponse {
+        order_id: created.order_id,
+        serial: created.serial,
+    }))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Json<OrderDetail>, AppError> {
+    Ok(Json(admin::detail(&state, &id).await?))
+}
+
+async fn resend(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Json<OrderDetail>, AppError> {
+    admin::resend(&state, &id, &staff.actor()).await?;
+    Ok(Json(admin::detail(&state, &id).await?))
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Json<OrderDetail>, AppError> {
+    admin::cancel(&state, &id, &staff.actor()).await?;
+    Ok(Json(admin::detail(&state, &id).await?))
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(serial): Path<String>,
+    ApiJson(request): ApiJson<RevokeRequest>,
+) -> Result<Json<CertificateInfo>, AppError> {
+    let serial = Serial::parse(&serial).map_err(|error| AppError::invalid(vec![error]))?;
+    crate::flow::revoke::revoke(&state, &serial, request.reason, &staff.actor()).await?;
+    let order_id = state
+        .store
+        .certificate(serial.as_str())
+        .await?
+        .map(|cert| cert.order_id)
+        .ok_or_else(|| {
+            AppError::refuse(
+                ErrorCode::UnknownSerial,
+                format!("no certificate has serial {serial}"),
+            )
+        })?;
+    Ok(Json(admin::detail(&state, &order_id).await?.certificate))
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> Result<Json<Dashboard>, AppError> {
+    Ok(Json(admin::dashboard(&state).await?))
+}

@@ -1,0 +1,202 @@
+//! Staff accounts and their sign-in records.
+
+use super::*;
+use certportal_shared::model::Role;
+
+const STAFF_COLUMNS: &str = "username, role, password_hash, totp_sealed, totp_last_step, must_change_password, \
+     disabled, created_at, created_by, updated_at";
+
+fn staff_from_row(row: &AnyRow) -> StoreResult<StaffRecord> {
+    let role: String = row.try_get("role")?;
+    Ok(StaffRecord {
+        username: row.try_get("username")?,
+        role: Role::parse(&role).map_err(|e| StoreError::Corrupt(e.message))?,
+        password_hash: row.try_get("password_hash")?,
+        totp_sealed: row.try_get("totp_sealed")?,
+        totp_last_step: row.try_get("totp_last_step")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        created_at: row.try_get("created_at")?,
+        created_by: row.try_get("created_by")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+impl SqlStore {
+    /// Runs an UPDATE of one staff row and its audit event in one transaction.
+    async fn update_staff(
+        &self,
+        sql: &str,
+        username: &str,
+        value: StaffValue<'_>,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let query = sqlx::query(sql).bind(username).bind(audit.at);
+        let query = match value {
+            StaffValue::Text(text, flag) => query.bind(text.to_owned()).bind(i64::from(flag)),
+            StaffValue::Bytes(bytes) => query.bind(bytes.to_vec()),
+            StaffValue::Flag(flag) => query.bind(i64::from(flag)),
+        };
+        let updated = query.execute(&mut *tx).await?.rows_affected();
+        if updated != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+/// The new value of an account update: bound as `$3` (and `$4`).
+enum StaffValue<'a> {
+    Text(&'a str, bool),
+    Bytes(&'a [u8]),
+    Flag(bool),
+}
+
+#[async_trait]
+impl StaffStore for SqlStore {
+    async fn create_staff(&self, staff: &StaffRecord, audit: &AuditEvent) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO staff (username, role, password_hash, totp_sealed, totp_last_step, must_change_password, \
+             disabled, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $7) \
+             ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(&staff.username)
+        .bind(staff.role.as_str())
+        .bind(&staff.password_hash)
+        .bind(staff.totp_sealed.clone())
+        .bind(i64::from(staff.must_change_password))
+        .bind(i64::from(staff.disabled))
+        .bind(staff.created_at)
+        .bind(&staff.created_by)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn staff(&self, username: &str) -> StoreResult<Option<StaffRecord>> {
+        let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE username = $1");
+        let row = sqlx::query(&sql)
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(staff_from_row).transpose()
+    }
+
+    async fn list_staff(&self) -> StoreResult<Vec<StaffRecord>> {
+        let sql = format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY username");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(staff_from_row).collect()
+    }
+
+    async fn use_totp_step(&self, username: &str, step: i64) -> StoreResult<bool> {
+        let updated = sqlx::query(
+            "UPDATE staff SET totp_last_step = $2 WHERE username = $1 AND totp_last_step < $2",
+        )
+        .bind(username)
+        .bind(step)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(updated == 1)
+    }
+
+    async fn update_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        must_change: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE staff SET password_hash = $3, must_change_password = $4, updated_at = $2 WHERE username = $1";
+        self.update_staff(
+            sql,
+            username,
+            StaffValue::Text(password_hash, must_change),
+            audit,
+        )
+        .await
+    }
+
+    async fn update_totp(
+        &self,
+        username: &str,
+        totp_sealed: &[u8],
+        audit: &AuditEvent,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE staff SET totp_sealed = $3, totp_last_step = 0, updated_at = $2 WHERE username = $1";
+        self.update_staff(sql, username, StaffValue::Bytes(totp_sealed), audit)
+            .await
+    }
+
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE staff SET disabled = $3, updated_at = $2 WHERE username = $1";
+        self.update_staff(sql, username, StaffValue::Flag(disabled), audit)
+            .await
+    }
+
+    async fn record_login_failure(&self, username: &str, ip: &str, at: i64) -> StoreResult<()> {
+        sqlx::query("INSERT INTO login_failures (at, username, ip) VALUES ($1, $2, $3)")
+            .bind(at)
+            .bind(username)
+            .bind(ip)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: i64,
+    ) -> StoreResult<LoginFailures> {
+        let failures = |column: &'static str, value: String| {
+            let sql = format!(
+                "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE {column} = $1 AND at > $2"
+            );
+            async move {
+                let row = sqlx::query(&sql)
+                    .bind(value)
+                    .bind(since)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let n: i64 = row.try_get("n")?;
+                let oldest: Option<i64> = row.try_get("oldest")?;
+                Ok::<_, StoreError>((count(n), oldest))
+            }
+        };
+        let (by_user, oldest_by_user) = failures("username", username.to_owned()).await?;
+        let (by_ip, oldest_by_ip) = failures("ip", ip.to_owned()).await?;
+        Ok(LoginFailures {
+            by_user,
+            oldest_by_user,
+            by_ip,
+            oldest_by_ip,
+        })
+    }
+
+    async fn clear_login_failures(&self, username: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
