@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod logs;
+pub mod postgres;
 pub mod staff;
 pub mod tools;
 
@@ -53,6 +54,8 @@ type ConfigEdit = Box<dyn FnOnce(&mut Config) + Send>;
 /// Builds a test portal.
 pub struct AppBuilder {
     edits: Vec<ConfigEdit>,
+    postgres: bool,
+    shared_with: Option<(PathBuf, Config)>,
     sms: Option<Arc<dyn SmsSender>>,
     mailer: Option<Arc<dyn Mailer>>,
     configured_sms: bool,
@@ -64,6 +67,8 @@ impl Default for AppBuilder {
     fn default() -> Self {
         Self {
             edits: Vec::new(),
+            postgres: false,
+            shared_with: None,
             sms: None,
             mailer: None,
             configured_sms: false,
@@ -116,6 +121,19 @@ impl AppBuilder {
         self
     }
 
+    /// Keeps the data in a fresh PostgreSQL database (`TEST_POSTGRES_URL`, default the local
+    /// server's `test` database as user postgres), dropped when the app is.
+    pub fn postgres(mut self) -> Self {
+        self.postgres = true;
+        self
+    }
+
+    /// A second instance of `app`: the same CA, keys and database, its own port and senders.
+    pub fn instance_of(mut self, app: &TestApp) -> Self {
+        self.shared_with = Some((app.data_dir().to_owned(), app.config.clone()));
+        self
+    }
+
     pub async fn spawn(self) -> TestApp {
         logs::install();
         let dir = tempfile::tempdir().expect("tempdir");
@@ -123,14 +141,33 @@ impl AppBuilder {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        certportal::cli::init::initialise(dir.path(), None, Some(self.ca_key), Some(&url))
-            .await
-            .expect("init");
-        let text = std::fs::read_to_string(dir.path().join("certportal.toml")).expect("config");
-        // The test's environment must not leak into the portal's configuration.
-        let mut config =
-            Config::from_toml_and_env(&text, std::iter::empty(), Path::new("certportal.toml"))
-                .expect("config");
+        let mut config = match &self.shared_with {
+            Some((other_dir, other_config)) => {
+                for name in ["certportal.toml", "ca.pem", "ca.key.sealed", "kek.bin"] {
+                    std::fs::copy(other_dir.join(name), dir.path().join(name))
+                        .expect("copy the data dir");
+                }
+                other_config.clone()
+            }
+            None => {
+                certportal::cli::init::initialise(dir.path(), None, Some(self.ca_key), Some(&url))
+                    .await
+                    .expect("init");
+                let text =
+                    std::fs::read_to_string(dir.path().join("certportal.toml")).expect("config");
+                // The test's environment must not leak into the portal's configuration.
+                Config::from_toml_and_env(&text, std::iter::empty(), Path::new("certportal.toml"))
+                    .expect("config")
+            }
+        };
+        let database = if self.postgres {
+            Some(postgres::Database::create().await)
+        } else {
+            None
+        };
+        if let Some(database) = &database {
+            config.database_url = database.url.clone();
+        }
         config.delivery.poll_interval_ms = 20;
         config.delivery.retry_initial_seconds = 1;
         for edit in self.edits {
@@ -144,6 +181,7 @@ impl AppBuilder {
         let mailer: Option<Arc<dyn Mailer>> =
             (!self.configured_mail).then(|| self.mailer.unwrap_or_else(|| Arc::new(mail.clone())));
         let mut app = TestApp {
+            _database: database,
             url,
             http: reqwest::Client::new(),
             clock,
@@ -174,6 +212,8 @@ pub struct TestApp {
     sms_sender: Option<Arc<dyn SmsSender>>,
     mailer: Option<Arc<dyn Mailer>>,
     running: Option<RunningPortal>,
+    /// The PostgreSQL database, dropped last, after the portal.
+    _database: Option<postgres::Database>,
 }
 
 /// A portal with the defaults.

@@ -8,3 +8,4 @@ mod custody;
 mod delivery;
 mod http_defences;
 mod interop;
+mod postgres;

@@ -1,0 +1,132 @@
+//! PostgreSQL, for several instances behind a load balancer: the same flows on the local
+//! server, and two portals sharing one database.
+
+use certportal_shared::model::Role;
+use certportal_shared::routes;
+use certportal_tests::*;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_flow_and_the_admin_api_work_on_postgresql() {
+    let app = TestApp::builder().postgres().spawn().await;
+    assert!(app.config.database_url.starts_with("postgres://"));
+    let collect = app.order_with_link().await;
+    let wrong = app.verify(&collect.token, &wrong_code(&collect.code)).await;
+    assert_eq!(wrong.status(), 400);
+    let (file, password) = app.collect(&collect).await;
+    certportal_shared::bundle::open(&file, &password, None, app.now_unix())
+        .expect("the file opens");
+
+    let alice = app.signed_in_admin().await;
+    let list = alice.get_json("/api/admin/orders?q=acme").await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["orders"][0]["state"], "collected");
+    alice
+        .post_json(
+            &routes::admin_revoke(&collect.order.serial),
+            &json!({"reason": "keyCompromise"}),
+        )
+        .await;
+    let crl = app.get("/crl").await.bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let text = tools::run_ok(
+        "openssl",
+        &[
+            "crl",
+            "-inform",
+            "DER",
+            "-in",
+            &tools::write(dir.path(), "crl.der", &crl),
+            "-noout",
+            "-text",
+        ],
+    );
+    assert!(
+        text.to_uppercase()
+            .contains(&collect.order.serial.to_uppercase())
+    );
+    let dashboard = alice.get_json(routes::ADMIN_DASHBOARD).await;
+    assert!(
+        dashboard["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["state"] == "revoked" && c["count"] == 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_instances_on_one_database_share_the_flow_and_send_each_message_once() {
+    let first = TestApp::builder().postgres().spawn().await;
+    let second = TestApp::builder().instance_of(&first).spawn().await;
+    assert_eq!(first.config.database_url, second.config.database_url);
+
+    let order = first.create_order(sample_order()).await;
+    let drained = first.wait_for_queue_drained(&order.order_id).await;
+    assert_eq!(
+        drained,
+        [("collect_link".to_owned(), 1), ("otp".to_owned(), 1)]
+    );
+    let mails: Vec<_> = first
+        .mail
+        .sent()
+        .into_iter()
+        .chain(second.mail.sent())
+        .collect();
+    let texts: Vec<_> = first
+        .sms
+        .sent()
+        .into_iter()
+        .chain(second.sms.sent())
+        .collect();
+    assert_eq!(
+        (mails.len(), texts.len()),
+        (1, 1),
+        "each message once, by whichever instance claimed it"
+    );
+    let token = link_token(&mails[0].body);
+    let code = code_in(&texts[0].body, 8);
+
+    assert_eq!(
+        second.open(&token).await.status(),
+        200,
+        "the other instance knows the link"
+    );
+    let session = second.session(&token, &code).await;
+    let file = first.bundle(&session).await.bytes().await.unwrap();
+    let digest = sha256_hex(&file);
+    let (a, b) = tokio::join!(
+        first.receipt(&session, &digest),
+        second.receipt(&session, &digest)
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    first.wait_for_queue_drained(&order.order_id).await;
+    let passwords = first
+        .sms
+        .sent()
+        .into_iter()
+        .chain(second.sms.sent())
+        .filter(|m| m.purpose == "password")
+        .count();
+    assert_eq!(passwords, 1);
+
+    let alice = second.add_staff("alice", Role::Admin).await;
+    alice.login(&second).await;
+    let other_client = certportal_tests::staff::StaffClient::new(
+        &first,
+        "alice",
+        &alice.password,
+        &alice.totp.get_url(),
+    );
+    let (status, _) = (
+        other_client
+            .login_with(&alice.password, &alice.code(&first))
+            .await
+            .status(),
+        (),
+    );
+    assert_eq!(
+        status, 401,
+        "a TOTP code used on one instance is refused on the other"
+    );
+}
