@@ -17,15 +17,28 @@ pub fn run(ctx: &Ctx, listen: &str) -> Result<()> {
     artifacts::spa(ctx)?;
     let bin = artifacts::backend(ctx, Profile::Release)?;
 
-    if ctx.root.join(DATA_DIR).join("certportal.toml").is_file() {
+    let base = browser_base(listen);
+    let config = ctx.root.join(DATA_DIR).join("certportal.toml");
+    if let Ok(toml) = std::fs::read_to_string(&config) {
         println!("\nUsing the existing {DATA_DIR}/ (delete it for a fresh CA and database).");
+        // The links in e-mails are built from base_url, also by `order create`, which does
+        // not run inside this server: a mismatch gives links that lead nowhere.
+        if let Some(configured) = base_url(&toml).filter(|url| *url != base) {
+            println!(
+                "warning: links in e-mails use base_url = \"{configured}\" from {}, but this run \
+                 listens on {base}; edit base_url there or delete {DATA_DIR}/",
+                ctx.display(&config)
+            );
+        }
     } else {
         exec::step(&format!("Creating the demo data dir {DATA_DIR}/"), || {
-            exec::run(ctx.command(&bin).args(["--data-dir", DATA_DIR, "init"]))
+            exec::run(
+                ctx.command(&bin)
+                    .args(["--data-dir", DATA_DIR, "init", "--base-url", &base]),
+            )
         })?;
     }
 
-    let base = browser_base(listen);
     let bin_shown = ctx.display(&bin);
     let cwd = std::env::current_dir().ok();
     let cd = if cwd.as_deref() == Some(ctx.root.as_path()) {
@@ -87,6 +100,22 @@ fn browser_base(listen: &str) -> String {
     format!("http://{host_port}")
 }
 
+/// The top-level `base_url = "..."` of a `certportal.toml`, enough for a warning; anything
+/// unusual (no such key, a table before it, another quoting) gives `None`, so no warning.
+fn base_url(toml: &str) -> Option<&str> {
+    toml.lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with('['))
+        .find_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            if key.trim() != "base_url" {
+                return None;
+            }
+            let value = value.split('#').next()?.trim();
+            value.strip_prefix('"')?.strip_suffix('"')
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +130,16 @@ mod tests {
     fn a_wildcard_address_is_shown_as_loopback() {
         assert_eq!(browser_base("0.0.0.0:8080"), "http://127.0.0.1:8080");
         assert_eq!(browser_base("[::]:8080"), "http://[::1]:8080");
+    }
+
+    #[test]
+    fn the_base_url_is_read_from_the_top_level_of_the_config() {
+        let toml = "# certportal\nbase_url = \"http://127.0.0.1:8080\" # links\n\n[sms]\nbase_url = \"x\"\n";
+        assert_eq!(base_url(toml), Some("http://127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn a_base_url_inside_a_table_is_not_the_portals() {
+        assert_eq!(base_url("[sms]\nbase_url = \"http://sms.example\"\n"), None);
     }
 }
