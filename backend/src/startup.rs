@@ -118,6 +118,7 @@ impl Portal {
             kek,
             clock: options.clock,
             wake,
+            wiped: Arc::new(Notify::new()),
             crl_lock: Arc::new(Mutex::new(())),
             sessions,
         };

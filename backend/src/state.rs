@@ -19,6 +19,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Wakes the message dispatcher when something was queued.
     pub wake: Arc<Notify>,
+    /// Wakes the compactor when secrets were wiped.
+    pub wiped: Arc<Notify>,
     /// Serialises CRL publication within this process.
     pub crl_lock: Arc<Mutex<()>>,
     /// Staff sessions (tower-sessions).

@@ -265,7 +265,7 @@ pub async fn cancel(state: &AppState, order_id: &str, actor: &Actor) -> Result<(
             "Only an order that is not collected yet can be cancelled.",
         ));
     }
-    state.store.checkpoint().await?;
+    state.wiped.notify_one();
     let serial = Serial::parse(&order.serial)
         .map_err(|e| anyhow::anyhow!("stored serial: {}", e.message))?;
     match super::revoke::revoke(

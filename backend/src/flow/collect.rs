@@ -462,9 +462,7 @@ pub async fn receipt(
         return raced().await;
     }
     state.wake.notify_one();
-    if let Err(error) = state.store.checkpoint().await {
-        tracing::warn!("could not fold the database log after a wipe: {error}");
-    }
+    state.wiped.notify_one();
     super::revoke::supersede_renewed(state, &order).await?;
     Ok(ReceiptResponse {
         masked_mobile: masked(&order.mobile),

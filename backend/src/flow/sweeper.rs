@@ -21,7 +21,7 @@ pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
     let deleted_sessions = state.store.delete_expired_sessions(now).await?;
     if !expired_orders.is_empty() {
         tracing::info!(count = expired_orders.len(), "links expired; files wiped");
-        state.store.checkpoint().await?;
+        state.wiped.notify_one();
     }
     super::crl::current(state).await?;
     {
@@ -48,6 +48,31 @@ pub async fn run(state: AppState, interval: Duration, mut shutdown: watch::Recei
         }
         if *shutdown.borrow() {
             return;
+        }
+    }
+}
+
+/// Folds the database log after secrets were wiped, so that no old copy of a sealed file or
+/// password outlives its wipe by more than a moment; wipes that come in a burst share one fold.
+pub async fn run_compactor(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = state.wiped.notified() => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for _ in 0..30 {
+            match state.store.checkpoint().await {
+                Ok(true) => break,
+                Ok(false) => tokio::time::sleep(Duration::from_secs(1)).await,
+                Err(error) => {
+                    tracing::warn!("could not fold the database log after a wipe: {error}");
+                    break;
+                }
+            }
         }
     }
 }

@@ -39,9 +39,10 @@ pub trait Store:
 {
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
-    /// Makes wiped secrets unrecoverable from the database files (SQLite: truncates the
-    /// write-ahead log after folding it in). Best effort; a no-op where nothing is needed.
-    async fn checkpoint(&self) -> StoreResult<()>;
+    /// Makes wiped secrets unrecoverable from the database files (SQLite: folds the
+    /// write-ahead log into the database and truncates it). `false` when readers kept it from
+    /// finishing; try again later. Always `true` where nothing is needed.
+    async fn checkpoint(&self) -> StoreResult<bool>;
 }
 
 /// Orders and their certificates.

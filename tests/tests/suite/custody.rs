@@ -80,7 +80,10 @@ async fn after_the_receipt_the_data_dir_holds_no_file_password_token_or_sealed_c
     );
     let password = app.wait_for_password(&collect.order.order_id).await;
     app.wait_for_queue_drained(&collect.order.order_id).await;
-    app.state().store.checkpoint().await.unwrap();
+    assert!(
+        app.state().store.checkpoint().await.unwrap(),
+        "the log folds once the flow is idle"
+    );
 
     let after = data_dir_bytes(app.data_dir());
     assert!(after.iter().any(|(name, _)| name == "certportal.db"));

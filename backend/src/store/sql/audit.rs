@@ -5,6 +5,7 @@ use super::*;
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn record(&self, event: &AuditEvent) -> StoreResult<()> {
+        let _turn = self.write_turn().await;
         insert_audit(&self.pool, event).await
     }
 

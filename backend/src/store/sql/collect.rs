@@ -5,7 +5,7 @@ use super::*;
 #[async_trait]
 impl CollectStore for SqlStore {
     async fn record_code_failure(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<u32> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let attempts: Option<i64> = sqlx::query_scalar(
             "UPDATE orders SET code_attempts = code_attempts + 1, updated_at = $2 WHERE id = $1 \
              RETURNING code_attempts",
@@ -27,7 +27,7 @@ impl CollectStore for SqlStore {
         expires_at: i64,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE orders SET code_mac = NULL, updated_at = $3, \
              state = CASE WHEN state IN ('issued', 'link_sent') THEN 'code_verified' ELSE state END \
@@ -65,7 +65,7 @@ impl CollectStore for SqlStore {
         message: &NewMessage,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let sql = format!(
             "UPDATE orders SET code_mac = $2, code_expires_at = $3, code_attempts = 0, code_sent_at = $4, \
              resends = resends + 1, updated_at = $4 \
@@ -114,7 +114,7 @@ impl CollectStore for SqlStore {
         max_downloads: u32,
         audit: &AuditEvent,
     ) -> StoreResult<Option<Vec<u8>>> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let sealed: Option<Vec<u8>> = sqlx::query_scalar(
             "UPDATE orders SET downloads = downloads + 1, state = 'downloaded', updated_at = $3 \
              WHERE id = $1 AND downloads < $2 AND bundle_sealed IS NOT NULL \
@@ -148,7 +148,7 @@ impl CollectStore for SqlStore {
         message: &NewMessage,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE orders SET state = 'collected', collected_at = $3, updated_at = $3, bundle_sealed = NULL, \
              password_sealed = NULL, code_mac = NULL \
@@ -173,7 +173,7 @@ impl CollectStore for SqlStore {
     }
 
     async fn expire_links(&self, now: i64) -> StoreResult<Vec<String>> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let sql = format!(
             "UPDATE orders SET state = 'expired', bundle_sealed = NULL, password_sealed = NULL, code_mac = NULL, \
              updated_at = $1 WHERE link_expires_at <= $1 AND state IN {OPEN_STATES_SQL} RETURNING id, serial"
@@ -200,6 +200,7 @@ impl CollectStore for SqlStore {
     }
 
     async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64> {
+        let _turn = self.write_turn().await;
         let result = sqlx::query("DELETE FROM collect_sessions WHERE expires_at <= $1")
             .bind(now)
             .execute(&self.pool)

@@ -10,6 +10,7 @@ impl MessageStore for SqlStore {
         claim_until: i64,
         limit: u32,
     ) -> StoreResult<Vec<QueuedMessage>> {
+        let _turn = self.write_turn().await;
         let rows = sqlx::query(
             "UPDATE messages SET claimed_until = $2 WHERE id IN ( \
                  SELECT id FROM messages WHERE sent_at IS NULL AND next_attempt_at <= $1 \
@@ -44,7 +45,7 @@ impl MessageStore for SqlStore {
     }
 
     async fn mark_sent(&self, id: i64, now: i64, audit: &AuditEvent) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query(
             "UPDATE messages SET sent_at = $2, body_sealed = NULL, attempts = attempts + 1, claimed_until = NULL, \
              last_error = NULL WHERE id = $1",
@@ -68,6 +69,7 @@ impl MessageStore for SqlStore {
     }
 
     async fn mark_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> StoreResult<()> {
+        let _turn = self.write_turn().await;
         sqlx::query(
             "UPDATE messages SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, claimed_until = NULL \
              WHERE id = $1",

@@ -14,6 +14,7 @@ use certportal_shared::model::OrderState;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
+use std::sync::Arc;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -41,6 +42,10 @@ enum Backend {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
+    /// SQLite's busy handler for milliseconds at a go. Queuing writers here instead keeps a
+    /// busy portal's latency flat. PostgreSQL needs no such queue.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 pub(super) fn count(value: i64) -> u32 {
@@ -191,12 +196,35 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            writer: Arc::default(),
+        })
     }
 
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Waits for this process's turn to write (SQLite only).
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
+        }
+    }
+
+    /// Begins a write transaction in this process's turn; keep the guard until the commit.
+    async fn begin_write(
+        &self,
+    ) -> StoreResult<(
+        Option<tokio::sync::MutexGuard<'_, ()>>,
+        sqlx::Transaction<'static, sqlx::Any>,
+    )> {
+        let turn = self.write_turn().await;
+        Ok((turn, self.pool.begin().await?))
     }
 
     fn order_sql(condition: &str) -> String {
@@ -213,13 +241,21 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn checkpoint(&self) -> StoreResult<()> {
-        if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await?;
+    async fn checkpoint(&self) -> StoreResult<bool> {
+        if self.backend != Backend::Sqlite {
+            return Ok(true);
         }
-        Ok(())
+        let _turn = self.write_turn().await;
+        let mut connection = self.pool.acquire().await?;
+        // A TRUNCATE checkpoint waits for readers of old snapshots and holds writers off
+        // meanwhile; give up quickly and let the caller try again rather than stall the portal.
+        connection.execute("PRAGMA busy_timeout = 200").await?;
+        let result = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&mut *connection)
+            .await;
+        connection.execute("PRAGMA busy_timeout = 5000").await?;
+        let busy: i64 = result?.try_get(0)?;
+        Ok(busy == 0)
     }
 }
 

@@ -11,7 +11,7 @@ impl OrderStore for SqlStore {
         audit: &AuditEvent,
     ) -> StoreResult<()> {
         let cert = &order.certificate;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO certificates (serial, order_id, subject, key_type, not_before, not_after, fingerprint, der) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -175,7 +175,7 @@ impl OrderStore for SqlStore {
     }
 
     async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let sql = format!(
             "UPDATE orders SET state = 'cancelled', bundle_sealed = NULL, password_sealed = NULL, \
              code_mac = NULL, updated_at = $2 WHERE id = $1 AND state IN {OPEN_STATES_SQL}"
@@ -206,7 +206,7 @@ impl OrderStore for SqlStore {
         messages: &[NewMessage],
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let sql = format!(
             "UPDATE orders SET link_hash = $2, link_expires_at = $3, code_mac = $4, code_expires_at = $5, \
              code_attempts = 0, resends = 0, code_sent_at = $6, updated_at = $6 \

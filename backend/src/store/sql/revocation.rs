@@ -10,7 +10,7 @@ impl RevocationStore for SqlStore {
         reason: RevocationReason,
         audit: &AuditEvent,
     ) -> StoreResult<RevokeOutcome> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 WHERE serial = $1 AND revoked_at IS NULL",
         )
@@ -69,6 +69,7 @@ impl RevocationStore for SqlStore {
     }
 
     async fn save_crl(&self, crl: &CrlRecord) -> StoreResult<bool> {
+        let _turn = self.write_turn().await;
         let number = i64::try_from(crl.number)
             .map_err(|_| StoreError::Corrupt("CRL number too large".into()))?;
         let updated = sqlx::query(

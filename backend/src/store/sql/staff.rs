@@ -31,7 +31,7 @@ impl SqlStore {
         value: StaffValue<'_>,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let query = sqlx::query(sql).bind(username).bind(audit.at);
         let query = match value {
             StaffValue::Text(text, flag) => query.bind(text.to_owned()).bind(i64::from(flag)),
@@ -59,7 +59,7 @@ enum StaffValue<'a> {
 #[async_trait]
 impl StaffStore for SqlStore {
     async fn create_staff(&self, staff: &StaffRecord, audit: &AuditEvent) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO staff (username, role, password_hash, totp_sealed, totp_last_step, must_change_password, \
              disabled, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $7) \
@@ -101,6 +101,7 @@ impl StaffStore for SqlStore {
     }
 
     async fn use_totp_step(&self, username: &str, step: i64) -> StoreResult<bool> {
+        let _turn = self.write_turn().await;
         let updated = sqlx::query(
             "UPDATE staff SET totp_last_step = $2 WHERE username = $1 AND totp_last_step < $2",
         )
@@ -152,6 +153,7 @@ impl StaffStore for SqlStore {
     }
 
     async fn record_login_failure(&self, username: &str, ip: &str, at: i64) -> StoreResult<()> {
+        let _turn = self.write_turn().await;
         sqlx::query("INSERT INTO login_failures (at, username, ip) VALUES ($1, $2, $3)")
             .bind(at)
             .bind(username)
@@ -193,6 +195,7 @@ impl StaffStore for SqlStore {
     }
 
     async fn clear_login_failures(&self, username: &str) -> StoreResult<()> {
+        let _turn = self.write_turn().await;
         sqlx::query("DELETE FROM login_failures WHERE username = $1")
             .bind(username)
             .execute(&self.pool)
