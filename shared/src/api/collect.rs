@@ -96,3 +96,72 @@ pub struct ReceiptResponse {
     /// The order's state after the receipt (`collected`).
     pub state: OrderState,
 }
+
+/// The SHA-256 in a `Repr-Digest` header (RFC 9530) of the `bundle` response: the member
+/// `sha-256=:<base64>:`, possibly among members for other algorithms. `None` when there is none
+/// or it is not a SHA-256 digest.
+pub fn repr_digest_sha256(header: &str) -> Option<Sha256Digest> {
+    header.split(',').find_map(|member| {
+        let (algorithm, value) = member.trim().split_once('=')?;
+        if !algorithm.trim().eq_ignore_ascii_case("sha-256") {
+            return None;
+        }
+        let base64 = value.trim().strip_prefix(':')?.strip_suffix(':')?;
+        Sha256Digest::parse(base64).ok()
+    })
+}
+
+/// The file name in a `Content-Disposition: attachment; filename="..."` header of the `bundle`
+/// response, reduced to ASCII letters, digits, `-`, `_` and `.` with no leading dot, so that it
+/// is safe as a download name and inside the shell commands a page shows. `None` when the
+/// header names no usable file.
+pub fn attachment_filename(header: &str) -> Option<String> {
+    let start = header.find("filename=")? + "filename=".len();
+    let rest = &header[start..];
+    let name = match rest.strip_prefix('"') {
+        Some(quoted) => &quoted[..quoted.find('"')?],
+        None => rest.split(';').next()?.trim(),
+    };
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    (!safe.is_empty()).then(|| safe.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sha256_is_read_from_a_repr_digest_among_other_members() {
+        let digest = Sha256Digest::from_bytes([7; 32]);
+        let header = format!("sha-512=:AAAA:, sha-256=:{}:", digest.to_base64());
+        assert_eq!(repr_digest_sha256(&header), Some(digest));
+        assert_eq!(
+            repr_digest_sha256(&format!("sha-256=:{}:", digest.to_base64())),
+            Some(digest)
+        );
+        assert_eq!(repr_digest_sha256("sha-256=nope"), None);
+        assert_eq!(repr_digest_sha256("sha-512=:AAAA:"), None);
+    }
+
+    #[test]
+    fn the_attachment_name_loses_paths_quotes_and_leading_dots() {
+        assert_eq!(
+            attachment_filename("attachment; filename=\"e-banking-0a1b.p12\"").as_deref(),
+            Some("e-banking-0a1b.p12")
+        );
+        assert_eq!(
+            attachment_filename("attachment; filename=\"../../etc/x y.p12\"").as_deref(),
+            Some("etcxy.p12")
+        );
+        assert_eq!(
+            attachment_filename("attachment; filename=plain.p12; size=3").as_deref(),
+            Some("plain.p12")
+        );
+        assert_eq!(attachment_filename("attachment"), None);
+        assert_eq!(attachment_filename("attachment; filename=\"..\""), None);
+    }
+}
