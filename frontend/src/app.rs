@@ -1,22 +1,37 @@
-//! The router: one route per page; anything else is the not-found page.
+//! The router: one page per path; anything else is the not-found page.
+//!
+//! A plain match on the path rather than leptos_router: the app has no links between its
+//! pages (each is entered from outside: a mailed link, a bookmark), so client-side navigation
+//! would buy nothing, and the router cost about 20 KB of the gzip budget.
 
-use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
-
+use crate::components::LanguageSwitch;
+use crate::i18n::{provide_i18n, use_i18n};
 use crate::pages::{AdminPage, CollectPage, NotFoundPage};
+use certportal_shared::routes;
+use leptos::prelude::*;
 
-/// The whole app. The paths mirror `certportal_shared::routes`, which the backend uses too.
+/// The page for a path. The paths are `certportal_shared::routes`, which the backend uses too.
+fn page(path: &str) -> AnyView {
+    match path.trim_end_matches('/') {
+        routes::COLLECT_PAGE => view! { <CollectPage /> }.into_any(),
+        routes::ADMIN_PAGE => view! { <AdminPage /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
+    }
+}
+
+/// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_i18n();
+    let i18n = use_i18n();
+    let path = web_sys::window()
+        .and_then(|window| window.location().pathname().ok())
+        .unwrap_or_default();
     view! {
-        <Router>
-            <main>
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/collect") view=CollectPage />
-                    <Route path=path!("/admin") view=AdminPage />
-                </Routes>
-            </main>
-        </Router>
+        <header class="site-header">
+            <p class="brand">{i18n.text(|t| t.brand)}</p>
+            <LanguageSwitch />
+        </header>
+        <main id="main">{page(&path)}</main>
     }
 }

@@ -1,4 +1,4 @@
-//! One module per page. These are placeholders until the real collect and admin flows land.
+//! One module per page.
 
 mod admin;
 mod collect;

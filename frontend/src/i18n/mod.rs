@@ -1,0 +1,153 @@
+//! Languages: one catalogue per language, chosen from the browser and switchable.
+//!
+//! A catalogue is a plain struct of `&'static str`, so a missing string is a compile error
+//! rather than a blank on screen. Strings that take values use `{name}` placeholders, filled
+//! by [`fill`].
+
+mod catalogue;
+mod en;
+mod nb;
+
+pub use catalogue::{Catalogue, Guide, Problem};
+
+use leptos::prelude::*;
+
+/// A language the app speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Nb,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Nb];
+
+    /// The BCP 47 tag, for `<html lang>` and date formatting.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Nb => "nb",
+        }
+    }
+
+    pub fn catalogue(self) -> &'static Catalogue {
+        match self {
+            Lang::En => &en::EN,
+            Lang::Nb => &nb::NB,
+        }
+    }
+
+    /// The first of the browser's preferred languages that the app speaks; English otherwise.
+    /// Norwegian without a written standard (`no`) and Nynorsk readers get Bokmål, the closer
+    /// of the two catalogues.
+    pub fn from_browser() -> Lang {
+        let preferred = web_sys::window()
+            .map(|window| window.navigator().languages().to_vec())
+            .unwrap_or_default();
+        preferred
+            .iter()
+            .filter_map(|tag| tag.as_string())
+            .find_map(|tag| Lang::from_tag(&tag))
+            .unwrap_or(Lang::En)
+    }
+
+    fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "nb" | "no" | "nn" => Some(Lang::Nb),
+            _ => None,
+        }
+    }
+}
+
+/// The current language, shared through the context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The current catalogue; reading it subscribes the caller to language changes.
+    pub fn t(&self) -> &'static Catalogue {
+        self.lang.get().catalogue()
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// A catalogue string that follows the language.
+    ///
+    /// Views take it as a `Signal` rather than a closure on purpose: Leptos compiles a
+    /// renderer per closure type, and with a hundred strings on a page that was the larger
+    /// part of the wasm. Every `Signal<&str>` shares one renderer.
+    pub fn text(self, pick: fn(&'static Catalogue) -> &'static str) -> Signal<&'static str> {
+        Signal::derive(move || pick(self.t()))
+    }
+
+    /// One of two catalogue strings, by a condition (a button's label while it works).
+    pub fn text_if(
+        self,
+        condition: impl Get<Value = bool> + Send + Sync + 'static,
+        yes: fn(&'static Catalogue) -> &'static str,
+        no: fn(&'static Catalogue) -> &'static str,
+    ) -> Signal<&'static str> {
+        Signal::derive(move || {
+            if condition.get() {
+                yes(self.t())
+            } else {
+                no(self.t())
+            }
+        })
+    }
+
+    /// Text built from the catalogue and values, following the language (see [`Self::text`]).
+    pub fn format(
+        self,
+        build: impl Fn(&'static Catalogue) -> String + Send + Sync + 'static,
+    ) -> Signal<String> {
+        Signal::derive(move || build(self.t()))
+    }
+
+    /// Switches the language and tells assistive technology and the browser about it.
+    pub fn set(&self, lang: Lang) {
+        self.lang.set(lang);
+    }
+}
+
+/// Creates the language state from the browser's preference and keeps `<html lang>` and the
+/// document title in step with it.
+pub fn provide_i18n() -> I18n {
+    let i18n = I18n {
+        lang: RwSignal::new(Lang::from_browser()),
+    };
+    Effect::new(move |_| {
+        let lang = i18n.lang();
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = document.document_element() {
+                // Screen readers pick their voice from this.
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+            document.set_title(lang.catalogue().document_title);
+        }
+    });
+    provide_context(i18n);
+    i18n
+}
+
+/// The language state; [`provide_i18n`] must have run above.
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n {
+        lang: RwSignal::new(Lang::En),
+    })
+}
+
+/// Replaces each `{name}` in `template` with its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut text = template.to_owned();
+    for (name, value) in values {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}

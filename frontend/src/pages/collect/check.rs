@@ -1,0 +1,180 @@
+//! Step 4: the contact types the SMS password and the inspector from `shared` opens the file
+//! right here. The password goes nowhere: it is read from the field, handed to the inspector
+//! and dropped; no request carries it (the browser tests watch the network for it).
+//!
+//! No Web Worker: the default file costs three PBKDF2 runs of 10,000 iterations plus one RSA
+//! signature check, which `cargo xtask bench` measures at well under the 100 ms that would
+//! make a frozen page noticeable; a worker would add a second wasm instance to download.
+
+use super::flow::Flow;
+use super::summary::{Checked, Summary};
+use super::trouble::Trouble;
+use crate::api;
+use crate::browser;
+use crate::components::Alert;
+use crate::i18n::use_i18n;
+use crate::job::Job;
+use base64::Engine as _;
+use certportal_shared::ErrorCode;
+use certportal_shared::bundle;
+use leptos::prelude::*;
+
+pub const HEADING_ID: &str = "step-check";
+const INPUT_ID: &str = "password-input";
+
+/// The DER of the first certificate in a PEM text.
+fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
+    let start = pem.find("-----BEGIN CERTIFICATE-----")? + "-----BEGIN CERTIFICATE-----".len();
+    let end = start + pem[start..].find("-----END CERTIFICATE-----")?;
+    let body: String = pem[start..end]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    base64::engine::general_purpose::STANDARD.decode(body).ok()
+}
+
+#[component]
+pub fn CheckStep(flow: Flow) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = RwSignal::new(String::new());
+    let reveal = RwSignal::new(false);
+    let trouble = RwSignal::new(None::<Trouble>);
+    let checked = RwSignal::new(None::<Checked>);
+
+    let check = Job::new(move |password: String| {
+        async move {
+            let Some(file) = flow.file.get_untracked() else {
+                return;
+            };
+            // The CA certificate is public; fetching it tells nobody anything about the file.
+            let ca = api::collect::ca_pem()
+                .await
+                .ok()
+                .and_then(|pem| pem_to_der(&pem));
+            // Let "Checking…" reach the screen before the key derivation holds the thread.
+            browser::after_paint().await;
+            let now = (js_sys::Date::now() / 1000.0) as i64;
+            let started = browser::performance_now();
+            let result = bundle::open(&file.bytes, &password, ca.as_deref(), now);
+            let elapsed_ms = browser::performance_now() - started;
+            drop(password);
+            match result {
+                Ok(report) => {
+                    trouble.set(None);
+                    // Nothing on the page should keep the password once it has done its job.
+                    typed.set(String::new());
+                    checked.set(Some(Checked {
+                        report,
+                        elapsed_ms,
+                        ca_known: ca.is_some(),
+                    }));
+                    browser::focus(super::summary::HEADING_ID);
+                }
+                Err(error) => {
+                    checked.set(None);
+                    trouble.set(Some(Trouble::Inspect(
+                        error.code(),
+                        error.message().to_owned(),
+                    )));
+                    if error.code() == ErrorCode::WrongPassword {
+                        browser::focus(INPUT_ID);
+                    }
+                }
+            }
+        }
+    });
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if check.pending().get_untracked() {
+            return;
+        }
+        let password = typed.get_untracked().trim().to_owned();
+        if password.is_empty() {
+            browser::focus(INPUT_ID);
+            return;
+        }
+        check.start(password);
+    };
+    let message = Signal::derive(move || trouble.get().map(|t| t.message(i18n.t())));
+    let invalid = Signal::derive(move || {
+        if trouble.with(Option::is_some) {
+            "true"
+        } else {
+            "false"
+        }
+    });
+    let checking = Signal::derive(move || {
+        if check.pending().get() {
+            "true"
+        } else {
+            "false"
+        }
+    });
+    let field_type = Signal::derive(move || if reveal.get() { "text" } else { "password" });
+    let submit_label = i18n.text_if(check.pending(), |t| t.checking, |t| t.password_submit);
+    let status = i18n.format(move |t| {
+        if check.pending().get() {
+            t.checking.to_owned()
+        } else {
+            String::new()
+        }
+    });
+
+    view! {
+        <p>{i18n.text(|t| t.check_intro)}</p>
+        // No action and no name on the field: nothing here can be submitted to a server (the
+        // CSP's form-action 'none' would refuse it too).
+        <form class="password-form" novalidate on:submit=submit>
+            <label for=INPUT_ID class="field-label">{i18n.text(|t| t.password_label)}</label>
+            <p id="password-help" class="field-help">{i18n.text(|t| t.password_help)}</p>
+            <div class="inline-field">
+                <input
+                    id=INPUT_ID
+                    data-test="password-input"
+                    class="password-input"
+                    type=field_type
+                    autocomplete="off"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    aria-describedby="password-help password-error"
+                    aria-invalid=invalid
+                    prop:value=typed
+                    on:input:target=move |event| typed.set(event.target().value())
+                />
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    data-test="password-submit"
+                    aria-disabled=checking
+                >
+                    {submit_label}
+                </button>
+            </div>
+            <div class="ack">
+                <input
+                    type="checkbox"
+                    id="password-reveal"
+                    prop:checked=reveal
+                    on:change:target=move |event| reveal.set(event.target().checked())
+                />
+                <label for="password-reveal">{i18n.text(|t| t.password_show)}</label>
+            </div>
+            <p role="status" class="status">{status}</p>
+            <Alert message id="password-error" />
+        </form>
+        {move || checked.get().map(|checked| view! { <Summary checked /> })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pem_to_der;
+
+    #[test]
+    fn the_first_certificate_of_a_pem_text_is_decoded() {
+        let pem = "-----BEGIN CERTIFICATE-----\nAQID\nBA==\n-----END CERTIFICATE-----\n";
+        assert_eq!(pem_to_der(pem), Some(vec![1, 2, 3, 4]));
+        assert_eq!(pem_to_der("nothing"), None);
+    }
+}

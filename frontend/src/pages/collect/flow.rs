@@ -1,0 +1,121 @@
+//! The state of one collect flow, shared by its steps. Everything lives in memory only: the
+//! link token, the session bearer and the file are never put in storage or cookies, so the
+//! page leaves nothing behind and works in an iframe with storage blocked.
+
+use super::trouble::Trouble;
+use crate::time::{Ticker, deadline_in};
+use certportal_shared::api::collect::{OpenResponse, ReceiptResponse, ResendResponse};
+use certportal_shared::model::Sha256Digest;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// The current one-time code, as far as the page knows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeStatus {
+    /// When it ends (ms since the epoch); 0 when there is no usable code.
+    pub deadline_ms: f64,
+    /// Wrong tries left; `None` when not known (after a new code, until a wrong try).
+    pub attempts_left: Option<u32>,
+    pub resends_left: u32,
+    /// When a new code may be asked for (ms since the epoch).
+    pub resend_at_ms: f64,
+}
+
+impl CodeStatus {
+    pub fn from_open(order: &OpenResponse) -> Self {
+        Self {
+            deadline_ms: if order.code_expires_in == 0 {
+                0.0
+            } else {
+                deadline_in(order.code_expires_in)
+            },
+            attempts_left: Some(order.attempts_left),
+            resends_left: order.resends_left,
+            resend_at_ms: deadline_in(order.resend_available_in),
+        }
+    }
+
+    pub fn after_resend(resent: &ResendResponse) -> Self {
+        Self {
+            deadline_ms: deadline_in(resent.code_expires_in),
+            attempts_left: None,
+            resends_left: resent.resends_left,
+            resend_at_ms: deadline_in(resent.resend_available_in),
+        }
+    }
+
+    /// The code can no longer be used (used up, expired, locked).
+    pub fn end(&mut self) {
+        self.deadline_ms = 0.0;
+    }
+}
+
+/// An open collect session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub bearer: String,
+    pub deadline_ms: f64,
+    pub downloads_left: u32,
+}
+
+/// The file as saved, kept in memory for "save again" and for the check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedFile {
+    pub bytes: Arc<Vec<u8>>,
+    pub filename: String,
+    pub sha256: Sha256Digest,
+}
+
+/// Where the flow stands.
+#[derive(Clone, Copy)]
+pub struct Flow {
+    pub token: StoredValue<String>,
+    pub order: StoredValue<OpenResponse>,
+    pub ticker: Ticker,
+    pub acknowledged: RwSignal<bool>,
+    pub code: RwSignal<CodeStatus>,
+    pub session: RwSignal<Option<Session>>,
+    pub file: RwSignal<Option<SavedFile>>,
+    /// Set once the portal took the receipt: the password is on its way.
+    pub receipt: RwSignal<Option<ReceiptResponse>>,
+    /// A problem that ends the flow (the link no longer works).
+    pub fatal: RwSignal<Option<Trouble>>,
+    /// Why the flow went back to the code step (the session ended).
+    pub back_to_code: RwSignal<Option<Trouble>>,
+}
+
+impl Flow {
+    pub fn new(token: String, order: OpenResponse) -> Self {
+        let code = CodeStatus::from_open(&order);
+        Self {
+            token: StoredValue::new(token),
+            order: StoredValue::new(order),
+            ticker: Ticker::start(),
+            acknowledged: RwSignal::new(false),
+            code: RwSignal::new(code),
+            session: RwSignal::new(None),
+            file: RwSignal::new(None),
+            receipt: RwSignal::new(None),
+            fatal: RwSignal::new(None),
+            back_to_code: RwSignal::new(None),
+        }
+    }
+
+    /// Handles the troubles every step handles the same way; returns the trouble when it is
+    /// the step's own to show.
+    pub fn triage(&self, trouble: Trouble) -> Option<Trouble> {
+        if trouble.ends_the_link() {
+            self.fatal.set(Some(trouble));
+            return None;
+        }
+        if trouble.ends_the_session() {
+            self.session.set(None);
+            // The code that opened the session was used up by it.
+            self.code.update(CodeStatus::end);
+            self.back_to_code.set(Some(trouble));
+            crate::browser::focus(super::code::HEADING_ID);
+            return None;
+        }
+        Some(trouble)
+    }
+}

@@ -1,0 +1,187 @@
+//! Step 5: how to install the file just saved, under its real name, on the usual platforms.
+//! The commands are the same in every language; the sentences around them come from the
+//! catalogue.
+
+use super::flow::Flow;
+use crate::i18n::{Catalogue, Guide, Lang, fill, use_i18n};
+use leptos::prelude::*;
+
+pub const HEADING_ID: &str = "step-install";
+
+/// The commands of each guide for a file called `file`: one or two blocks.
+struct Commands {
+    first: String,
+    second: Option<String>,
+}
+
+fn stem(file: &str) -> &str {
+    file.strip_suffix(".p12").unwrap_or(file)
+}
+
+fn curl(file: &str) -> Commands {
+    Commands {
+        first: format!(
+            "read -rs -p 'Password: ' P12_PASSWORD; echo\n\
+             curl --cert-type P12 --cert \"{file}:$P12_PASSWORD\" https://service.example/\n\
+             unset P12_PASSWORD"
+        ),
+        second: None,
+    }
+}
+
+fn java(file: &str) -> Commands {
+    let stem = stem(file);
+    Commands {
+        first: format!(
+            "keytool -importkeystore \\\n  -srckeystore {file} -srcstoretype PKCS12 \\\n  \
+             -destkeystore {stem}-keystore.p12 -deststoretype PKCS12"
+        ),
+        second: Some(format!(
+            "java -Djavax.net.ssl.keyStore=/path/to/{stem}-keystore.p12 \\\n     \
+             -Djavax.net.ssl.keyStoreType=PKCS12 \\\n     \
+             -Djavax.net.ssl.keyStorePassword=\"$KEYSTORE_PASSWORD\" \\\n     \
+             -jar your-application.jar"
+        )),
+    }
+}
+
+fn dotnet(file: &str) -> Commands {
+    Commands {
+        first: format!(
+            "using System.Security.Cryptography.X509Certificates;\n\n\
+             var password = Environment.GetEnvironmentVariable(\"P12_PASSWORD\");\n\
+             // .NET 9 and later: X509CertificateLoader.LoadPkcs12FromFile(\"{file}\", password)\n\
+             var certificate = new X509Certificate2(\"{file}\", password);\n\
+             var handler = new HttpClientHandler\n{{\n    \
+             ClientCertificateOptions = ClientCertificateOption.Manual,\n}};\n\
+             handler.ClientCertificates.Add(certificate);\n\
+             using var client = new HttpClient(handler);\n\
+             var response = await client.GetAsync(\"https://service.example/\");"
+        ),
+        second: None,
+    }
+}
+
+fn windows(file: &str) -> Commands {
+    Commands {
+        first: format!(
+            "$password = Read-Host -AsSecureString -Prompt \"Password\"\n\
+             Import-PfxCertificate -FilePath .\\{file} `\n  \
+             -CertStoreLocation Cert:\\LocalMachine\\My -Password $password"
+        ),
+        second: None,
+    }
+}
+
+fn macos(file: &str) -> Commands {
+    Commands {
+        first: format!("security import {file} -k ~/Library/Keychains/login.keychain-db -f pkcs12"),
+        second: None,
+    }
+}
+
+fn pem(file: &str) -> String {
+    let stem = stem(file);
+    format!(
+        "openssl pkcs12 -in {file} -clcerts -nokeys -out {stem}.crt\n\
+         openssl pkcs12 -in {file} -nocerts -nodes -out {stem}.key\n\
+         chmod 600 {stem}.key"
+    )
+}
+
+fn nginx(file: &str) -> Commands {
+    let stem = stem(file);
+    Commands {
+        first: pem(file),
+        second: Some(format!(
+            "location /vendor/ {{\n    \
+             proxy_pass https://service.example/;\n    \
+             proxy_ssl_certificate         /etc/nginx/certs/{stem}.crt;\n    \
+             proxy_ssl_certificate_key     /etc/nginx/certs/{stem}.key;\n    \
+             proxy_ssl_server_name         on;\n    \
+             proxy_ssl_verify              on;\n    \
+             proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n}}"
+        )),
+    }
+}
+
+fn haproxy(file: &str) -> Commands {
+    let stem = stem(file);
+    Commands {
+        first: format!(
+            "{}\ncat {stem}.crt {stem}.key > {stem}.pem\nchmod 600 {stem}.pem",
+            pem(file)
+        ),
+        second: Some(format!(
+            "backend vendor\n    \
+             server vendor service.example:443 ssl crt /etc/haproxy/certs/{stem}.pem \
+             verify required ca-file /etc/ssl/certs/ca-certificates.crt sni str(service.example)"
+        )),
+    }
+}
+
+#[component]
+fn GuideView(
+    pick: fn(&'static Catalogue) -> &'static Guide,
+    commands: Commands,
+    #[prop(optional)] open: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let Commands { first, second } = commands;
+    let part =
+        move |part: fn(&Guide) -> &'static str| i18n.format(move |t| part(pick(t)).to_owned());
+    view! {
+        <details class="guide" open=open>
+            <summary>{part(|g| g.title)}</summary>
+            <p>{part(|g| g.intro)}</p>
+            <pre><code>{first}</code></pre>
+            {second.map(|second| {
+                view! {
+                    <p>{part(|g| g.then)}</p>
+                    <pre><code>{second}</code></pre>
+                }
+            })}
+        </details>
+    }
+}
+
+#[component]
+pub fn Guides(flow: Flow) -> impl IntoView {
+    let i18n = use_i18n();
+    let filename = move || {
+        flow.file
+            .with(|file| file.as_ref().map(|f| f.filename.clone()))
+    };
+    view! {
+        {move || {
+            filename().map(|file| {
+                let intro = {
+                    let file = file.clone();
+                    i18n.format(move |t| fill(t.guides_intro, &[("file", &file)]))
+                };
+                view! {
+                    <p>{intro}</p>
+                    <p class="muted">{i18n.text(|t| t.guide_placeholder_note)}</p>
+                    <div class="guides">
+                        <GuideView pick=|t| &t.guide_curl commands=curl(&file) open=true />
+                        <GuideView pick=|t| &t.guide_java commands=java(&file) />
+                        <GuideView pick=|t| &t.guide_dotnet commands=dotnet(&file) />
+                        <GuideView pick=|t| &t.guide_windows commands=windows(&file) />
+                        <GuideView pick=|t| &t.guide_macos commands=macos(&file) />
+                        <GuideView pick=|t| &t.guide_nginx commands=nginx(&file) />
+                        <GuideView pick=|t| &t.guide_haproxy commands=haproxy(&file) />
+                    </div>
+                    <p class="muted">{i18n.text(|t| t.guide_compat)}</p>
+                }
+            })
+        }}
+        <section class="reminder card" aria-labelledby="reminder-title">
+            <h3 id="reminder-title">{i18n.text(|t| t.reminder_title)}</h3>
+            <ul>
+                {(0..Lang::En.catalogue().reminders.len())
+                    .map(|i| view! { <li>{i18n.format(move |t| t.reminders[i].to_owned())}</li> })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}

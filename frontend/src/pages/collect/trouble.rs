@@ -1,0 +1,144 @@
+//! Everything that can go wrong in the collect flow, and how to say it.
+//!
+//! A [`Trouble`] is kept, not its text, so that a message on screen changes language with the
+//! rest of the page.
+
+use crate::api::ApiFailure;
+use crate::components::Message;
+use crate::i18n::{Catalogue, Problem, fill};
+use crate::time::remaining;
+use certportal_shared::ErrorCode;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trouble {
+    /// A call failed; the portal's stable code decides the words.
+    Api(ApiFailure),
+    /// The page was opened without a token in its fragment.
+    NoToken,
+    /// What was typed cannot be a code.
+    CodeShape,
+    /// The file's SHA-256 is not the one in `Repr-Digest`.
+    DigestMismatch,
+    /// The download came without a readable `Repr-Digest`.
+    DigestMissing,
+    /// The file does not parse as PKCS#12.
+    NotPkcs12,
+    /// The browser refused to save the file.
+    SaveFailed,
+    /// The inspector refused the file with this code and sentence.
+    Inspect(ErrorCode, String),
+}
+
+impl Trouble {
+    /// Whether the link no longer works at all, so that the flow cannot go on.
+    pub fn ends_the_link(&self) -> bool {
+        matches!(
+            self.code(),
+            Some(
+                ErrorCode::UnknownLink
+                    | ErrorCode::LinkExpired
+                    | ErrorCode::LinkUsed
+                    | ErrorCode::LinkCancelled
+            )
+        )
+    }
+
+    /// Whether the collect session is gone, so that a new code is needed.
+    pub fn ends_the_session(&self) -> bool {
+        self.code() == Some(ErrorCode::SessionInvalid)
+    }
+
+    fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Trouble::Api(failure) => failure.refusal().map(|error| error.code.clone()),
+            _ => None,
+        }
+    }
+
+    /// The words for the current language.
+    pub fn message(&self, t: &Catalogue) -> Message {
+        let plain = |problem: &Problem| Message {
+            what: problem.what.to_owned(),
+            next: problem.next.to_owned(),
+        };
+        match self {
+            Trouble::NoToken => plain(&t.no_token),
+            Trouble::CodeShape => plain(&t.code_shape),
+            Trouble::DigestMismatch => plain(&t.digest_mismatch),
+            Trouble::DigestMissing => plain(&t.digest_missing),
+            Trouble::NotPkcs12 => plain(&t.not_pkcs12),
+            Trouble::SaveFailed => plain(&t.save_failed),
+            Trouble::Inspect(ErrorCode::WrongPassword, _) => plain(&t.wrong_password),
+            Trouble::Inspect(_, why) => Message {
+                what: fill(t.file_refused.what, &[("why", why)]),
+                next: t.file_refused.next.to_owned(),
+            },
+            Trouble::Api(ApiFailure::Unreachable) => plain(&t.unreachable),
+            Trouble::Api(ApiFailure::Unexpected(_)) => plain(&t.server_error),
+            Trouble::Api(ApiFailure::Refused(error)) => {
+                let wait = remaining(error.retry_after.unwrap_or(60));
+                let with_wait = |problem: &Problem| Message {
+                    what: problem.what.to_owned(),
+                    next: fill(problem.next, &[("time", &wait)]),
+                };
+                match &error.code {
+                    ErrorCode::UnknownLink => plain(&t.unknown_link),
+                    ErrorCode::LinkExpired => plain(&t.link_expired),
+                    ErrorCode::LinkUsed => plain(&t.link_used),
+                    ErrorCode::LinkCancelled => plain(&t.link_cancelled),
+                    ErrorCode::WrongCode => match error.attempts_left {
+                        Some(0) => plain(&t.wrong_code_last),
+                        left => Message {
+                            what: t.wrong_code.what.to_owned(),
+                            next: fill(
+                                t.wrong_code.next,
+                                &[("n", &left.map(|n| n.to_string()).unwrap_or_default())],
+                            ),
+                        },
+                    },
+                    ErrorCode::CodeExpired => plain(&t.code_expired),
+                    ErrorCode::CodeLocked => plain(&t.code_locked),
+                    // The only shape the portal checks here is the code's.
+                    ErrorCode::InvalidInput => plain(&t.code_shape),
+                    ErrorCode::ResendCooldown => with_wait(&t.resend_cooldown),
+                    ErrorCode::ResendLimit => plain(&t.resend_limit),
+                    ErrorCode::SessionInvalid => plain(&t.session_invalid),
+                    ErrorCode::DownloadLimit => plain(&t.download_limit),
+                    ErrorCode::BundleGone => plain(&t.bundle_gone),
+                    ErrorCode::DigestMismatch => plain(&t.digest_mismatch),
+                    ErrorCode::RateLimited => with_wait(&t.rate_limited),
+                    _ => plain(&t.server_error),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use certportal_shared::ApiError;
+
+    fn refused(code: ErrorCode) -> Trouble {
+        Trouble::Api(ApiFailure::Refused(ApiError::new(code, "m")))
+    }
+
+    #[test]
+    fn link_codes_end_the_flow_and_others_do_not() {
+        assert!(refused(ErrorCode::LinkUsed).ends_the_link());
+        assert!(!refused(ErrorCode::WrongCode).ends_the_link());
+        assert!(!Trouble::Api(ApiFailure::Unreachable).ends_the_link());
+    }
+
+    #[test]
+    fn every_language_words_a_wrong_code_with_the_tries_left() {
+        let mut error = ApiError::new(ErrorCode::WrongCode, "m");
+        error.attempts_left = Some(3);
+        for lang in Lang::ALL {
+            let message =
+                Trouble::Api(ApiFailure::Refused(error.clone())).message(lang.catalogue());
+            assert!(message.next.contains('3'), "{lang:?}: {}", message.next);
+        }
+    }
+}
