@@ -76,26 +76,17 @@ async fn order_for_link(state: &AppState, token: &str) -> Result<OrderRecord, Ap
 
 /// The order behind a collect session, if the session is current.
 async fn order_for_session(state: &AppState, session: &str) -> Result<OrderRecord, AppError> {
-    let invalid = || {
-        AppError::refuse(
-            ErrorCode::SessionInvalid,
-            "Your session has ended. Enter a new code to continue.",
-        )
-    };
     let now = unix(state.clock.now());
-    let record = state
-        .store
-        .session(&secret::token_hash(session))
-        .await?
-        .ok_or_else(invalid)?;
-    if record.expires_at <= now {
-        return Err(invalid());
-    }
     state
         .store
-        .order(&record.order_id)
+        .order_by_session(&secret::token_hash(session), now)
         .await?
-        .ok_or_else(invalid)
+        .ok_or_else(|| {
+            AppError::refuse(
+                ErrorCode::SessionInvalid,
+                "Your session has ended. Enter a new code to continue.",
+            )
+        })
 }
 
 /// Describes the order behind a link. Never uses the link up.
@@ -390,8 +381,11 @@ pub async fn receipt(
     actor: &Actor,
 ) -> Result<ReceiptResponse, AppError> {
     let order = order_for_session(state, session).await?;
-    if let Some(taken) = taken_already(state, &order.id, sha256).await? {
-        return Ok(taken);
+    if order.state == OrderState::Collected && order.bundle_sha256 == sha256.as_bytes() {
+        return Ok(ReceiptResponse {
+            masked_mobile: masked(&order.mobile),
+            state: OrderState::Collected,
+        });
     }
     let now = unix(state.clock.now());
     check_link(&order, now)?;

@@ -141,7 +141,7 @@ impl Dispatcher {
                             detail: Some(format!("{} to {}", message.channel, message.recipient)),
                             ..AuditEvent::default()
                         };
-                        self.store.mark_sent(message.id, now, &event).await?;
+                        self.store.mark_sent(message, now, &event).await?;
                         sent += 1;
                     }
                     Err(error) => {

@@ -100,7 +100,12 @@ pub trait CollectStore: Send + Sync {
         message: &NewMessage,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
-    async fn session(&self, session_hash: &[u8]) -> StoreResult<Option<SessionRecord>>;
+    /// The order of a collect session that has not ended by `now`.
+    async fn order_by_session(
+        &self,
+        session_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<Option<OrderRecord>>;
     /// Counts a download and returns the sealed file, if downloads are left.
     async fn take_download(
         &self,
@@ -153,7 +158,12 @@ pub trait MessageStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<QueuedMessage>>;
     /// Marks a message sent and wipes its body; a sent link moves its order to `link_sent`.
-    async fn mark_sent(&self, id: i64, now: i64, audit: &AuditEvent) -> StoreResult<()>;
+    async fn mark_sent(
+        &self,
+        message: &QueuedMessage,
+        now: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     /// Records a failed try and when to try again.
     async fn mark_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> StoreResult<()>;
     async fn messages_for_order(&self, order_id: &str) -> StoreResult<Vec<MessageStatus>>;

@@ -161,13 +161,6 @@ pub struct CrlRecord {
     pub der: Vec<u8>,
 }
 
-/// A collect session.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionRecord {
-    pub order_id: String,
-    pub expires_at: i64,
-}
-
 /// What an attempt to revoke found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RevokeOutcome {

@@ -93,19 +93,21 @@ impl CollectStore for SqlStore {
         Ok(true)
     }
 
-    async fn session(&self, session_hash: &[u8]) -> StoreResult<Option<SessionRecord>> {
-        let row =
-            sqlx::query("SELECT order_id, expires_at FROM collect_sessions WHERE token_hash = $1")
-                .bind(session_hash.to_vec())
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|row| {
-            Ok(SessionRecord {
-                order_id: row.try_get("order_id")?,
-                expires_at: row.try_get("expires_at")?,
-            })
-        })
-        .transpose()
+    async fn order_by_session(
+        &self,
+        session_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<Option<OrderRecord>> {
+        let sql = format!(
+            "SELECT {ORDER_COLUMNS} FROM collect_sessions s JOIN orders o ON o.id = s.order_id \
+             JOIN certificates c ON c.serial = o.serial WHERE s.token_hash = $1 AND s.expires_at > $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(session_hash.to_vec())
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(order_from_row).transpose()
     }
 
     async fn take_download(

@@ -44,25 +44,29 @@ impl MessageStore for SqlStore {
         Ok(messages)
     }
 
-    async fn mark_sent(&self, id: i64, now: i64, audit: &AuditEvent) -> StoreResult<()> {
+    async fn mark_sent(
+        &self,
+        message: &QueuedMessage,
+        now: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query(
             "UPDATE messages SET sent_at = $2, body_sealed = NULL, attempts = attempts + 1, claimed_until = NULL, \
              last_error = NULL WHERE id = $1",
         )
-        .bind(id)
+        .bind(message.id)
         .bind(now)
         .execute(&mut *tx)
         .await?;
         // The link is out: the order moves on from `issued`.
-        sqlx::query(
-            "UPDATE orders SET state = 'link_sent', updated_at = $2 WHERE state = 'issued' \
-             AND id = (SELECT order_id FROM messages WHERE id = $1 AND purpose = 'collect_link')",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        if let (Some(order_id), "collect_link") = (&message.order_id, message.purpose.as_str()) {
+            sqlx::query("UPDATE orders SET state = 'link_sent', updated_at = $2 WHERE id = $1 AND state = 'issued'")
+                .bind(order_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await?;
         Ok(())

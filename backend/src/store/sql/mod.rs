@@ -173,7 +173,7 @@ impl SqlStore {
             return Err(StoreError::UnsupportedUrl(format!("{scheme}:...")));
         };
         let options =
-            AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 8 } else { 16 });
+            AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 16 });
         let options = if backend == Backend::Sqlite {
             options.after_connect(|connection, _| {
                 Box::pin(async move {
