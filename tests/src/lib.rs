@@ -4,6 +4,7 @@
 //! A failed expectation here is a failed test, so the harness unwraps freely.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod cli;
 pub mod logs;
 pub mod postgres;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin_api;
+mod browser_collect;
 mod cli;
 mod collect_flow;
 mod custody;

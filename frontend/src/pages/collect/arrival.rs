@@ -15,6 +15,9 @@ pub fn Arrival(flow: Flow) -> impl IntoView {
     let order = flow.order.get_value();
     let link_expires_ms = js_sys::Date::parse(&order.link_expires_at);
     let code_valid = i18n.format(move |t| {
+        if flow.session.with(Option::is_some) || flow.receipt.with(Option::is_some) {
+            return t.code_accepted.to_owned();
+        }
         let deadline = flow.code.with(|code| code.deadline_ms);
         match flow.ticker.seconds_until(deadline) {
             0 => t.code_not_valid.to_owned(),

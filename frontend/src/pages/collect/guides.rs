@@ -134,11 +134,12 @@ fn GuideView(
         <details class="guide" open=open>
             <summary>{part(|g| g.title)}</summary>
             <p>{part(|g| g.intro)}</p>
-            <pre><code>{first}</code></pre>
+            // Focusable, so that a keyboard can scroll a long line sideways.
+            <pre tabindex="0"><code>{first}</code></pre>
             {second.map(|second| {
                 view! {
                     <p>{part(|g| g.then)}</p>
-                    <pre><code>{second}</code></pre>
+                    <pre tabindex="0"><code>{second}</code></pre>
                 }
             })}
         </details>

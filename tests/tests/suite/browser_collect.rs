@@ -1,0 +1,568 @@
+//! The collect pages in headless Chromium: the customer's whole flow, its failures, a phone,
+//! Norwegian, the keyboard alone, the network (the password never leaves the page) and
+//! axe-core at every step. Screenshots of each step go to `target/screenshots/`.
+//!
+//! Assertion messages never hold the token, the code or the password.
+
+use certportal_tests::browser::{Browser, Options};
+use certportal_tests::*;
+use serde_json::Value;
+use time::Duration;
+
+const CODE_INPUT: &str = "[data-test=\"code-input\"]";
+const SUMMARY: &str = "[data-test=\"bundle-summary\"]";
+/// A small phone's width in CSS pixels.
+const PHONE_WIDTH: u32 = 360;
+
+fn link(app: &TestApp, token: &str) -> String {
+    format!("{}/collect#{token}", app.url)
+}
+
+/// Opens the link and waits for the page to describe the order.
+async fn arrive(app: &TestApp, browser: &Browser, token: &str) {
+    browser.goto(&link(app, token)).await;
+    browser
+        .wait_for_text("the order's description", ".arrival", |text| {
+            text.contains("Acme AS") && text.contains("e-banking")
+        })
+        .await;
+}
+
+/// Ticks the warnings' confirmation and waits for the code field.
+async fn acknowledge(browser: &Browser) {
+    browser.hook("warnings").await;
+    browser.click("warnings-ack").await;
+    browser.hook("code-input").await;
+}
+
+/// Types a code and submits it.
+async fn enter_code(browser: &Browser, code: &str) {
+    browser.type_into("code-input", code).await;
+    browser.click("code-submit").await;
+}
+
+/// Clicks download and waits for the file and for the page to say the password is coming.
+async fn download(browser: &Browser) -> (String, Vec<u8>) {
+    browser.click("download").await;
+    let file = browser.downloaded_file().await;
+    browser
+        .wait_for_text("the password notice", ".password-notice", |text| {
+            !text.is_empty()
+        })
+        .await;
+    file
+}
+
+/// Types a password into the check and submits it.
+async fn check(browser: &Browser, password: &str) {
+    browser.type_into("password-input", password).await;
+    browser.click("password-submit").await;
+}
+
+/// The fingerprint the native inspector reads from the file.
+fn fingerprint(file: &[u8], password: &str, app: &TestApp) -> String {
+    certportal_shared::bundle::open(file, password, None, app.now_unix())
+        .expect("the native inspector opens the file")
+        .certificate
+        .fingerprint_sha256
+        .to_hex()
+}
+
+/// Whether the page is wider than a phone of `width` CSS pixels (it would scroll sideways, or
+/// the browser would zoom out to fit it).
+async fn overflows(browser: &Browser, width: u32) -> bool {
+    let widths = browser
+        .eval("return [document.documentElement.scrollWidth, window.innerWidth]")
+        .await;
+    widths != serde_json::json!([width, width])
+}
+
+/// Everything a request carried: URL, headers and body (text or base64 entries).
+fn carried(request: &Value) -> String {
+    use base64::Engine as _;
+    let mut text = format!(
+        "{} {} {}",
+        request["url"], request["headers"], request["postData"]
+    );
+    for entry in request["postDataEntries"].as_array().into_iter().flatten() {
+        if let Some(bytes) = entry["bytes"]
+            .as_str()
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        {
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    text
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_flow_saves_the_servers_file_and_shows_its_fingerprint() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let collect = app.order_with_link().await;
+
+    arrive(&app, &browser, &collect.token).await;
+    assert!(
+        !browser.current_url().await.contains(&collect.token),
+        "the token must leave the address bar at once"
+    );
+    let arrival = browser.text(".arrival").await;
+    assert!(arrival.contains("+47•••••567"), "{arrival}");
+    assert!(arrival.contains("The code is valid until"), "{arrival}");
+    let warnings = browser.text("[data-test=\"warnings\"]").await;
+    for words in [
+        "on your organisation's behalf",
+        "directly on the server",
+        "Never send the file by e-mail, chat",
+        "Delete the SMS",
+        "Erase temporary copies",
+        "backups",
+        "tell the vendor at once",
+    ] {
+        assert!(warnings.contains(words), "the warnings lack {words:?}");
+    }
+    assert!(
+        !browser.exists(CODE_INPUT).await,
+        "no code before the warnings are confirmed"
+    );
+    browser.screenshot("collect-1-arrival").await;
+
+    acknowledge(&browser).await;
+    let input = browser.hook("code-input").await;
+    assert_eq!(
+        input.attr("inputmode").await.unwrap().as_deref(),
+        Some("numeric")
+    );
+    assert_eq!(
+        input.attr("autocomplete").await.unwrap().as_deref(),
+        Some("one-time-code")
+    );
+    browser
+        .wait_for_text("the countdown", "[role=\"timer\"]", |t| {
+            t.contains("valid for 29:") || t.contains("valid for 30:")
+        })
+        .await;
+    browser.type_into("code-input", &collect.code).await;
+    browser.screenshot("collect-2-code").await;
+    browser.click("code-submit").await;
+
+    let (name, file) = download(&browser).await;
+    assert_eq!(name, format!("e-banking-{}.p12", collect.order.serial));
+    let order = app
+        .state()
+        .store
+        .order(&collect.order.order_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        sha256_hex(&file),
+        hex::encode(&order.bundle_sha256),
+        "the saved file is byte for byte the one the server sent"
+    );
+    assert_eq!(
+        order.state,
+        certportal_shared::model::OrderState::Collected,
+        "the page sent the receipt"
+    );
+    let notice = browser.text(".password-notice").await;
+    assert!(notice.contains("+47•••••567"), "{notice}");
+    browser.screenshot("collect-3-downloaded").await;
+
+    let password = app.wait_for_password(&collect.order.order_id).await;
+    check(&browser, &password).await;
+    let expected = fingerprint(&file, &password, &app);
+    let summary = browser
+        .wait_for_text("the summary", SUMMARY, |text| text.contains(&expected))
+        .await;
+    for words in [
+        "The password opens the file.",
+        "The private key belongs to the certificate.",
+        "issued by the portal's CA (CN=Web Service SSL CA (2048))",
+        "Valid now",
+        "CN=e-banking",
+        collect.order.serial.trim_start_matches('0'),
+        "RSA 2048",
+    ] {
+        assert!(summary.contains(words), "the summary lacks {words:?}");
+    }
+    let guides = browser.text_content(".guides").await;
+    for words in [
+        "curl --cert-type P12",
+        "keytool -importkeystore",
+        "X509Certificate2",
+        "Import-PfxCertificate",
+        "security import",
+        "proxy_ssl_certificate",
+        "openssl pkcs12",
+    ] {
+        assert!(guides.contains(words), "the guides lack {words:?}");
+    }
+    assert!(
+        guides.contains(&format!("--cert \"{name}:")),
+        "the guides name the saved file"
+    );
+    assert!(browser.text(".reminder").await.contains("Delete the SMS"));
+    browser.screenshot("collect-4-checked").await;
+
+    let storage = browser
+        .eval("return [localStorage.length, sessionStorage.length, document.cookie]")
+        .await;
+    assert_eq!(
+        storage,
+        serde_json::json!([0, 0, ""]),
+        "nothing in storage or cookies"
+    );
+    assert_eq!(
+        browser.console_errors().await,
+        Vec::<String>::new(),
+        "no script errors or CSP violations"
+    );
+    assert_eq!(browser.download_names().len(), 1);
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_password_never_leaves_the_browser() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let collect = app.order_with_link().await;
+    arrive(&app, &browser, &collect.token).await;
+    acknowledge(&browser).await;
+    enter_code(&browser, &collect.code).await;
+    let (_, file) = download(&browser).await;
+    let password = app.wait_for_password(&collect.order.order_id).await;
+    // A wrong try first (the right one with a typo), then the right one, then "show".
+    check(&browser, &format!("{password}x")).await;
+    browser
+        .wait_for_text("the refusal", "#password-error", |t| {
+            t.contains("does not open")
+        })
+        .await;
+    check(&browser, &password).await;
+    browser
+        .wait_for_text("the summary", SUMMARY, |t| {
+            t.contains(&fingerprint(&file, &password, &app))
+        })
+        .await;
+
+    let requests = browser.requests().await;
+    let api_calls: Vec<&Value> = requests
+        .iter()
+        .filter(|r| r["url"].as_str().is_some_and(|u| u.contains("/api/")))
+        .collect();
+    assert!(
+        api_calls.len() >= 4,
+        "the log saw the open, verify, bundle and receipt calls ({} API requests)",
+        api_calls.len()
+    );
+    // The watch can see bodies: the verify call's body holds the code.
+    assert!(
+        requests.iter().any(|r| {
+            r["url"].as_str().is_some_and(|u| u.ends_with("/verify"))
+                && carried(r).contains(&collect.code)
+        }),
+        "the network log shows request bodies"
+    );
+    let forms = [
+        password.clone(),
+        format!("{password}x"),
+        password.replace('-', ""),
+        password.to_uppercase(),
+    ];
+    for request in &requests {
+        let seen = carried(request);
+        for form in &forms {
+            assert!(
+                !seen.contains(form.as_str()),
+                "a request to {} carried the password",
+                request["url"]
+            );
+        }
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_code_says_so_with_the_tries_left_and_the_right_one_still_works() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let collect = app.order_with_link().await;
+    arrive(&app, &browser, &collect.token).await;
+    acknowledge(&browser).await;
+
+    enter_code(&browser, &wrong_code(&collect.code)).await;
+    let alert = browser
+        .wait_for_text("the refusal", "#code-error", |t| t.contains("not right"))
+        .await;
+    assert!(alert.contains("Tries left: 4"), "{alert}");
+    assert_eq!(
+        browser
+            .hook("code-input")
+            .await
+            .attr("aria-invalid")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    browser.screenshot("collect-wrong-code").await;
+    browser.assert_accessible("a wrong code").await;
+
+    enter_code(&browser, "12ab").await;
+    browser
+        .wait_for_text("the local refusal", "#code-error", |t| {
+            t.contains("does not look like the code")
+        })
+        .await;
+
+    enter_code(&browser, &collect.code).await;
+    browser.hook("download").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_link_says_so_and_asks_for_nothing() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let collect = app.order_with_link().await;
+    app.clock.advance(Duration::days(7));
+    browser.goto(&link(&app, &collect.token)).await;
+    let alert = browser
+        .wait_for_text("the refusal", "[role=\"alert\"]", |t| t.contains("expired"))
+        .await;
+    assert!(alert.contains("support"), "it says what to do: {alert}");
+    assert!(!browser.exists(CODE_INPUT).await);
+    assert!(!browser.exists("[data-test=\"warnings\"]").await);
+    browser.screenshot("collect-expired-link").await;
+    browser.assert_accessible("an expired link").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_used_link_and_a_missing_token_each_get_their_own_words() {
+    let app = spawn_app().await;
+    let collect = app.order_with_link().await;
+    app.collect(&collect).await;
+    let browser = Browser::start().await;
+    browser.goto(&link(&app, &collect.token)).await;
+    browser
+        .wait_for_text("the refusal", "[role=\"alert\"]", |t| {
+            t.contains("already been collected")
+        })
+        .await;
+    browser.goto(&format!("{}/collect", app.url)).await;
+    browser
+        .wait_for_text("the refusal", "[role=\"alert\"]", |t| {
+            t.contains("needs the link from your e-mail")
+        })
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_says_so_and_the_right_one_then_opens_the_file() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let collect = app.order_with_link().await;
+    arrive(&app, &browser, &collect.token).await;
+    acknowledge(&browser).await;
+    enter_code(&browser, &collect.code).await;
+    let (_, file) = download(&browser).await;
+
+    check(&browser, "not-the-password").await;
+    browser
+        .wait_for_text("the refusal", "#password-error", |t| {
+            t.contains("does not open the file")
+        })
+        .await;
+    assert!(!browser.exists(SUMMARY).await);
+    browser.screenshot("collect-wrong-password").await;
+    browser.assert_accessible("a wrong password").await;
+
+    let password = app.wait_for_password(&collect.order.order_id).await;
+    check(&browser, &password).await;
+    browser
+        .wait_for_text("the summary", SUMMARY, |t| {
+            t.contains(&fingerprint(&file, &password, &app))
+        })
+        .await;
+    assert_eq!(browser.text("#password-error").await, "");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_code_can_be_asked_for_once_the_cooldown_is_over() {
+    let app = spawn_app().await;
+    let collect = app.order_with_link().await;
+    app.clock.advance(Duration::seconds(61));
+    let browser = Browser::start().await;
+    arrive(&app, &browser, &collect.token).await;
+    acknowledge(&browser).await;
+    browser
+        .find(".resend button:not([disabled])")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("the confirmation", ".resend [role=\"status\"]", |t| {
+            t.contains("new code is on its way")
+        })
+        .await;
+    let fresh = app.wait_for_code(&collect.order.order_id, 2).await;
+    enter_code(&browser, &fresh).await;
+    browser.hook("download").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_flow_fits_a_phone_screen() {
+    let app = spawn_app().await;
+    let browser = Browser::start_with(Options {
+        size: (PHONE_WIDTH, 740),
+        phone: true,
+        ..Options::default()
+    })
+    .await;
+    let collect = app.order_with_link().await;
+    arrive(&app, &browser, &collect.token).await;
+    assert!(
+        !overflows(&browser, PHONE_WIDTH).await,
+        "the arrival fits the width"
+    );
+    browser.screenshot("phone-1-arrival").await;
+    acknowledge(&browser).await;
+    enter_code(&browser, &collect.code).await;
+    let (_, file) = download(&browser).await;
+    assert!(
+        !overflows(&browser, PHONE_WIDTH).await,
+        "the download step fits the width"
+    );
+    let password = app.wait_for_password(&collect.order.order_id).await;
+    check(&browser, &password).await;
+    browser
+        .wait_for_text("the summary", SUMMARY, |t| {
+            t.contains(&fingerprint(&file, &password, &app))
+        })
+        .await;
+    assert!(
+        !overflows(&browser, PHONE_WIDTH).await,
+        "the summary and the guides fit the width"
+    );
+    browser.screenshot("phone-2-checked").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_norwegian_browser_gets_norwegian_and_can_switch_to_english() {
+    let app = spawn_app().await;
+    let browser = Browser::start_with(Options {
+        languages: "nb-NO,nb,en",
+        ..Options::default()
+    })
+    .await;
+    let collect = app.order_with_link().await;
+    arrive(&app, &browser, &collect.token).await;
+    assert_eq!(browser.text("h1").await, "Hent klientsertifikatet ditt");
+    assert_eq!(
+        browser.eval("return document.documentElement.lang").await,
+        "nb"
+    );
+    let warnings = browser.text("[data-test=\"warnings\"]").await;
+    assert!(
+        warnings.contains("Send aldri filen på e-post"),
+        "{warnings}"
+    );
+    acknowledge(&browser).await;
+    enter_code(&browser, &wrong_code(&collect.code)).await;
+    browser
+        .wait_for_text("the refusal in Norwegian", "#code-error", |t| {
+            t.contains("Koden er ikke riktig") && t.contains("Forsøk igjen: 4")
+        })
+        .await;
+    browser.screenshot("collect-nb").await;
+    browser.assert_accessible("Norwegian").await;
+
+    browser
+        .find("button[lang=\"en\"]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("English", "h1", |t| t == "Collect your client certificate")
+        .await;
+    assert_eq!(
+        browser.eval("return document.documentElement.lang").await,
+        "en"
+    );
+    assert!(
+        browser
+            .text("#code-error")
+            .await
+            .contains("The code is not right"),
+        "a message on screen changes language too"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_flow_can_be_done_with_the_keyboard_alone() {
+    let enter = fantoccini::key::Key::Enter.to_string();
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let collect = app.order_with_link().await;
+    arrive(&app, &browser, &collect.token).await;
+
+    browser.tab_to("warnings-ack").await;
+    browser.press(" ").await;
+    browser.tab_to("code-input").await;
+    browser.press(&collect.code).await;
+    browser.press(&enter).await;
+    // Focus moves to the download step's heading; the button is next in the tab order.
+    browser.hook("download").await;
+    browser.tab_to("download").await;
+    browser.press(&enter).await;
+    let (_, file) = browser.downloaded_file().await;
+    browser
+        .wait_for_text("the password notice", ".password-notice", |t| !t.is_empty())
+        .await;
+    let password = app.wait_for_password(&collect.order.order_id).await;
+    browser.tab_to("password-input").await;
+    browser.press(&password).await;
+    browser.press(&enter).await;
+    browser
+        .wait_for_text("the summary", SUMMARY, |t| {
+            t.contains(&fingerprint(&file, &password, &app))
+        })
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_step_passes_an_axe_scan() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let collect = app.order_with_link().await;
+    arrive(&app, &browser, &collect.token).await;
+    browser.assert_accessible("arrival and warnings").await;
+    acknowledge(&browser).await;
+    browser.assert_accessible("the code step").await;
+    enter_code(&browser, &collect.code).await;
+    browser.hook("download").await;
+    browser.assert_accessible("the download step").await;
+    let (_, file) = download(&browser).await;
+    browser.assert_accessible("the check step").await;
+    let password = app.wait_for_password(&collect.order.order_id).await;
+    check(&browser, &password).await;
+    browser
+        .wait_for_text("the summary", SUMMARY, |t| {
+            t.contains(&fingerprint(&file, &password, &app))
+        })
+        .await;
+    browser
+        .assert_accessible("the summary and the guides")
+        .await;
+    browser.close().await;
+}
