@@ -57,6 +57,7 @@ pub struct AppBuilder {
     edits: Vec<ConfigEdit>,
     postgres: bool,
     shared_with: Option<(PathBuf, Config)>,
+    dist: Option<PathBuf>,
     sms: Option<Arc<dyn SmsSender>>,
     mailer: Option<Arc<dyn Mailer>>,
     configured_sms: bool,
@@ -70,6 +71,7 @@ impl Default for AppBuilder {
             edits: Vec::new(),
             postgres: false,
             shared_with: None,
+            dist: None,
             sms: None,
             mailer: None,
             configured_sms: false,
@@ -126,6 +128,12 @@ impl AppBuilder {
     /// server's `test` database as user postgres), dropped when the app is.
     pub fn postgres(mut self) -> Self {
         self.postgres = true;
+        self
+    }
+
+    /// Serves the browser apps from `dist` instead of the built ones.
+    pub fn dist(mut self, dist: &Path) -> Self {
+        self.dist = Some(dist.to_owned());
         self
     }
 
@@ -192,6 +200,7 @@ impl AppBuilder {
             config,
             sms_sender,
             mailer,
+            dist: self.dist.unwrap_or_else(dist_dir),
             running: None,
         };
         app.start(Some(listener)).await;
@@ -212,6 +221,7 @@ pub struct TestApp {
     pub config: Config,
     sms_sender: Option<Arc<dyn SmsSender>>,
     mailer: Option<Arc<dyn Mailer>>,
+    dist: PathBuf,
     running: Option<RunningPortal>,
     /// The PostgreSQL database, dropped last, after the portal.
     _database: Option<postgres::Database>,
@@ -242,7 +252,10 @@ impl TestApp {
                 .await
                 .expect("bind"),
         };
-        let running = portal.serve_on(listener, dist_dir()).await.expect("serves");
+        let running = portal
+            .serve_on(listener, self.dist.clone())
+            .await
+            .expect("serves");
         self.url = running.url();
         self.running = Some(running);
     }

@@ -13,15 +13,11 @@ use std::sync::Arc;
 pub struct SecurityHeaders(Arc<Vec<(HeaderName, HeaderValue)>>);
 
 impl SecurityHeaders {
-    /// `index_html` is the app's entry page: the hashes of its inline scripts (Trunk's loader)
+    /// `pages` are the apps' entry pages: the hashes of their inline scripts (Trunk's loader)
     /// are allowed by the policy; no other inline script is.
-    pub fn new(
-        frame_ancestors: &[String],
-        https: bool,
-        index_html: Option<&str>,
-    ) -> Result<Self, String> {
+    pub fn new(frame_ancestors: &[String], https: bool, pages: &[String]) -> Result<Self, String> {
         let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
-        script_src.extend(index_html.map(inline_script_hashes).unwrap_or_default());
+        script_src.extend(pages.iter().flat_map(|page| inline_script_hashes(page)));
         let frame_ancestors = if frame_ancestors.is_empty() {
             vec!["'none'".to_owned()]
         } else {
@@ -129,12 +125,9 @@ mod tests {
 
     #[test]
     fn the_policy_names_the_configured_frame_ancestors() {
-        let headers = SecurityHeaders::new(
-            &["'self'".into(), "https://help.example".into()],
-            true,
-            None,
-        )
-        .expect("valid");
+        let headers =
+            SecurityHeaders::new(&["'self'".into(), "https://help.example".into()], true, &[])
+                .expect("valid");
         let mut map = HeaderMap::new();
         headers.apply(&mut map);
         let csp = map[header::CONTENT_SECURITY_POLICY]
@@ -150,7 +143,7 @@ mod tests {
     #[test]
     fn a_source_that_would_break_the_policy_is_refused() {
         assert!(
-            SecurityHeaders::new(&["https://a.example; script-src *".into()], false, None).is_err()
+            SecurityHeaders::new(&["https://a.example; script-src *".into()], false, &[]).is_err()
         );
     }
 }

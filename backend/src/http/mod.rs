@@ -25,12 +25,13 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Builds the whole application for `state`, serving the browser app from `dist`.
 pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
     let config = state.config.clone();
-    let index = std::fs::read_to_string(dist.join("index.html")).ok();
-    let security = SecurityHeaders::new(
-        &config.http.frame_ancestors,
-        config.is_https(),
-        index.as_deref(),
-    )?;
+    // Each app's entry page carries Trunk's inline loader, which the policy allows by hash.
+    let admin_dist = dist.join("admin");
+    let pages: Vec<String> = [dist.join("index.html"), admin_dist.join("index.html")]
+        .iter()
+        .filter_map(|page| std::fs::read_to_string(page).ok())
+        .collect();
+    let security = SecurityHeaders::new(&config.http.frame_ancestors, config.is_https(), &pages)?;
     let limiter = ratelimit::RateLimiter::new(config.http.collect_rate_per_minute);
     let client_ip_header = extract::ClientIpHeader(config.http.client_ip_header.as_str().into());
 
@@ -50,6 +51,14 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         api.route(routes::DEV_INBOX, axum::routing::any(not_found))
     };
     let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    // Staff's app is a wasm of its own under /admin, so customers never download it.
+    let api = if admin_dist.join("index.html").exists() {
+        let admin_app =
+            ServeDir::new(&admin_dist).fallback(ServeFile::new(admin_dist.join("index.html")));
+        api.nest_service(routes::ADMIN_PAGE, admin_app)
+    } else {
+        api
+    };
     Ok(api
         .route("/api/{*rest}", axum::routing::any(not_found))
         .fallback_service(spa)

@@ -198,3 +198,48 @@ async fn the_dev_inbox_exists_in_outbox_mode_only() {
     let (status, code, _) = refusal(gateway.get("/dev/inbox").await).await;
     assert_eq!((status, code.as_str()), (404, "NOT_FOUND"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_staff_app_is_served_apart_under_admin_and_both_loaders_are_allowed_by_hash() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dist.path().join("admin")).unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><script type=\"module\">load('collect')</script></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("admin/index.html"),
+        "<html><script type=\"module\">load('admin')</script></html>",
+    )
+    .unwrap();
+    let app = TestApp::builder().dist(dist.path()).spawn().await;
+    let hash = |body: &str| {
+        use base64::Engine as _;
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body.as_bytes());
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+        )
+    };
+    for (path, expected) in [
+        ("/collect", "load('collect')"),
+        ("/admin", "load('admin')"),
+        ("/admin/orders/x", "load('admin')"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains(&hash("load('collect')")) && csp.contains(&hash("load('admin')")),
+            "{csp}"
+        );
+        assert!(
+            response.text().await.unwrap().contains(expected),
+            "{path} serves its own app"
+        );
+    }
+}
