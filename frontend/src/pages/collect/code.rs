@@ -47,16 +47,23 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
             }
             Err(failure) => {
                 if let ApiFailure::Refused(error) = &failure {
-                    flow.code.update(|code| match error.code {
-                        ErrorCode::WrongCode => {
+                    let ended = match error.code {
+                        ErrorCode::WrongCode => error.attempts_left == Some(0),
+                        ErrorCode::CodeExpired | ErrorCode::CodeLocked => true,
+                        _ => false,
+                    };
+                    flow.code.update(|code| {
+                        if error.code == ErrorCode::WrongCode {
                             code.attempts_left = error.attempts_left;
-                            if error.attempts_left == Some(0) {
-                                code.end();
-                            }
                         }
-                        ErrorCode::CodeExpired | ErrorCode::CodeLocked => code.end(),
-                        _ => {}
+                        if ended {
+                            code.end();
+                        }
                     });
+                    if ended {
+                        // When a new code may be asked for is the portal's to say.
+                        flow.refresh_code();
+                    }
                 }
                 trouble.set(flow.triage(Trouble::Api(failure)));
                 browser::focus(INPUT_ID);

@@ -24,7 +24,8 @@ pub struct CodeStatus {
 impl CodeStatus {
     pub fn from_open(order: &OpenResponse) -> Self {
         Self {
-            deadline_ms: if order.code_expires_in == 0 {
+            // A code without tries left is as dead as an expired one.
+            deadline_ms: if order.code_expires_in == 0 || order.attempts_left == 0 {
                 0.0
             } else {
                 deadline_in(order.code_expires_in)
@@ -99,6 +100,17 @@ impl Flow {
             fatal: RwSignal::new(None),
             back_to_code: RwSignal::new(None),
         }
+    }
+
+    /// Asks the portal where the code stands, after a refusal that says the page's picture
+    /// is out of date (the code ended early, the device slept through the cooldown).
+    pub fn refresh_code(&self) {
+        let flow = *self;
+        leptos::task::spawn_local(async move {
+            if let Ok(order) = crate::api::collect::open(flow.token.get_value()).await {
+                flow.code.set(CodeStatus::from_open(&order));
+            }
+        });
     }
 
     /// Handles the troubles every step handles the same way; returns the trouble when it is
