@@ -6,8 +6,13 @@
 //! Missing pieces (Chromium, chromedriver, `dist/`, axe-core) fail the test with a message
 //! that says how to get them; nothing is skipped silently.
 
+mod audit;
+pub mod collect;
+mod devtools;
+
+pub use audit::target_dir;
+
 use fantoccini::elements::Element;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -48,13 +53,6 @@ fn tool(env: &str, default: &str, package: &str) -> PathBuf {
         path.display()
     );
     path
-}
-
-/// The workspace's target dir, where screenshots go.
-pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
 }
 
 /// How a browser starts.
@@ -107,32 +105,6 @@ pub struct Browser {
     _profile: tempfile::TempDir,
     _driver: Driver,
     _slot: OwnedSemaphorePermit,
-}
-
-/// A WebDriver command chromedriver knows and fantoccini does not: a path below the session.
-#[derive(Debug)]
-struct SessionCommand {
-    method: http::Method,
-    path: &'static str,
-    body: Value,
-}
-
-impl WebDriverCompatibleCommand for SessionCommand {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/{}",
-            session_id.unwrap_or_default(),
-            self.path
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (self.method.clone(), Some(self.body.to_string()))
-    }
 }
 
 impl Browser {
@@ -201,6 +173,10 @@ impl Browser {
                 "download.default_directory": downloads.path(),
                 "download.prompt_for_download": false,
                 "intl.accept_languages": options.languages,
+                // Third-party cookies blocked, as browsers are heading: the collect pages
+                // must work in a customer's iframe without them.
+                "profile.cookie_controls_mode": 1,
+                "profile.block_third_party_cookies": true,
             },
             // Only the network in the performance log: that is what the tests read.
             "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
@@ -253,23 +229,6 @@ impl Browser {
     /// The session's id, for chromedriver endpoints.
     pub fn session_id(&self) -> &str {
         &self.session
-    }
-
-    async fn command(&self, method: http::Method, path: &'static str, body: Value) -> Value {
-        self.client
-            .issue_cmd(SessionCommand { method, path, body })
-            .await
-            .unwrap_or_else(|e| panic!("chromedriver {path}: {e}"))
-    }
-
-    /// Runs a Chrome DevTools Protocol command on the current page.
-    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
-        self.command(
-            http::Method::POST,
-            "goog/cdp/execute",
-            json!({ "cmd": cmd, "params": params }),
-        )
-        .await
     }
 
     pub async fn goto(&self, url: &str) {
@@ -466,153 +425,6 @@ impl Browser {
             .collect()
     }
 
-    /// Reads chromedriver's log of `kind` (it hands each entry out once) into `into`.
-    async fn drain_log(&self, kind: &str, into: &Mutex<Vec<Value>>) {
-        let entries = self
-            .command(http::Method::POST, "se/log", json!({ "type": kind }))
-            .await;
-        let mut kept = into.lock().expect("log");
-        for entry in entries.as_array().into_iter().flatten() {
-            kept.push(entry.clone());
-        }
-    }
-
-    /// Every DevTools network event so far, as `{method, params}` objects, in order.
-    pub async fn network_events(&self) -> Vec<Value> {
-        self.drain_log("performance", &self.network).await;
-        self.network
-            .lock()
-            .expect("log")
-            .iter()
-            .filter_map(|entry| entry["message"].as_str())
-            .filter_map(|message| serde_json::from_str::<Value>(message).ok())
-            .map(|message| message["message"].clone())
-            .filter(|event| {
-                event["method"]
-                    .as_str()
-                    .is_some_and(|m| m.starts_with("Network."))
-            })
-            .collect()
-    }
-
-    /// Every request the page sent so far (`Network.requestWillBeSent` params' `request`).
-    pub async fn requests(&self) -> Vec<Value> {
-        self.network_events()
-            .await
-            .into_iter()
-            .filter(|event| event["method"] == "Network.requestWillBeSent")
-            .map(|event| event["params"]["request"].clone())
-            .collect()
-    }
-
-    /// Console messages at level SEVERE so far (script errors, CSP violations, failed loads).
-    pub async fn console_errors(&self) -> Vec<String> {
-        self.drain_log("browser", &self.console).await;
-        self.console
-            .lock()
-            .expect("log")
-            .iter()
-            .filter(|entry| entry["level"] == "SEVERE")
-            .filter_map(|entry| entry["message"].as_str().map(str::to_owned))
-            .collect()
-    }
-
-    /// Runs axe-core on the page and returns the serious and critical violations, each as
-    /// `rule: help (selectors)`.
-    pub async fn axe_violations(&self) -> Vec<String> {
-        let axe = axe_source();
-        self.client
-            .execute(&axe, Vec::new())
-            .await
-            .unwrap_or_else(|e| panic!("axe-core would not load: {e}"));
-        let result = self
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document, { resultTypes: ['violations'] })
-                    .then(r => done(JSON.stringify(r.violations)))
-                    .catch(e => done('ERROR ' + e));",
-                Vec::new(),
-            )
-            .await
-            .expect("axe.run");
-        let text = result.as_str().expect("axe result");
-        assert!(!text.starts_with("ERROR"), "axe-core failed: {text}");
-        let violations: Vec<Value> = serde_json::from_str(text).expect("axe JSON");
-        violations
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .map(|v| {
-                let targets: Vec<String> = v["nodes"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|node| node["target"].to_string())
-                    .collect();
-                format!(
-                    "{} ({}): {} at {}",
-                    v["id"].as_str().unwrap_or_default(),
-                    v["impact"].as_str().unwrap_or_default(),
-                    v["help"].as_str().unwrap_or_default(),
-                    targets.join(", ")
-                )
-            })
-            .collect()
-    }
-
-    /// Fails the test when axe-core finds serious or critical problems on the page.
-    pub async fn assert_accessible(&self, step: &str) {
-        let violations = self.axe_violations().await;
-        assert!(
-            violations.is_empty(),
-            "accessibility problems at {step}:\n{}",
-            violations.join("\n")
-        );
-    }
-
-    /// Saves a PNG of the whole page (not just the viewport) as
-    /// `target/screenshots/<name>.png`, and returns its path.
-    pub async fn screenshot(&self, name: &str) -> PathBuf {
-        let metrics = self.cdp("Page.getLayoutMetrics", json!({})).await;
-        let content = &metrics["cssContentSize"];
-        let width = content["width"].as_f64().unwrap_or(1280.0);
-        let height = content["height"].as_f64().unwrap_or(900.0);
-        let shot = self
-            .cdp(
-                "Page.captureScreenshot",
-                json!({
-                    "format": "png",
-                    "captureBeyondViewport": true,
-                    "clip": { "x": 0, "y": 0, "width": width, "height": height, "scale": 1 },
-                }),
-            )
-            .await;
-        use base64::Engine as _;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(shot["data"].as_str().expect("screenshot data"))
-            .expect("base64");
-        let dir = target_dir().join("screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshot dir");
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).expect("write screenshot");
-        path
-    }
-
-    /// A screenshot named after a condition that was not met, and the page's console errors,
-    /// for the failure message.
-    async fn failure_screenshot(&self, what: &str) -> String {
-        let name: String = what
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        let shot = self.screenshot(&format!("failed-{name}")).await;
-        format!(
-            "{}; console errors: {:?}",
-            shot.display(),
-            self.console_errors().await
-        )
-    }
-
     /// Ends the session; dropping the browser without this also cleans up.
     pub async fn close(self) {
         let Browser { client, .. } = self;
@@ -636,17 +448,4 @@ async fn wait_for_driver(webdriver: &str) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// axe-core's browser build, from the npm package under `tests/browser/`.
-fn axe_source() -> String {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/node_modules/axe-core/axe.min.js");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "axe-core is not installed ({}: {e}); run `npm ci` in tests/browser (`cargo xtask \
-             test` does)",
-            path.display()
-        )
-    })
 }

@@ -4,69 +4,13 @@
 //!
 //! Assertion messages never hold the token, the code or the password.
 
+use certportal_tests::browser::collect::{CODE_INPUT, SUMMARY, carried, fingerprint};
 use certportal_tests::browser::{Browser, Options};
 use certportal_tests::*;
 use serde_json::Value;
-use time::Duration;
 
-const CODE_INPUT: &str = "[data-test=\"code-input\"]";
-const SUMMARY: &str = "[data-test=\"bundle-summary\"]";
 /// A small phone's width in CSS pixels.
 const PHONE_WIDTH: u32 = 360;
-
-fn link(app: &TestApp, token: &str) -> String {
-    format!("{}/collect#{token}", app.url)
-}
-
-/// Opens the link and waits for the page to describe the order.
-async fn arrive(app: &TestApp, browser: &Browser, token: &str) {
-    browser.goto(&link(app, token)).await;
-    browser
-        .wait_for_text("the order's description", ".arrival", |text| {
-            text.contains("Acme AS") && text.contains("e-banking")
-        })
-        .await;
-}
-
-/// Ticks the warnings' confirmation and waits for the code field.
-async fn acknowledge(browser: &Browser) {
-    browser.hook("warnings").await;
-    browser.click("warnings-ack").await;
-    browser.hook("code-input").await;
-}
-
-/// Types a code and submits it.
-async fn enter_code(browser: &Browser, code: &str) {
-    browser.type_into("code-input", code).await;
-    browser.click("code-submit").await;
-}
-
-/// Clicks download and waits for the file and for the page to say the password is coming.
-async fn download(browser: &Browser) -> (String, Vec<u8>) {
-    browser.click("download").await;
-    let file = browser.downloaded_file().await;
-    browser
-        .wait_for_text("the password notice", ".password-notice", |text| {
-            !text.is_empty()
-        })
-        .await;
-    file
-}
-
-/// Types a password into the check and submits it.
-async fn check(browser: &Browser, password: &str) {
-    browser.type_into("password-input", password).await;
-    browser.click("password-submit").await;
-}
-
-/// The fingerprint the native inspector reads from the file.
-fn fingerprint(file: &[u8], password: &str, app: &TestApp) -> String {
-    certportal_shared::bundle::open(file, password, None, app.now_unix())
-        .expect("the native inspector opens the file")
-        .certificate
-        .fingerprint_sha256
-        .to_hex()
-}
 
 /// Whether the page is wider than a phone of `width` CSS pixels (it would scroll sideways, or
 /// the browser would zoom out to fit it).
@@ -77,31 +21,13 @@ async fn overflows(browser: &Browser, width: u32) -> bool {
     widths != serde_json::json!([width, width])
 }
 
-/// Everything a request carried: URL, headers and body (text or base64 entries).
-fn carried(request: &Value) -> String {
-    use base64::Engine as _;
-    let mut text = format!(
-        "{} {} {}",
-        request["url"], request["headers"], request["postData"]
-    );
-    for entry in request["postDataEntries"].as_array().into_iter().flatten() {
-        if let Some(bytes) = entry["bytes"]
-            .as_str()
-            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
-        {
-            text.push_str(&String::from_utf8_lossy(&bytes));
-        }
-    }
-    text
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_whole_flow_saves_the_servers_file_and_shows_its_fingerprint() {
     let app = spawn_app().await;
     let browser = Browser::start().await;
     let collect = app.order_with_link().await;
 
-    arrive(&app, &browser, &collect.token).await;
+    browser.arrive(&app, &collect.token).await;
     assert!(
         !browser.current_url().await.contains(&collect.token),
         "the token must leave the address bar at once"
@@ -127,7 +53,7 @@ async fn the_whole_flow_saves_the_servers_file_and_shows_its_fingerprint() {
     );
     browser.screenshot("collect-1-arrival").await;
 
-    acknowledge(&browser).await;
+    browser.acknowledge().await;
     let input = browser.hook("code-input").await;
     assert_eq!(
         input.attr("inputmode").await.unwrap().as_deref(),
@@ -146,7 +72,7 @@ async fn the_whole_flow_saves_the_servers_file_and_shows_its_fingerprint() {
     browser.screenshot("collect-2-code").await;
     browser.click("code-submit").await;
 
-    let (name, file) = download(&browser).await;
+    let (name, file) = browser.download().await;
     assert_eq!(name, format!("e-banking-{}.p12", collect.order.serial));
     let order = app
         .state()
@@ -170,7 +96,7 @@ async fn the_whole_flow_saves_the_servers_file_and_shows_its_fingerprint() {
     browser.screenshot("collect-3-downloaded").await;
 
     let password = app.wait_for_password(&collect.order.order_id).await;
-    check(&browser, &password).await;
+    browser.check(&password).await;
     let expected = fingerprint(&file, &password, &app);
     let summary = browser
         .wait_for_text("the summary", SUMMARY, |text| text.contains(&expected))
@@ -227,19 +153,19 @@ async fn the_password_never_leaves_the_browser() {
     let app = spawn_app().await;
     let browser = Browser::start().await;
     let collect = app.order_with_link().await;
-    arrive(&app, &browser, &collect.token).await;
-    acknowledge(&browser).await;
-    enter_code(&browser, &collect.code).await;
-    let (_, file) = download(&browser).await;
+    browser.arrive(&app, &collect.token).await;
+    browser.acknowledge().await;
+    browser.enter_code(&collect.code).await;
+    let (_, file) = browser.download().await;
     let password = app.wait_for_password(&collect.order.order_id).await;
     // A wrong try first (the right one with a typo), then the right one, then "show".
-    check(&browser, &format!("{password}x")).await;
+    browser.check(&format!("{password}x")).await;
     browser
         .wait_for_text("the refusal", "#password-error", |t| {
             t.contains("does not open")
         })
         .await;
-    check(&browser, &password).await;
+    browser.check(&password).await;
     browser
         .wait_for_text("the summary", SUMMARY, |t| {
             t.contains(&fingerprint(&file, &password, &app))
@@ -284,139 +210,6 @@ async fn the_password_never_leaves_the_browser() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_wrong_code_says_so_with_the_tries_left_and_the_right_one_still_works() {
-    let app = spawn_app().await;
-    let browser = Browser::start().await;
-    let collect = app.order_with_link().await;
-    arrive(&app, &browser, &collect.token).await;
-    acknowledge(&browser).await;
-
-    enter_code(&browser, &wrong_code(&collect.code)).await;
-    let alert = browser
-        .wait_for_text("the refusal", "#code-error", |t| t.contains("not right"))
-        .await;
-    assert!(alert.contains("Tries left: 4"), "{alert}");
-    assert_eq!(
-        browser
-            .hook("code-input")
-            .await
-            .attr("aria-invalid")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("true")
-    );
-    browser.screenshot("collect-wrong-code").await;
-    browser.assert_accessible("a wrong code").await;
-
-    enter_code(&browser, "12ab").await;
-    browser
-        .wait_for_text("the local refusal", "#code-error", |t| {
-            t.contains("does not look like the code")
-        })
-        .await;
-
-    enter_code(&browser, &collect.code).await;
-    browser.hook("download").await;
-    browser.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn an_expired_link_says_so_and_asks_for_nothing() {
-    let app = spawn_app().await;
-    let browser = Browser::start().await;
-    let collect = app.order_with_link().await;
-    app.clock.advance(Duration::days(7));
-    browser.goto(&link(&app, &collect.token)).await;
-    let alert = browser
-        .wait_for_text("the refusal", "[role=\"alert\"]", |t| t.contains("expired"))
-        .await;
-    assert!(alert.contains("support"), "it says what to do: {alert}");
-    assert!(!browser.exists(CODE_INPUT).await);
-    assert!(!browser.exists("[data-test=\"warnings\"]").await);
-    browser.screenshot("collect-expired-link").await;
-    browser.assert_accessible("an expired link").await;
-    browser.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_used_link_and_a_missing_token_each_get_their_own_words() {
-    let app = spawn_app().await;
-    let collect = app.order_with_link().await;
-    app.collect(&collect).await;
-    let browser = Browser::start().await;
-    browser.goto(&link(&app, &collect.token)).await;
-    browser
-        .wait_for_text("the refusal", "[role=\"alert\"]", |t| {
-            t.contains("already been collected")
-        })
-        .await;
-    browser.goto(&format!("{}/collect", app.url)).await;
-    browser
-        .wait_for_text("the refusal", "[role=\"alert\"]", |t| {
-            t.contains("needs the link from your e-mail")
-        })
-        .await;
-    browser.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_wrong_password_says_so_and_the_right_one_then_opens_the_file() {
-    let app = spawn_app().await;
-    let browser = Browser::start().await;
-    let collect = app.order_with_link().await;
-    arrive(&app, &browser, &collect.token).await;
-    acknowledge(&browser).await;
-    enter_code(&browser, &collect.code).await;
-    let (_, file) = download(&browser).await;
-
-    check(&browser, "not-the-password").await;
-    browser
-        .wait_for_text("the refusal", "#password-error", |t| {
-            t.contains("does not open the file")
-        })
-        .await;
-    assert!(!browser.exists(SUMMARY).await);
-    browser.screenshot("collect-wrong-password").await;
-    browser.assert_accessible("a wrong password").await;
-
-    let password = app.wait_for_password(&collect.order.order_id).await;
-    check(&browser, &password).await;
-    browser
-        .wait_for_text("the summary", SUMMARY, |t| {
-            t.contains(&fingerprint(&file, &password, &app))
-        })
-        .await;
-    assert_eq!(browser.text("#password-error").await, "");
-    browser.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_new_code_can_be_asked_for_once_the_cooldown_is_over() {
-    let app = spawn_app().await;
-    let collect = app.order_with_link().await;
-    app.clock.advance(Duration::seconds(61));
-    let browser = Browser::start().await;
-    arrive(&app, &browser, &collect.token).await;
-    acknowledge(&browser).await;
-    browser
-        .find(".resend button:not([disabled])")
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser
-        .wait_for_text("the confirmation", ".resend [role=\"status\"]", |t| {
-            t.contains("new code is on its way")
-        })
-        .await;
-    let fresh = app.wait_for_code(&collect.order.order_id, 2).await;
-    enter_code(&browser, &fresh).await;
-    browser.hook("download").await;
-    browser.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn the_flow_fits_a_phone_screen() {
     let app = spawn_app().await;
     let browser = Browser::start_with(Options {
@@ -426,21 +219,21 @@ async fn the_flow_fits_a_phone_screen() {
     })
     .await;
     let collect = app.order_with_link().await;
-    arrive(&app, &browser, &collect.token).await;
+    browser.arrive(&app, &collect.token).await;
     assert!(
         !overflows(&browser, PHONE_WIDTH).await,
         "the arrival fits the width"
     );
     browser.screenshot("phone-1-arrival").await;
-    acknowledge(&browser).await;
-    enter_code(&browser, &collect.code).await;
-    let (_, file) = download(&browser).await;
+    browser.acknowledge().await;
+    browser.enter_code(&collect.code).await;
+    let (_, file) = browser.download().await;
     assert!(
         !overflows(&browser, PHONE_WIDTH).await,
         "the download step fits the width"
     );
     let password = app.wait_for_password(&collect.order.order_id).await;
-    check(&browser, &password).await;
+    browser.check(&password).await;
     browser
         .wait_for_text("the summary", SUMMARY, |t| {
             t.contains(&fingerprint(&file, &password, &app))
@@ -463,7 +256,7 @@ async fn a_norwegian_browser_gets_norwegian_and_can_switch_to_english() {
     })
     .await;
     let collect = app.order_with_link().await;
-    arrive(&app, &browser, &collect.token).await;
+    browser.arrive(&app, &collect.token).await;
     assert_eq!(browser.text("h1").await, "Hent klientsertifikatet ditt");
     assert_eq!(
         browser.eval("return document.documentElement.lang").await,
@@ -474,8 +267,8 @@ async fn a_norwegian_browser_gets_norwegian_and_can_switch_to_english() {
         warnings.contains("Send aldri filen på e-post"),
         "{warnings}"
     );
-    acknowledge(&browser).await;
-    enter_code(&browser, &wrong_code(&collect.code)).await;
+    browser.acknowledge().await;
+    browser.enter_code(&wrong_code(&collect.code)).await;
     browser
         .wait_for_text("the refusal in Norwegian", "#code-error", |t| {
             t.contains("Koden er ikke riktig") && t.contains("Forsøk igjen: 4")
@@ -513,7 +306,7 @@ async fn the_flow_can_be_done_with_the_keyboard_alone() {
     let app = spawn_app().await;
     let browser = Browser::start().await;
     let collect = app.order_with_link().await;
-    arrive(&app, &browser, &collect.token).await;
+    browser.arrive(&app, &collect.token).await;
 
     browser.tab_to("warnings-ack").await;
     browser.press(" ").await;
@@ -545,17 +338,17 @@ async fn every_step_passes_an_axe_scan() {
     let app = spawn_app().await;
     let browser = Browser::start().await;
     let collect = app.order_with_link().await;
-    arrive(&app, &browser, &collect.token).await;
+    browser.arrive(&app, &collect.token).await;
     browser.assert_accessible("arrival and warnings").await;
-    acknowledge(&browser).await;
+    browser.acknowledge().await;
     browser.assert_accessible("the code step").await;
-    enter_code(&browser, &collect.code).await;
+    browser.enter_code(&collect.code).await;
     browser.hook("download").await;
     browser.assert_accessible("the download step").await;
-    let (_, file) = download(&browser).await;
+    let (_, file) = browser.download().await;
     browser.assert_accessible("the check step").await;
     let password = app.wait_for_password(&collect.order.order_id).await;
-    check(&browser, &password).await;
+    browser.check(&password).await;
     browser
         .wait_for_text("the summary", SUMMARY, |t| {
             t.contains(&fingerprint(&file, &password, &app))

@@ -2,7 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin_api;
+mod browser_bench;
 mod browser_collect;
+mod browser_collect_errors;
+mod browser_embed;
 mod cli;
 mod collect_flow;
 mod custody;
