@@ -10,6 +10,7 @@ commands:
   test                 every test: workspace tests, browser tests, wasm tests in headless Chromium
   dist                 release binary (target/release/certportal) and the SPA (dist/)
   bench                benchmarks and the SPA weight against its budget
+  screenshots          browser tests of the collect pages; copies their screenshots to docs/screenshots
 ";
 
 /// The default address of `cargo xtask run`, the same as `certportal serve`'s.
@@ -22,6 +23,7 @@ pub enum Task {
     Test,
     Dist,
     Bench,
+    Screenshots,
 }
 
 pub fn parse(args: &[String]) -> Result<Task> {
@@ -34,6 +36,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
         "test" => Task::Test,
         "dist" => Task::Dist,
         "bench" => Task::Bench,
+        "screenshots" => Task::Screenshots,
         other => bail!("unknown command `{other}`\n\n{USAGE}"),
     };
     if let Some(extra) = rest.first() {

@@ -1,10 +1,11 @@
 //! `cargo xtask bench`: the figures the project promises, one step each. Later figures
-//! (issuance against openssl, a load run with wrk, time to first render) are further entries
+//! (issuance against openssl, a load run with wrk) are further entries
 //! in `STEPS`.
 
 use anyhow::{Result, bail};
 
 use crate::artifacts;
+use crate::browser_suite;
 use crate::ctx::Ctx;
 use crate::exec;
 use crate::tools::{self, Browser};
@@ -19,6 +20,10 @@ const STEPS: &[(&str, Step)] = &[
         backend_benches,
     ),
     ("SPA weight (gzip -9 of dist/)", spa_weight),
+    (
+        "Collect page in headless Chromium: first render; in-browser check vs native",
+        browser_suite::figures,
+    ),
 ];
 
 pub fn bench(ctx: &Ctx) -> Result<()> {

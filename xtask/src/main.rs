@@ -5,6 +5,7 @@
 mod args;
 mod artifacts;
 mod bench;
+mod browser_suite;
 mod ctx;
 mod exec;
 mod run;
@@ -44,5 +45,6 @@ fn dispatch(args: &[String]) -> Result<()> {
         Task::Test => test::test(&ctx),
         Task::Dist => artifacts::dist(&ctx),
         Task::Bench => bench::bench(&ctx),
+        Task::Screenshots => browser_suite::screenshots(&ctx),
     }
 }

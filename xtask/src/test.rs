@@ -5,12 +5,14 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use crate::artifacts;
+use crate::browser_suite;
 use crate::ctx::{Ctx, Profile};
 use crate::exec;
 use crate::tools::{self, Browser, CHROMEDRIVER, CHROMIUM};
 
 pub fn test(ctx: &Ctx) -> Result<()> {
     tools::ensure(ctx, Browser::Needed)?;
+    exec::step("Checking axe-core", || browser_suite::ensure_axe(ctx))?;
     artifacts::spa(ctx)?;
     let bin = artifacts::backend(ctx, Profile::Debug)?;
 
