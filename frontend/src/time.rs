@@ -92,3 +92,16 @@ pub fn date(unix_seconds: i64, lang: Lang) -> String {
         .to_locale_date_string(locale_tag(lang), &options(&[("dateStyle", "long")]))
         .into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::remaining;
+
+    #[test]
+    fn time_left_reads_as_minutes_and_seconds_or_hours() {
+        assert_eq!(remaining(0), "0:00");
+        assert_eq!(remaining(59), "0:59");
+        assert_eq!(remaining(30 * 60), "30:00");
+        assert_eq!(remaining(3600 + 61), "1:01:01");
+    }
+}

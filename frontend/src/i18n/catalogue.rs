@@ -1,12 +1,14 @@
 //! The shape every language's catalogue fills in. `{name}` marks a value filled in at run time.
 
 /// A problem in plain words: what happened, and what to do next.
+#[derive(Debug)]
 pub struct Problem {
     pub what: &'static str,
     pub next: &'static str,
 }
 
 /// One install guide: a title and the sentences around its commands.
+#[derive(Debug)]
 pub struct Guide {
     pub title: &'static str,
     /// Before the first block of commands.
@@ -16,6 +18,7 @@ pub struct Guide {
 }
 
 /// Every string the app shows, for one language.
+#[derive(Debug)]
 pub struct Catalogue {
     /// This language's name in itself, for the language switch.
     pub lang_name: &'static str,

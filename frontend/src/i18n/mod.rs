@@ -151,3 +151,51 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `{name}` placeholders in a line of text, sorted.
+    fn placeholders(line: &str) -> Vec<String> {
+        let mut found: Vec<String> = line
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+            .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()))
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_catalogue_has_the_same_placeholders_in_the_same_strings() {
+        // Pretty Debug puts each string on a line of its own, in field order, so the lines of
+        // two catalogues pair up field by field.
+        let english = format!("{:#?}", Lang::En.catalogue());
+        let norwegian = format!("{:#?}", Lang::Nb.catalogue());
+        let (english, norwegian): (Vec<_>, Vec<_>) =
+            (english.lines().collect(), norwegian.lines().collect());
+        assert_eq!(english.len(), norwegian.len());
+        for (en, nb) in english.iter().zip(&norwegian) {
+            assert_eq!(placeholders(en), placeholders(nb), "{en} / {nb}");
+        }
+    }
+
+    #[test]
+    fn norwegian_tags_get_bokmal_and_others_nothing() {
+        assert_eq!(Lang::from_tag("nb-NO"), Some(Lang::Nb));
+        assert_eq!(Lang::from_tag("no"), Some(Lang::Nb));
+        assert_eq!(Lang::from_tag("nn_NO"), Some(Lang::Nb));
+        assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("de"), None);
+    }
+
+    #[test]
+    fn fill_replaces_every_placeholder() {
+        assert_eq!(
+            fill("{n} of {total}, {n}", &[("n", "2"), ("total", "5")]),
+            "2 of 5, 2"
+        );
+    }
+}

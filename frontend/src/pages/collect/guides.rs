@@ -186,3 +186,41 @@ pub fn Guides(flow: Flow) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_guide_uses_the_files_real_name() {
+        let file = "e-banking-0a1b.p12";
+        for commands in [
+            curl(file),
+            java(file),
+            dotnet(file),
+            windows(file),
+            macos(file),
+            nginx(file),
+        ] {
+            assert!(commands.first.contains(file), "{}", commands.first);
+        }
+        let haproxy = haproxy(file);
+        assert!(
+            haproxy
+                .first
+                .contains("openssl pkcs12 -in e-banking-0a1b.p12")
+        );
+        assert!(
+            haproxy
+                .second
+                .unwrap_or_default()
+                .contains("e-banking-0a1b.pem")
+        );
+        assert!(
+            nginx(file)
+                .second
+                .unwrap_or_default()
+                .contains("e-banking-0a1b.key")
+        );
+    }
+}
