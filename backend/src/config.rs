@@ -53,6 +53,7 @@ pub struct Config {
     pub email: EmailConfig,
     pub delivery: DeliveryConfig,
     pub admin: AdminConfig,
+    pub mtls_check: MtlsCheckConfig,
 }
 
 impl Default for Config {
@@ -72,6 +73,7 @@ impl Default for Config {
             email: EmailConfig::default(),
             delivery: DeliveryConfig::default(),
             admin: AdminConfig::default(),
+            mtls_check: MtlsCheckConfig::default(),
         }
     }
 }
@@ -366,6 +368,19 @@ impl Default for AdminConfig {
     }
 }
 
+/// A TLS listener that asks for a client certificate and says whether it is one of ours and
+/// still good, so that customers can test an installed certificate.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MtlsCheckConfig {
+    /// Where it listens, e.g. `0.0.0.0:8443`; empty: off.
+    pub listen: String,
+    /// The listener's own certificate chain (PEM), relative to the data dir.
+    pub cert_file: PathBuf,
+    /// Its private key (PEM), relative to the data dir.
+    pub key_file: PathBuf,
+}
+
 fn redacted(secret: &str) -> &'static str {
     if secret.is_empty() { "" } else { "[redacted]" }
 }
@@ -438,6 +453,12 @@ impl Config {
         }
         if self.sms.provider == SmsProvider::Http && self.sms.http.url.is_empty() {
             return Err("sms.http.url is required when sms.provider = \"http\"".into());
+        }
+        let check = &self.mtls_check;
+        if !check.listen.is_empty()
+            && (check.cert_file.as_os_str().is_empty() || check.key_file.as_os_str().is_empty())
+        {
+            return Err("mtls_check.cert_file and mtls_check.key_file are required when mtls_check.listen is set".into());
         }
         if self.email.provider == EmailProvider::Smtp && self.email.smtp.host.is_empty() {
             return Err("email.smtp.host is required when email.provider = \"smtp\"".into());

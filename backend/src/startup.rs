@@ -154,6 +154,19 @@ impl Portal {
         let addr = listener.local_addr()?;
         let (shutdown, signal) = watch::channel(false);
         let mut tasks = JoinSet::new();
+        let mtls_addr = match crate::http::mtls::bind(&self.state).await? {
+            Some((listener, acceptor)) => {
+                let addr = listener.local_addr()?;
+                tasks.spawn(crate::http::mtls::serve(
+                    listener,
+                    acceptor,
+                    self.state.clone(),
+                    signal.clone(),
+                ));
+                Some(addr)
+            }
+            None => None,
+        };
         let mut server_signal = signal.clone();
         tasks.spawn(async move {
             let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -175,6 +188,7 @@ impl Portal {
         ));
         Ok(RunningPortal {
             addr,
+            mtls_addr,
             shutdown,
             tasks,
             state: self.state,
@@ -185,6 +199,7 @@ impl Portal {
 /// A serving portal.
 pub struct RunningPortal {
     addr: SocketAddr,
+    mtls_addr: Option<SocketAddr>,
     shutdown: watch::Sender<bool>,
     tasks: JoinSet<()>,
     state: AppState,
@@ -194,6 +209,11 @@ impl RunningPortal {
     /// The address actually bound.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address of the mTLS check, when it is on.
+    pub fn mtls_addr(&self) -> Option<SocketAddr> {
+        self.mtls_addr
     }
 
     /// `http://ADDR`.

@@ -91,6 +91,10 @@ error_codes! {
     LoginThrottled => "LOGIN_THROTTLED",
     /// The order is not in a state that allows this action.
     InvalidState => "INVALID_STATE",
+    /// The mTLS check: the client certificate was revoked.
+    CertificateRevoked => "CERTIFICATE_REVOKED",
+    /// The mTLS check: the client certificate is past its end (or not yet valid).
+    CertificateExpired => "CERTIFICATE_EXPIRED",
     /// Something went wrong on the server; the log has the cause.
     Internal => "INTERNAL",
     /// The inspector: the file is not a PKCS#12 file.

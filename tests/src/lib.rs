@@ -273,6 +273,14 @@ impl TestApp {
         }
     }
 
+    /// `https://ADDR/` of the mTLS check, when it is configured.
+    pub fn mtls_url(&self) -> Option<String> {
+        self.running
+            .as_ref()
+            .and_then(|r| r.mtls_addr())
+            .map(|addr| format!("https://{addr}/"))
+    }
+
     pub fn state(&self) -> &AppState {
         self.running.as_ref().expect("running").state()
     }

@@ -30,6 +30,9 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
     let portal = Portal::open(options).await?;
     let mut running = portal.serve(&listen, dist).await?;
     println!("certportal listening on {}", running.url());
+    if let Some(addr) = running.mtls_addr() {
+        println!("mTLS check listening on https://{addr}/");
+    }
     if outbox {
         println!("Development inbox: {}/dev/inbox", running.url());
     }

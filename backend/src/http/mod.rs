@@ -5,6 +5,7 @@ mod collect;
 mod dev;
 pub mod extract;
 mod headers;
+pub mod mtls;
 mod public;
 mod ratelimit;
 

@@ -1,4 +1,5 @@
 //! Request and response bodies of the HTTP API, one module per resource.
 
 pub mod admin;
+pub mod check;
 pub mod collect;

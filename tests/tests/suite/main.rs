@@ -12,4 +12,5 @@ mod custody;
 mod delivery;
 mod http_defences;
 mod interop;
+mod mtls_check;
 mod postgres;
