@@ -80,7 +80,7 @@ pub fn screenshots(ctx: &Ctx) -> Result<()> {
                 "--test",
                 "suite",
                 "--",
-                "browser_collect::",
+                "browser_collect",
             ]);
             harness_env(ctx, &mut cargo);
             exec::run(&mut cargo)

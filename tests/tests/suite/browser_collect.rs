@@ -131,6 +131,14 @@ async fn the_whole_flow_saves_the_servers_file_and_shows_its_fingerprint() {
     assert!(browser.text(".reminder").await.contains("Delete the SMS"));
     browser.screenshot("collect-4-checked").await;
 
+    // The theme comes from the unhashed /theme.css an operator may replace.
+    let accent = browser
+        .eval(
+            "return [document.querySelector('link[href=\"/theme.css\"]') !== null,
+                     getComputedStyle(document.documentElement).getPropertyValue('--cp-color-accent').trim()]",
+        )
+        .await;
+    assert_eq!(accent, serde_json::json!([true, "#1f5fbf"]));
     let storage = browser
         .eval("return [localStorage.length, sessionStorage.length, document.cookie]")
         .await;
