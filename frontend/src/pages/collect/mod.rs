@@ -60,7 +60,14 @@ pub fn CollectPage() -> impl IntoView {
 #[component]
 fn OpenFailed(trouble: Trouble, retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let retryable = matches!(&trouble, Trouble::Api(failure) if !trouble.ends_the_link() && failure.refusal().is_none_or(|e| e.code == certportal_shared::ErrorCode::RateLimited));
+    // Worth another try: no answer, an unreadable one, or the rate limit; not a refusal of
+    // the link itself.
+    let retryable = match &trouble {
+        Trouble::Api(failure) => failure
+            .refusal()
+            .is_none_or(|error| error.code == certportal_shared::ErrorCode::RateLimited),
+        _ => false,
+    };
     let message = Signal::derive(move || Some(trouble.message(i18n.t())));
     view! {
         <Alert message />
