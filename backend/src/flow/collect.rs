@@ -300,6 +300,7 @@ pub async fn resend(
         code_expires_in: seconds_until(unix(code_expires_at), now_unix),
         resends_left: limits.resend_max.saturating_sub(resends),
         resend_available_in: u64::from(limits.resend_cooldown_seconds),
+        attempts_left: limits.code_max_attempts,
     })
 }
 

@@ -12,7 +12,19 @@ use certportal_shared::routes;
 use std::fmt::Write;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(routes::DEV_INBOX, get(inbox))
+    Router::new()
+        .route(routes::DEV_INBOX, get(inbox))
+        .route(STYLESHEET, get(stylesheet))
+}
+
+/// The inbox's own stylesheet: the CSP allows no inline styles.
+const STYLESHEET: &str = "/dev/inbox.css";
+
+async fn stylesheet() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("inbox.css"),
+    )
 }
 
 fn escape(text: &str) -> String {
@@ -48,7 +60,8 @@ async fn inbox(State(state): State<AppState>) -> Result<Html<String>, AppError> 
     let mut page = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Development inbox · certportal</title><link rel=\"stylesheet\" href=\"/theme.css\"></head>\
+         <title>Development inbox · certportal</title><link rel=\"stylesheet\" href=\"/theme.css\">\
+         <link rel=\"stylesheet\" href=\"/dev/inbox.css\"></head>\
          <body><main class=\"page\"><h1>Development inbox</h1>\
          <p>Messages certportal would have sent, newest first. This page exists only while SMS or e-mail \
          go to the outbox file.</p>",

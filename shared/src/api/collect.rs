@@ -78,6 +78,8 @@ pub struct ResendResponse {
     pub resends_left: u32,
     /// Seconds before another code may be asked for.
     pub resend_available_in: u64,
+    /// Wrong tries the new code allows.
+    pub attempts_left: u32,
 }
 
 /// Body of `receipt`: the SHA-256 of the file as the browser received it.

@@ -243,3 +243,67 @@ async fn the_staff_app_is_served_apart_under_admin_and_both_loaders_are_allowed_
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn app_files_are_compressed_and_cached_by_kind_while_api_answers_are_not() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><body>entry</body></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("app-0123456789abcdef_bg.wasm"),
+        vec![b'w'; 4096],
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("theme.css"),
+        ":root { --cp-color-bg: #fff; }",
+    )
+    .unwrap();
+    let app = TestApp::builder().dist(dist.path()).spawn().await;
+    let get = |path: &str| {
+        app.http
+            .get(format!("{}{path}", app.url))
+            .header("accept-encoding", "gzip")
+            .send()
+    };
+
+    let wasm = get("/app-0123456789abcdef_bg.wasm").await.unwrap();
+    assert_eq!(wasm.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    for path in ["/collect", "/theme.css"] {
+        let response = get(path).await.unwrap();
+        assert_eq!(
+            response.headers()["cache-control"],
+            "no-cache",
+            "{path} is revalidated"
+        );
+    }
+    let api = app
+        .http
+        .post(format!("{}/api/collect/open", app.url))
+        .header("accept-encoding", "gzip")
+        .json(&json!({"token": "x".repeat(2000)}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !api.headers().contains_key("content-encoding"),
+        "API answers are never compressed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dev_inbox_has_its_own_stylesheet() {
+    let app = TestApp::builder().configured_providers().spawn().await;
+    let html = app.get("/dev/inbox").await.text().await.unwrap();
+    assert!(html.contains("href=\"/dev/inbox.css\""));
+    let css = app.get("/dev/inbox.css").await;
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(css.text().await.unwrap().contains("var(--cp-color-text"));
+}
