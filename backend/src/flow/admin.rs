@@ -228,13 +228,7 @@ pub async fn resend(state: &AppState, order_id: &str, actor: &Actor) -> Result<(
             locale: Locale::parse(&order.locale).unwrap_or_default(),
         },
     )?;
-    let event = actor.event(
-        unix(state.clock.now()),
-        "link.resent",
-        Some(&order.id),
-        Some(&order.serial),
-        None,
-    );
+    let event = actor.on_order(unix(state.clock.now()), "link.resent", &order, None);
     if !state
         .store
         .replace_link(&order.id, &fresh.link, &fresh.messages, &event)
@@ -252,13 +246,7 @@ pub async fn resend(state: &AppState, order_id: &str, actor: &Actor) -> Result<(
 /// Cancels an uncollected order: wipes the file and revokes its certificate.
 pub async fn cancel(state: &AppState, order_id: &str, actor: &Actor) -> Result<(), AppError> {
     let order = order(state, order_id).await?;
-    let event = actor.event(
-        unix(state.clock.now()),
-        "order.cancelled",
-        Some(&order.id),
-        Some(&order.serial),
-        None,
-    );
+    let event = actor.on_order(unix(state.clock.now()), "order.cancelled", &order, None);
     if !state.store.cancel_order(&order.id, &event).await? {
         return Err(AppError::refuse(
             ErrorCode::InvalidState,

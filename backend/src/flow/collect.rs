@@ -96,13 +96,7 @@ pub async fn open(state: &AppState, token: &str, actor: &Actor) -> Result<OpenRe
     let limits = &state.config.collect;
     state
         .store
-        .record(&actor.event(
-            now,
-            "link.opened",
-            Some(&order.id),
-            Some(&order.serial),
-            None,
-        ))
+        .record(&actor.on_order(now, "link.opened", &order, None))
         .await?;
     Ok(OpenResponse {
         org: order.org.clone(),
@@ -166,13 +160,7 @@ pub async fn verify(
     }
     let offered = state.kek.code_mac(&order.id, code);
     if aws_lc_rs::constant_time::verify_slices_are_equal(&offered, current).is_err() {
-        let event = actor.event(
-            now,
-            "code.failed",
-            Some(&order.id),
-            Some(&order.serial),
-            None,
-        );
+        let event = actor.on_order(now, "code.failed", &order, None);
         let attempts = state.store.record_code_failure(&order.id, &event).await?;
         let left = limits.code_max_attempts.saturating_sub(attempts);
         let message = if left == 0 {
@@ -184,13 +172,7 @@ pub async fn verify(
     }
     let session = secret::token()?;
     let expires_at = now + i64::from(limits.session_ttl_minutes) * 60;
-    let event = actor.event(
-        now,
-        "code.verified",
-        Some(&order.id),
-        Some(&order.serial),
-        None,
-    );
+    let event = actor.on_order(now, "code.verified", &order, None);
     if !state
         .store
         .open_session(
@@ -265,13 +247,7 @@ pub async fn resend(
         "otp",
         locale(&order),
     )?;
-    let event = actor.event(
-        now_unix,
-        "code.resent",
-        Some(&order.id),
-        Some(&order.serial),
-        None,
-    );
+    let event = actor.on_order(now_unix, "code.resent", &order, None);
     let replaced = state
         .store
         .replace_code(
@@ -317,13 +293,7 @@ pub async fn bundle(state: &AppState, session: &str, actor: &Actor) -> Result<Do
     let now = unix(state.clock.now());
     check_link(&order, now)?;
     let limits = &state.config.collect;
-    let event = actor.event(
-        now,
-        "bundle.downloaded",
-        Some(&order.id),
-        Some(&order.serial),
-        None,
-    );
+    let event = actor.on_order(now, "bundle.downloaded", &order, None);
     let Some(sealed) = state
         .store
         .take_download(&order.id, limits.max_downloads, &event)
@@ -397,13 +367,7 @@ pub async fn receipt(
         ));
     }
     if order.bundle_sha256 != sha256.as_bytes() {
-        let event = actor.event(
-            now,
-            "receipt.digest_mismatch",
-            Some(&order.id),
-            Some(&order.serial),
-            None,
-        );
+        let event = actor.on_order(now, "receipt.digest_mismatch", &order, None);
         state.store.record(&event).await?;
         return Err(AppError::refuse(
             ErrorCode::DigestMismatch,
@@ -442,13 +406,7 @@ pub async fn receipt(
         locale(&order),
     )?;
     let detail = Some("download confirmed; password queued; file and password wiped".to_owned());
-    let event = actor.event(
-        now,
-        "receipt.confirmed",
-        Some(&order.id),
-        Some(&order.serial),
-        detail,
-    );
+    let event = actor.on_order(now, "receipt.confirmed", &order, detail);
     if !state
         .store
         .complete_receipt(&order.id, sha256.as_bytes(), &message, &event)

@@ -9,7 +9,7 @@ pub mod revoke;
 pub mod staff;
 pub mod sweeper;
 
-use crate::store::AuditEvent;
+use crate::store::{AuditEvent, OrderRecord};
 
 /// Who is acting and from where, for the audit trail.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -59,5 +59,16 @@ impl Actor {
             user_agent: self.user_agent.clone(),
             detail,
         }
+    }
+
+    /// An audit event by this actor about an order and its certificate.
+    pub fn on_order(
+        &self,
+        at: i64,
+        action: &str,
+        order: &OrderRecord,
+        detail: Option<String>,
+    ) -> AuditEvent {
+        self.event(at, action, Some(&order.id), Some(&order.serial), detail)
     }
 }
