@@ -77,5 +77,15 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::Extension(client_ip_header))
         .layer(middleware::from_fn_with_state(security, headers::add))
+        // One line per request at `info`: method, path, status, latency. The path only: no
+        // query string and no header, so the bearer and the staff cookie stay out of the log.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::extract::Request| {
+                    tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+                })
+                .on_request(())
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .with_state(state))
 }
