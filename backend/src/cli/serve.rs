@@ -27,6 +27,12 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
         );
     }
     let outbox = options.config.uses_outbox();
+    if outbox && options.config.is_https() {
+        tracing::warn!(
+            "messages go to the development outbox (outbox.jsonl, /dev/inbox), not to customers: \
+             configure sms.provider and email.provider for production"
+        );
+    }
     let portal = Portal::open(options).await?;
     let mut running = portal.serve(&listen, dist).await?;
     println!("certportal listening on {}", running.url());
