@@ -1,0 +1,152 @@
+//! The closed choices: key, profile, language, revocation reason, order state, staff role.
+
+use super::field_error;
+use crate::error::FieldError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Implements `as_str`, `Display`, `FromStr` and serde for a fieldless enum from one table.
+macro_rules! text_enum {
+    ($(#[doc = $doc:literal])* $name:ident, $field:literal { $($(#[$vattr:meta])* $variant:ident => $text:literal,)* }) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vattr])* #[serde(rename = $text)] $variant,)*
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
+
+            /// The value's name on the wire, in the CLI and in the database.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)*
+                }
+            }
+
+            /// Parses the wire name.
+            pub fn parse(text: &str) -> Result<Self, FieldError> {
+                match text.trim() {
+                    $($text => Ok(Self::$variant),)*
+                    _ => Err(field_error(
+                        $field,
+                        format!(concat!($field, " must be one of: {}"), [$($text),*].join(", ")),
+                    )),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = FieldError;
+            fn from_str(text: &str) -> Result<Self, FieldError> {
+                Self::parse(text)
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// The client key's algorithm.
+    KeyType, "key" {
+        /// RSA with a 2048-bit modulus (the default).
+        #[default]
+        Rsa2048 => "rsa2048",
+        /// RSA with a 3072-bit modulus.
+        Rsa3072 => "rsa3072",
+        /// ECDSA on NIST P-256.
+        P256 => "p256",
+    }
+}
+
+text_enum! {
+    /// How the PKCS#12 file is protected.
+    Profile, "profile" {
+        /// AES-256-CBC with PBKDF2-HMAC-SHA256 for both bags, HMAC-SHA256 MAC.
+        #[default]
+        Modern => "modern",
+        /// 3DES with a SHA-1 MAC, for Windows Server 2016, macOS Keychain and Java 8.
+        Compatible => "compatible",
+    }
+}
+
+text_enum! {
+    /// The language of messages and pages.
+    Locale, "locale" {
+        /// English.
+        #[default]
+        En => "en",
+        /// Norwegian (Bokmål).
+        Nb => "nb",
+    }
+}
+
+text_enum! {
+    /// Why a certificate was revoked (RFC 5280 CRLReason).
+    RevocationReason, "reason" {
+        /// No reason given.
+        #[default]
+        Unspecified => "unspecified",
+        /// The private key is, or may be, known to someone else.
+        KeyCompromise => "keyCompromise",
+        /// A new certificate replaces this one.
+        Superseded => "superseded",
+        /// The customer no longer uses the service.
+        CessationOfOperation => "cessationOfOperation",
+    }
+}
+
+text_enum! {
+    /// Where an order is in its life.
+    OrderState, "state" {
+        /// Certificate issued; link and code queued.
+        #[default]
+        Issued => "issued",
+        /// The link e-mail and code SMS went out.
+        LinkSent => "link_sent",
+        /// The contact entered the right code.
+        CodeVerified => "code_verified",
+        /// The contact downloaded the file.
+        Downloaded => "downloaded",
+        /// The contact confirmed the download; the password went out; the server holds nothing.
+        Collected => "collected",
+        /// The link ran out before the file was collected.
+        Expired => "expired",
+        /// Support cancelled the order.
+        Cancelled => "cancelled",
+        /// The certificate was revoked.
+        Revoked => "revoked",
+    }
+}
+
+text_enum! {
+    /// What a staff member may do.
+    Role, "role" {
+        /// Everything, including managing staff.
+        Admin => "admin",
+        /// Orders: issue, follow, resend, cancel, revoke, renew.
+        #[default]
+        Support => "support",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_parse_their_wire_names_only() {
+        assert_eq!(
+            RevocationReason::parse("keyCompromise").expect("valid"),
+            RevocationReason::KeyCompromise
+        );
+        assert_eq!(KeyType::parse("rsa4096").expect_err("invalid").field, "key");
+    }
+}
