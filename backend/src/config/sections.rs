@@ -1,0 +1,314 @@
+//! The tables of `certportal.toml`, each with its typed defaults. Secrets never show in
+//! `Debug`.
+
+use certportal_shared::model::{KeyType, Profile};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaConfig {
+    /// The CA's common name (used by `init`).
+    pub name: String,
+    /// The CA key's algorithm (used by `init`).
+    pub key: KeyType,
+    /// The CA certificate's lifetime in days (used by `init`).
+    pub validity_days: u32,
+    /// Days from one CRL to its `nextUpdate`.
+    pub crl_next_update_days: u32,
+}
+
+impl Default for CaConfig {
+    fn default() -> Self {
+        Self {
+            name: "Web Service SSL CA (2048)".into(),
+            key: KeyType::Rsa2048,
+            validity_days: 3650,
+            crl_next_update_days: 7,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CertificateConfig {
+    /// Client certificate lifetime in days.
+    pub validity_days: u32,
+    /// The key algorithm when an order does not say.
+    pub key: KeyType,
+    /// The PKCS#12 protection when an order does not say.
+    pub profile: Profile,
+    /// PBKDF2 / PKCS#12 KDF iterations for the file's encryption and MAC.
+    pub pkcs12_iterations: u32,
+}
+
+impl Default for CertificateConfig {
+    fn default() -> Self {
+        Self {
+            validity_days: 730,
+            key: KeyType::Rsa2048,
+            profile: Profile::Modern,
+            pkcs12_iterations: 10_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CollectConfig {
+    /// How long a link works, in days.
+    pub link_ttl_days: u32,
+    /// Digits in a one-time code.
+    pub code_digits: u32,
+    /// How long a code works, in minutes.
+    pub code_ttl_minutes: u32,
+    /// Wrong tries that end a code.
+    pub code_max_attempts: u32,
+    /// New codes an order may ask for.
+    pub resend_max: u32,
+    /// Seconds between two codes.
+    pub resend_cooldown_seconds: u32,
+    /// How long a collect session lasts, in minutes.
+    pub session_ttl_minutes: u32,
+    /// Downloads a session may make before the receipt.
+    pub max_downloads: u32,
+    /// Characters in the file's password (Crockford base32, 5 bits each).
+    pub password_length: u32,
+}
+
+impl Default for CollectConfig {
+    fn default() -> Self {
+        Self {
+            link_ttl_days: 7,
+            code_digits: 8,
+            code_ttl_minutes: 30,
+            code_max_attempts: 5,
+            resend_max: 5,
+            resend_cooldown_seconds: 60,
+            session_ttl_minutes: 15,
+            max_downloads: 3,
+            password_length: 20,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Sites allowed to embed the collect pages (CSP `frame-ancestors` sources).
+    pub frame_ancestors: Vec<String>,
+    /// Requests per minute one client address may make to `/api/collect/*`.
+    pub collect_rate_per_minute: u32,
+    /// A header that carries the client address when behind a proxy (`X-Forwarded-For`);
+    /// empty to use the connection's address. Set it only behind a proxy that overwrites it.
+    pub client_ip_header: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            frame_ancestors: vec!["'self'".into()],
+            collect_rate_per_minute: 120,
+            client_ip_header: String::new(),
+        }
+    }
+}
+
+/// How SMS messages leave the portal.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmsConfig {
+    /// `outbox` (development: lines in `DATA_DIR/outbox.jsonl`) or `http` (a gateway).
+    pub provider: SmsProvider,
+    pub http: HttpSmsConfig,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        Self {
+            provider: SmsProvider::Outbox,
+            http: HttpSmsConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProvider {
+    Outbox,
+    Http,
+}
+
+/// A generic HTTP SMS gateway: most providers take a JSON POST with a bearer or basic token.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSmsConfig {
+    pub url: String,
+    pub method: String,
+    /// Sent as the `Authorization` header when not empty (`Bearer ...`, `Basic ...`).
+    pub authorization: String,
+    /// The JSON body; `{to}` and `{body}` are replaced by JSON-escaped values.
+    pub body_template: String,
+    /// Seconds before a request to the gateway is given up.
+    pub timeout_seconds: u64,
+}
+
+impl Default for HttpSmsConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            method: "POST".into(),
+            authorization: String::new(),
+            body_template: r#"{"to": "{to}", "message": "{body}"}"#.into(),
+            timeout_seconds: 10,
+        }
+    }
+}
+
+impl fmt::Debug for HttpSmsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpSmsConfig")
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .field("authorization", &redacted(&self.authorization))
+            .field("body_template", &self.body_template)
+            .finish()
+    }
+}
+
+/// How e-mail leaves the portal.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    /// `outbox` (development) or `smtp`.
+    pub provider: EmailProvider,
+    /// The sender, e.g. `Certificates <certificates@vendor.example>`.
+    pub from: String,
+    pub smtp: SmtpConfig,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            provider: EmailProvider::Outbox,
+            from: "certportal <certportal@localhost>".into(),
+            smtp: SmtpConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailProvider {
+    Outbox,
+    Smtp,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// `starttls` (port 587), `tls` (implicit TLS, port 465) or `dangerous_plaintext`
+    /// (no encryption: only for a relay on the same host).
+    pub security: SmtpSecurity,
+    pub username: String,
+    pub password: String,
+    /// A PEM file of CA certificates to trust for the relay, beside the public roots;
+    /// empty for none.
+    pub tls_ca_file: PathBuf,
+    pub timeout_seconds: u64,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: String::new(),
+            password: String::new(),
+            tls_ca_file: PathBuf::new(),
+            timeout_seconds: 20,
+        }
+    }
+}
+
+impl fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &redacted(&self.password))
+            .field("tls_ca_file", &self.tls_ca_file)
+            .finish()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    DangerousPlaintext,
+}
+
+/// Retries of messages whose provider failed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliveryConfig {
+    /// Seconds before the first retry; doubled after each failure.
+    pub retry_initial_seconds: u64,
+    /// The longest wait between two tries.
+    pub retry_max_seconds: u64,
+    /// Milliseconds between two looks at the queue when nothing wakes the worker.
+    pub poll_interval_ms: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            retry_initial_seconds: 5,
+            retry_max_seconds: 900,
+            poll_interval_ms: 1000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdminConfig {
+    /// Minutes of inactivity that end a staff session.
+    pub session_idle_minutes: u32,
+    /// Failed logins per account within 15 minutes before it is throttled.
+    pub max_failed_logins: u32,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 30,
+            max_failed_logins: 5,
+        }
+    }
+}
+
+/// A TLS listener that asks for a client certificate and says whether it is one of ours and
+/// still good, so that customers can test an installed certificate.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MtlsCheckConfig {
+    /// Where it listens, e.g. `0.0.0.0:8443`; empty: off.
+    pub listen: String,
+    /// The listener's own certificate chain (PEM), relative to the data dir.
+    pub cert_file: PathBuf,
+    /// Its private key (PEM), relative to the data dir.
+    pub key_file: PathBuf,
+}
+
+fn redacted(secret: &str) -> &'static str {
+    if secret.is_empty() { "" } else { "[redacted]" }
+}
