@@ -1,7 +1,8 @@
-//! The only place that speaks HTTP. One submodule per API resource (`collect` now, `admin`
-//! with issue 5); this file holds what they share: sending a request, reading a refusal,
-//! reading a body in chunks.
+//! The only place that speaks HTTP. One submodule per API resource (`collect` for the
+//! customers' app, `admin` for the staff app); this file holds what they share: sending a
+//! request, reading a refusal, reading a body in chunks.
 
+pub mod admin;
 pub mod collect;
 
 use certportal_shared::ApiError;
@@ -39,8 +40,8 @@ pub enum Cookies {
     /// The collect flow: its pages must work in an iframe with third-party cookies blocked,
     /// and the bearer lives in memory, so no cookie is ever sent or set.
     Omit,
-    /// The admin page's session cookie (issue 5).
-    #[allow(dead_code)]
+    /// The staff app: its session is an HttpOnly cookie scoped to `/api/admin`, which only
+    /// same-origin requests may carry.
     SameOrigin,
 }
 
@@ -86,6 +87,12 @@ impl<'a> Call<'a> {
             bearer: None,
             cookies: Cookies::Omit,
         }
+    }
+
+    /// Sends the browser's cookies for this origin (the staff session).
+    pub fn same_origin(mut self) -> Self {
+        self.cookies = Cookies::SameOrigin;
+        self
     }
 
     /// Adds `Authorization: Bearer <session>`.

@@ -2,11 +2,12 @@
 //!
 //! A plain match on the path rather than leptos_router: the app has no links between its
 //! pages (each is entered from outside: a mailed link, a bookmark), so client-side navigation
-//! would buy nothing, and the router cost about 20 KB of the gzip budget.
+//! would buy nothing, and the router cost about 20 KB of the gzip budget. The staff app under
+//! `/admin` is a separate wasm (`src/admin/`), which the backend serves there.
 
 use crate::components::LanguageSwitch;
 use crate::i18n::{provide_i18n, use_i18n};
-use crate::pages::{AdminPage, CollectPage, NotFoundPage};
+use crate::pages::{CollectPage, NotFoundPage};
 use certportal_shared::routes;
 use leptos::prelude::*;
 
@@ -14,7 +15,6 @@ use leptos::prelude::*;
 fn page(path: &str) -> AnyView {
     match path.trim_end_matches('/') {
         routes::COLLECT_PAGE => view! { <CollectPage /> }.into_any(),
-        routes::ADMIN_PAGE => view! { <AdminPage /> }.into_any(),
         _ => view! { <NotFoundPage /> }.into_any(),
     }
 }
@@ -22,7 +22,7 @@ fn page(path: &str) -> AnyView {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_i18n();
+    provide_i18n(|lang| lang.catalogue().document_title);
     let i18n = use_i18n();
     let path = web_sys::window()
         .and_then(|window| window.location().pathname().ok())
@@ -30,7 +30,7 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="site-header">
             <p class="brand">{i18n.text(|t| t.brand)}</p>
-            <LanguageSwitch />
+            <LanguageSwitch label=i18n.text(|t| t.language_label) />
         </header>
         <main id="main">{page(&path)}</main>
     }

@@ -51,14 +51,16 @@ pub fn remaining(seconds: u64) -> String {
     }
 }
 
-fn locale_tag(lang: Lang) -> &'static str {
+/// The BCP 47 tag `Intl` formats a language's dates with.
+pub fn locale_tag(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "en-GB",
         Lang::Nb => "nb-NO",
     }
 }
 
-fn options(pairs: &[(&str, &str)]) -> JsValue {
+/// An `Intl` options object from name/value pairs.
+pub fn options(pairs: &[(&str, &str)]) -> JsValue {
     let object = Object::new();
     for (key, value) in pairs {
         let _ = Reflect::set(&object, &(*key).into(), &(*value).into());

@@ -6,6 +6,7 @@
 //! Missing pieces (Chromium, chromedriver, `dist/`, axe-core) fail the test with a message
 //! that says how to get them; nothing is skipped silently.
 
+pub mod admin;
 mod audit;
 pub mod collect;
 mod devtools;

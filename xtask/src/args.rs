@@ -8,9 +8,9 @@ usage: cargo xtask <command>
 commands:
   run [--listen ADDR]  install missing tools, build, create ./demo-data, serve (default 127.0.0.1:8080)
   test                 every test: workspace tests, browser tests, wasm tests in headless Chromium
-  dist                 release binary (target/release/certportal) and the SPA (dist/)
-  bench                benchmarks and the SPA weight against its budget
-  screenshots          browser tests of the collect pages; copies their screenshots to docs/screenshots
+  dist                 release binary (target/release/certportal) and the browser apps (dist/)
+  bench                benchmarks and the browser apps' weight (the customers' against its budget)
+  screenshots          browser tests of the collect and admin pages; copies their screenshots to docs/screenshots
 ";
 
 /// The default address of `cargo xtask run`, the same as `certportal serve`'s.

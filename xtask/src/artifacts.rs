@@ -1,5 +1,6 @@
-//! The two things every command builds: the SPA (`dist/`, by Trunk) and the `certportal`
-//! binary. Also the `dist` command, which is just both in release mode.
+//! The things every command builds: the two browser apps (by Trunk: the collect app into
+//! `dist/`, the staff app into `dist/admin/`) and the `certportal` binary. Also the `dist`
+//! command, which is just these in release mode.
 
 use std::path::PathBuf;
 
@@ -9,16 +10,34 @@ use crate::ctx::{Ctx, Profile};
 use crate::exec;
 use crate::tools::{self, Browser};
 
-/// `trunk build --release` into `dist/`; returns how long it took.
+/// The staff app's entry page; Trunk.toml's target is the collect app's.
+const ADMIN_TARGET: &str = "frontend/admin/index.html";
+
+/// `trunk build --release` of both apps: the collect app into `dist/`, then the staff app into
+/// `dist/admin/`, served under `/admin`. In that order: Trunk empties its output directory
+/// first, so building the collect app second would delete the staff app. Returns how long it
+/// took.
 pub fn spa(ctx: &Ctx) -> Result<std::time::Duration> {
     exec::step(
-        "Building the SPA into dist/ (trunk, wasm-release profile)",
+        "Building the browser apps into dist/ and dist/admin/ (trunk, wasm-release profile)",
         || {
             // `offline` in Trunk.toml does not stop Trunk's update check; this flag does.
-            exec::run(
-                ctx.command("trunk")
-                    .args(["build", "--release", "--skip-version-check"]),
-            )
+            let collect = exec::run(ctx.command("trunk").args([
+                "build",
+                "--release",
+                "--skip-version-check",
+            ]))?;
+            let admin = exec::run(ctx.command("trunk").args([
+                "build",
+                "--release",
+                "--skip-version-check",
+                ADMIN_TARGET,
+                "--dist",
+                "dist/admin",
+                "--public-url",
+                "/admin/",
+            ]))?;
+            Ok(collect + admin)
         },
     )
 }
@@ -53,7 +72,10 @@ pub fn dist(ctx: &Ctx) -> Result<()> {
     let bin = backend(ctx, Profile::Release)?;
     println!("\nBuilt:");
     println!("  binary  {}", bin.display());
-    println!("  SPA     {}", ctx.dist().display());
+    println!(
+        "  apps    {} (the staff app in admin/)",
+        ctx.dist().display()
+    );
     println!(
         "Serve it with: {} --data-dir DIR serve --dist {}",
         bin.display(),

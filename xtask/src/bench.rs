@@ -19,7 +19,10 @@ const STEPS: &[(&str, Step)] = &[
         "Backend benchmarks (cargo bench -p certportal)",
         backend_benches,
     ),
-    ("SPA weight (gzip -9 of dist/)", spa_weight),
+    (
+        "Browser apps' weight (gzip -9 of dist/: customers' and staff's)",
+        spa_weight,
+    ),
     (
         "Collect page in headless Chromium: first render; in-browser check vs native",
         browser_suite::figures,
@@ -58,7 +61,8 @@ fn spa_weight(ctx: &Ctx) -> Result<bool> {
     // Measure what the current sources build to, not a stale dist/.
     tools::ensure(ctx, Browser::NotNeeded)?;
     artifacts::spa(ctx)?;
-    let (text, fits) = weight::report(&weight::measure(&ctx.dist())?);
-    print!("{text}");
+    let (customers, staff) = weight::split(weight::measure(&ctx.dist())?);
+    let (text, fits) = weight::report(&customers);
+    print!("{text}\n{}", weight::report_staff(&staff));
     Ok(fits)
 }

@@ -57,7 +57,10 @@ Next, in another terminal, create an order:
   {cd}{bin_shown} --data-dir {DATA_DIR} order create \\
       --org \"Example AS\" --service \"Web services\" --client e-banking \\
       --contact-name \"Kari Nordmann\" --email kari@example.com --mobile +4791234567
-then open the dev inbox and follow the link in the e-mail. Ctrl-C stops the server.
+then open the dev inbox and follow the link in the e-mail. For the admin page, add yourself:
+  {cd}{bin_shown} --data-dir {DATA_DIR} admin add alice --role admin
+and sign in with the password it prints and a code from an authenticator app that has its
+otpauth:// URI. Ctrl-C stops the server.
 "
     );
 

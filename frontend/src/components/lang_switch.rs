@@ -3,11 +3,12 @@
 use crate::i18n::{Lang, use_i18n};
 use leptos::prelude::*;
 
+/// `label` names the switch for assistive technology, in the app's own catalogue.
 #[component]
-pub fn LanguageSwitch() -> impl IntoView {
+pub fn LanguageSwitch(label: Signal<&'static str>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <nav class="lang-switch" aria-label=i18n.text(|t| t.language_label)>
+        <nav class="lang-switch" aria-label=label>
             {Lang::ALL
                 .into_iter()
                 .map(|lang| {
@@ -22,7 +23,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                             aria-pressed=pressed
                             on:click=move |_| i18n.set(lang)
                         >
-                            {lang.catalogue().lang_name}
+                            {lang.name()}
                         </button>
                     }
                 })

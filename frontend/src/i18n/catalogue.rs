@@ -20,8 +20,6 @@ pub struct Guide {
 /// Every string the app shows, for one language.
 #[derive(Debug)]
 pub struct Catalogue {
-    /// This language's name in itself, for the language switch.
-    pub lang_name: &'static str,
     pub language_label: &'static str,
     pub document_title: &'static str,
     pub brand: &'static str,
@@ -176,8 +174,6 @@ pub struct Catalogue {
     pub file_refused: Problem,
 
     // --- other pages
-    pub admin_title: &'static str,
-    pub admin_text: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub not_found_hint: &'static str,

@@ -3,7 +3,6 @@
 use super::catalogue::{Catalogue, Guide, Problem};
 
 pub static EN: Catalogue = Catalogue {
-    lang_name: "English",
     language_label: "Language",
     document_title: "Collect your certificate · certportal",
     brand: "Client certificate portal",
@@ -241,8 +240,6 @@ pub static EN: Catalogue = Catalogue {
         next: "Contact the vendor's support and tell them what this page says.",
     },
 
-    admin_title: "Staff sign-in",
-    admin_text: "Sign in with your username, password and authenticator code.",
     not_found_title: "Page not found",
     not_found_text: "There is nothing at this address.",
     not_found_hint: "To collect a certificate, open the link from your e-mail. Staff sign in on the",

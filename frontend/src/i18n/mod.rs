@@ -30,6 +30,15 @@ impl Lang {
         }
     }
 
+    /// The language's name in itself, for the language switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Nb => "Norsk bokmål",
+        }
+    }
+
+    /// The collect pages' strings in this language.
     pub fn catalogue(self) -> &'static Catalogue {
         match self {
             Lang::En => &en::EN,
@@ -117,8 +126,8 @@ impl I18n {
 }
 
 /// Creates the language state from the browser's preference and keeps `<html lang>` and the
-/// document title in step with it.
-pub fn provide_i18n() -> I18n {
+/// document title (the app's own, in each language) in step with it.
+pub fn provide_i18n(title: fn(Lang) -> &'static str) -> I18n {
     let i18n = I18n {
         lang: RwSignal::new(Lang::from_browser()),
     };
@@ -129,7 +138,7 @@ pub fn provide_i18n() -> I18n {
                 // Screen readers pick their voice from this.
                 let _ = root.set_attribute("lang", lang.tag());
             }
-            document.set_title(lang.catalogue().document_title);
+            document.set_title(title(lang));
         }
     });
     provide_context(i18n);
@@ -152,21 +161,22 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     text
 }
 
+/// The `{name}` placeholders in a line of text, sorted: each app's tests compare them across
+/// its catalogues, since a placeholder missing in one language would show up as a blank.
+pub fn placeholders(line: &str) -> Vec<String> {
+    let mut found: Vec<String> = line
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    found.sort();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The `{name}` placeholders in a line of text, sorted.
-    fn placeholders(line: &str) -> Vec<String> {
-        let mut found: Vec<String> = line
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-            .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()))
-            .collect();
-        found.sort();
-        found
-    }
 
     #[test]
     fn every_catalogue_has_the_same_placeholders_in_the_same_strings() {

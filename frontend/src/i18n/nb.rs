@@ -3,7 +3,6 @@
 use super::catalogue::{Catalogue, Guide, Problem};
 
 pub static NB: Catalogue = Catalogue {
-    lang_name: "Norsk bokmål",
     language_label: "Språk",
     document_title: "Hent sertifikatet ditt · certportal",
     brand: "Portal for klientsertifikater",
@@ -241,8 +240,6 @@ pub static NB: Catalogue = Catalogue {
         next: "Kontakt leverandørens kundestøtte og fortell hva denne siden sier.",
     },
 
-    admin_title: "Innlogging for ansatte",
-    admin_text: "Logg inn med brukernavn, passord og kode fra autentiseringsappen.",
     not_found_title: "Fant ikke siden",
     not_found_text: "Det finnes ingenting på denne adressen.",
     not_found_hint: "For å hente et sertifikat åpner du lenken fra e-posten din. Ansatte logger inn på",

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin_api;
+mod browser_admin;
+mod browser_admin_pages;
 mod browser_bench;
 mod browser_collect;
 mod browser_collect_errors;

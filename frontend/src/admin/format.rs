@@ -1,0 +1,189 @@
+//! The portal's values in words: states, reasons, actors, audit actions, messages, times.
+
+use super::i18n::AdminCatalogue;
+use certportal_frontend::i18n::{Lang, fill};
+use certportal_frontend::time::{locale_tag, options};
+use certportal_shared::model::{OrderState, RevocationReason, Role};
+use js_sys::Date;
+use wasm_bindgen::JsValue;
+
+/// Milliseconds since the epoch of an RFC 3339 time (NaN when it is not one).
+pub fn ms(rfc3339: &str) -> f64 {
+    Date::parse(rfc3339)
+}
+
+/// `27 Nov 2026, 14:05` in the browser's time zone.
+pub fn when(rfc3339: &str, lang: Lang) -> String {
+    Date::new(&JsValue::from_f64(ms(rfc3339)))
+        .to_locale_string(
+            locale_tag(lang),
+            &options(&[("dateStyle", "medium"), ("timeStyle", "short")]),
+        )
+        .into()
+}
+
+/// `27 Nov 2026`, in the browser's time zone.
+pub fn day(rfc3339: &str, lang: Lang) -> String {
+    Date::new(&JsValue::from_f64(ms(rfc3339)))
+        .to_locale_date_string(locale_tag(lang), &options(&[("dateStyle", "medium")]))
+        .into()
+}
+
+pub fn state(state: OrderState, t: &AdminCatalogue) -> &'static str {
+    match state {
+        OrderState::Issued => t.state_issued,
+        OrderState::LinkSent => t.state_link_sent,
+        OrderState::CodeVerified => t.state_code_verified,
+        OrderState::Downloaded => t.state_downloaded,
+        OrderState::Collected => t.state_collected,
+        OrderState::Expired => t.state_expired,
+        OrderState::Cancelled => t.state_cancelled,
+        OrderState::Revoked => t.state_revoked,
+    }
+}
+
+pub fn reason(reason: RevocationReason, t: &AdminCatalogue) -> &'static str {
+    match reason {
+        RevocationReason::Unspecified => t.reason_unspecified,
+        RevocationReason::KeyCompromise => t.reason_key_compromise,
+        RevocationReason::Superseded => t.reason_superseded,
+        RevocationReason::CessationOfOperation => t.reason_cessation,
+    }
+}
+
+pub fn role(role: Role, t: &AdminCatalogue) -> &'static str {
+    match role {
+        Role::Admin => t.role_admin,
+        Role::Support => t.role_support,
+    }
+}
+
+/// The key algorithm as people write it.
+pub fn key(key: &str) -> &str {
+    match key {
+        "rsa2048" => "RSA 2048",
+        "rsa3072" => "RSA 3072",
+        "p256" => "ECDSA P-256",
+        other => other,
+    }
+}
+
+/// Who did something: `contact`, `system`, `staff:alice`, `cli:root`, `anonymous`.
+pub fn actor(actor: &str, t: &AdminCatalogue) -> String {
+    match actor.split_once(':') {
+        Some(("staff", name)) => fill(t.actor_staff, &[("name", name)]),
+        Some(("cli", name)) => fill(t.actor_cli, &[("name", name)]),
+        _ => match actor {
+            "contact" => t.actor_contact.to_owned(),
+            "system" => t.actor_system.to_owned(),
+            "anonymous" => t.actor_anonymous.to_owned(),
+            other => other.to_owned(),
+        },
+    }
+}
+
+/// What an audit event records; an action this build does not know is shown as it is.
+pub fn action(action: &str, t: &AdminCatalogue) -> String {
+    let words = match action {
+        "order.created" => t.event_order_created,
+        "link.opened" => t.event_link_opened,
+        "code.failed" => t.event_code_failed,
+        "code.verified" => t.event_code_verified,
+        "code.resent" => t.event_code_resent,
+        "link.resent" => t.event_link_resent,
+        "bundle.downloaded" => t.event_downloaded,
+        "receipt.digest_mismatch" => t.event_digest_mismatch,
+        "receipt.confirmed" => t.event_receipt,
+        "link.expired" => t.event_link_expired,
+        "order.cancelled" => t.event_cancelled,
+        "certificate.revoked" => t.event_revoked,
+        "staff.login" => t.event_login,
+        "staff.login_failed" => t.event_login_failed,
+        "staff.logout" => t.event_logout,
+        "staff.password_changed" => t.event_password_changed,
+        "staff.added" => t.event_staff_added,
+        "staff.password_reset" => t.event_password_reset,
+        "staff.totp_reset" => t.event_totp_reset,
+        "staff.disabled" => t.event_disabled,
+        "staff.enabled" => t.event_enabled,
+        other => {
+            return match other.strip_prefix("message.sent.") {
+                // The channel does not matter for the name: each purpose has one.
+                Some(purpose) => fill(t.message_sent, &[("message", &message("", purpose, t))]),
+                None => other.to_owned(),
+            };
+        }
+    };
+    words.to_owned()
+}
+
+/// A message by what it carries: the link e-mail, the code SMS, the password SMS (the channel
+/// names the ones this build does not know).
+pub fn message(channel: &str, purpose: &str, t: &AdminCatalogue) -> String {
+    match (channel, purpose) {
+        (_, "collect_link") => t.message_link.to_owned(),
+        (_, "otp") => t.message_code.to_owned(),
+        (_, "password") => t.message_password.to_owned(),
+        (channel, purpose) => format!("{channel} {purpose}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::catalogue;
+
+    #[test]
+    fn actors_read_as_people() {
+        let t = catalogue(Lang::En);
+        assert_eq!(actor("staff:alice", t), "alice (staff)");
+        assert_eq!(actor("cli:root", t), "root (command line)");
+        assert_eq!(actor("contact", t), "the contact");
+        assert_eq!(actor("robot", t), "robot");
+    }
+
+    #[test]
+    fn every_action_the_backend_records_has_words_and_new_ones_still_show() {
+        let t = catalogue(Lang::Nb);
+        for known in [
+            "order.created",
+            "link.opened",
+            "code.failed",
+            "code.verified",
+            "code.resent",
+            "link.resent",
+            "bundle.downloaded",
+            "receipt.digest_mismatch",
+            "receipt.confirmed",
+            "link.expired",
+            "order.cancelled",
+            "certificate.revoked",
+            "staff.login",
+            "staff.login_failed",
+            "staff.logout",
+            "staff.password_changed",
+            "staff.added",
+            "staff.password_reset",
+            "staff.totp_reset",
+            "staff.disabled",
+            "staff.enabled",
+            "message.sent.otp",
+        ] {
+            assert_ne!(action(known, t), known);
+        }
+        assert_eq!(action("brand.new", t), "brand.new");
+        assert_eq!(
+            action("message.sent.password", catalogue(Lang::En)),
+            "Password SMS sent"
+        );
+    }
+
+    #[test]
+    fn every_state_has_its_own_words() {
+        let t = catalogue(Lang::En);
+        let mut names: Vec<&str> = OrderState::ALL.iter().map(|s| state(*s, t)).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), OrderState::ALL.len());
+    }
+}

@@ -1,0 +1,18 @@
+//! The staff app: support staff sign in (password and TOTP), register orders, follow them to
+//! collection, revoke and renew certificates; admins also manage staff and read the audit
+//! log. A wasm of its own, served under `/admin` from `dist/admin/`, so that customers never
+//! download it.
+
+mod app;
+mod components;
+mod format;
+mod i18n;
+mod pages;
+mod problem;
+mod remote;
+mod router;
+mod session;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

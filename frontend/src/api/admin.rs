@@ -1,0 +1,138 @@
+//! The admin API, for the staff app. Every call carries the staff session cookie (same
+//! origin only); a `401 UNAUTHENTICATED` from any of them means the session has ended.
+
+use super::{ApiFailure, Call};
+use crate::url;
+use certportal_shared::api::admin::{
+    AuditPage, CertificateInfo, ChangePasswordRequest, CreateOrderRequest, CreateOrderResponse,
+    Dashboard, Enrolment, LoginRequest, NewStaffRequest, OrderDetail, OrderList, RevokeRequest,
+    StaffMe, StaffSummary,
+};
+use certportal_shared::model::{OrderState, RevocationReason, Role};
+use certportal_shared::routes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    Call::get(path).same_origin().json().await
+}
+
+async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiFailure> {
+    Call::post(path, body).same_origin().json().await
+}
+
+/// A POST whose answer is `204 No Content`.
+async fn post_empty(path: &str) -> Result<(), ApiFailure> {
+    Call::post_empty(path)
+        .same_origin()
+        .send()
+        .await
+        .map(|_| ())
+}
+
+/// Signs in; the portal sets the session cookie.
+pub async fn login(request: &LoginRequest) -> Result<StaffMe, ApiFailure> {
+    post(routes::ADMIN_LOGIN, request).await
+}
+
+/// Ends the session.
+pub async fn logout() -> Result<(), ApiFailure> {
+    post_empty(routes::ADMIN_LOGOUT).await
+}
+
+/// Who is signed in; `UNAUTHENTICATED` when nobody.
+pub async fn me() -> Result<StaffMe, ApiFailure> {
+    get(routes::ADMIN_ME).await
+}
+
+/// Changes one's own password.
+pub async fn change_password(request: &ChangePasswordRequest) -> Result<(), ApiFailure> {
+    Call::post(routes::ADMIN_ME_PASSWORD, request)
+        .same_origin()
+        .send()
+        .await
+        .map(|_| ())
+}
+
+/// A page of orders, newest first: words to find, a state, how many, from where.
+pub async fn orders(
+    q: &str,
+    state: Option<OrderState>,
+    limit: u32,
+    offset: u32,
+) -> Result<OrderList, ApiFailure> {
+    let (limit, offset) = (limit.to_string(), offset.to_string());
+    let query = url::query(&[
+        ("q", q.trim()),
+        ("state", state.map(OrderState::as_str).unwrap_or_default()),
+        ("limit", &limit),
+        ("offset", &offset),
+    ]);
+    get(&format!("{}{query}", routes::ADMIN_ORDERS)).await
+}
+
+/// Issues a certificate and sends the link and code (a renewal when `renews` is set).
+pub async fn create_order(request: &CreateOrderRequest) -> Result<CreateOrderResponse, ApiFailure> {
+    post(routes::ADMIN_ORDERS, request).await
+}
+
+/// One order with its certificate, timeline, messages and the actions open now.
+pub async fn order(order_id: &str) -> Result<OrderDetail, ApiFailure> {
+    get(&routes::admin_order(&url::encode(order_id), None)).await
+}
+
+/// `resend` (a new link and code, same certificate) or `cancel`; the order as it is after.
+pub async fn order_action(order_id: &str, action: &str) -> Result<OrderDetail, ApiFailure> {
+    Call::post_empty(&routes::admin_order(&url::encode(order_id), Some(action)))
+        .same_origin()
+        .json()
+        .await
+}
+
+/// Revokes a certificate.
+pub async fn revoke(serial: &str, reason: RevocationReason) -> Result<CertificateInfo, ApiFailure> {
+    post(
+        &routes::admin_revoke(&url::encode(serial)),
+        &RevokeRequest { reason },
+    )
+    .await
+}
+
+/// Counts by state and the certificates that expire soon.
+pub async fn dashboard() -> Result<Dashboard, ApiFailure> {
+    get(routes::ADMIN_DASHBOARD).await
+}
+
+/// Every staff account (admins only).
+pub async fn staff() -> Result<Vec<StaffSummary>, ApiFailure> {
+    get(routes::ADMIN_STAFF).await
+}
+
+/// Adds a staff account; the answer holds its first password and TOTP enrolment, once.
+pub async fn add_staff(username: String, role: Role) -> Result<Enrolment, ApiFailure> {
+    post(routes::ADMIN_STAFF, &NewStaffRequest { username, role }).await
+}
+
+/// `disable` or `enable` an account.
+pub async fn staff_switch(username: &str, action: &str) -> Result<(), ApiFailure> {
+    post_empty(&routes::admin_staff(&url::encode(username), action)).await
+}
+
+/// `reset-password` or `reset-totp`: the new credential, shown once.
+pub async fn staff_reset(username: &str, action: &str) -> Result<Enrolment, ApiFailure> {
+    Call::post_empty(&routes::admin_staff(&url::encode(username), action))
+        .same_origin()
+        .json()
+        .await
+}
+
+/// Staff actions in the audit log, newest first, older than the event `before`.
+pub async fn audit(before: Option<i64>, limit: u32) -> Result<AuditPage, ApiFailure> {
+    let (before, limit) = (before.map(|id| id.to_string()), limit.to_string());
+    let query = url::query(&[
+        ("actor", "staff:"),
+        ("before", before.as_deref().unwrap_or_default()),
+        ("limit", &limit),
+    ]);
+    get(&format!("{}{query}", routes::ADMIN_AUDIT)).await
+}
