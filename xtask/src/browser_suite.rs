@@ -25,6 +25,12 @@ const DOC_SCREENSHOTS: &[&str] = &[
     "collect-wrong-code",
     "phone-1-arrival",
     "collect-nb",
+    "admin-1-sign-in",
+    "admin-2-orders",
+    "admin-3-new-order-error",
+    "admin-4-order-detail",
+    "admin-5-dashboard",
+    "admin-6-staff-enrolment",
 ];
 
 /// `npm ci` in tests/browser unless axe-core is already there (a few seconds, once).
@@ -57,8 +63,8 @@ pub fn harness_env(ctx: &Ctx, command: &mut Command) {
         .env("CHROMIUM", CHROMIUM);
 }
 
-/// `cargo xtask screenshots`: runs the browser tests of the collect pages (which save a
-/// screenshot of each step under target/screenshots/) and copies the README's ones to
+/// `cargo xtask screenshots`: runs the browser tests of the collect and admin pages (which save
+/// a screenshot of each step under target/screenshots/) and copies the README's ones to
 /// docs/screenshots/.
 pub fn screenshots(ctx: &Ctx) -> Result<()> {
     tools::ensure(ctx, Browser::Needed)?;
@@ -66,7 +72,7 @@ pub fn screenshots(ctx: &Ctx) -> Result<()> {
     artifacts::spa(ctx)?;
     let shots = ctx.target_dir.join("screenshots");
     exec::step(
-        "Browser tests of the collect pages (they take the screenshots)",
+        "Browser tests of the collect and admin pages (they take the screenshots)",
         || {
             if shots.is_dir() {
                 std::fs::remove_dir_all(&shots)
@@ -80,7 +86,9 @@ pub fn screenshots(ctx: &Ctx) -> Result<()> {
                 "--test",
                 "suite",
                 "--",
+                // Either filter: libtest runs the tests that match any of them.
                 "browser_collect",
+                "browser_admin",
             ]);
             harness_env(ctx, &mut cargo);
             exec::run(&mut cargo)

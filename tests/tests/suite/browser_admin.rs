@@ -82,11 +82,14 @@ async fn staff_issue_an_order_see_it_collected_then_revoke_and_renew_it() {
     assert_eq!(order.mobile, "+4791234567");
     let old_serial = order.serial.clone();
 
-    // The contact collects it on the collect pages, in the same browser.
+    // The contact collects it on the collect pages, in the same browser, a few minutes on
+    // (so that the timeline's times differ).
     let token = app.wait_for_link(&order_id).await;
     let code = app.wait_for_code(&order_id, 1).await;
+    app.clock.advance(Duration::minutes(4));
     browser.arrive(&app, &token).await;
     browser.acknowledge().await;
+    app.clock.advance(Duration::minutes(1));
     browser.enter_code(&code).await;
     browser.download().await;
     app.wait_for_password(&order_id).await;
