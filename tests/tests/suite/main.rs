@@ -3,6 +3,7 @@
 
 mod admin_api;
 mod browser_admin;
+mod browser_admin_actions;
 mod browser_admin_pages;
 mod browser_bench;
 mod browser_collect;
