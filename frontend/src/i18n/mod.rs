@@ -92,7 +92,7 @@ impl I18n {
     /// renderer per closure type, and with a hundred strings on a page that was the larger
     /// part of the wasm. Every `Signal<&str>` shares one renderer.
     pub fn text(self, pick: fn(&'static Catalogue) -> &'static str) -> Signal<&'static str> {
-        Signal::derive(move || pick(self.t()))
+        self.text_in(Lang::catalogue, pick)
     }
 
     /// One of two catalogue strings, by a condition (a button's label while it works).
@@ -102,13 +102,7 @@ impl I18n {
         yes: fn(&'static Catalogue) -> &'static str,
         no: fn(&'static Catalogue) -> &'static str,
     ) -> Signal<&'static str> {
-        Signal::derive(move || {
-            if condition.get() {
-                yes(self.t())
-            } else {
-                no(self.t())
-            }
-        })
+        self.text_if_in(Lang::catalogue, condition, yes, no)
     }
 
     /// Text built from the catalogue and values, following the language (see [`Self::text`]).
@@ -116,7 +110,39 @@ impl I18n {
         self,
         build: impl Fn(&'static Catalogue) -> String + Send + Sync + 'static,
     ) -> Signal<String> {
-        Signal::derive(move || build(self.t()))
+        self.format_in(Lang::catalogue, build)
+    }
+
+    /// [`Self::text`] for any app's catalogue, chosen by `catalogue` for the language.
+    pub fn text_in<C: Sync + 'static>(
+        self,
+        catalogue: fn(Lang) -> &'static C,
+        pick: impl Fn(&'static C) -> &'static str + Send + Sync + 'static,
+    ) -> Signal<&'static str> {
+        Signal::derive(move || pick(catalogue(self.lang())))
+    }
+
+    /// [`Self::text_if`] for any app's catalogue.
+    pub fn text_if_in<C: Sync + 'static>(
+        self,
+        catalogue: fn(Lang) -> &'static C,
+        condition: impl Get<Value = bool> + Send + Sync + 'static,
+        yes: fn(&'static C) -> &'static str,
+        no: fn(&'static C) -> &'static str,
+    ) -> Signal<&'static str> {
+        Signal::derive(move || {
+            let strings = catalogue(self.lang());
+            if condition.get() { yes(strings) } else { no(strings) }
+        })
+    }
+
+    /// [`Self::format`] for any app's catalogue.
+    pub fn format_in<C: Sync + 'static>(
+        self,
+        catalogue: fn(Lang) -> &'static C,
+        build: impl Fn(&'static C) -> String + Send + Sync + 'static,
+    ) -> Signal<String> {
+        Signal::derive(move || build(catalogue(self.lang())))
     }
 
     /// Switches the language and tells assistive technology and the browser about it.

@@ -38,7 +38,7 @@ impl Texts {
         self,
         pick: impl Fn(&'static AdminCatalogue) -> &'static str + Send + Sync + 'static,
     ) -> Signal<&'static str> {
-        Signal::derive(move || pick(self.t()))
+        self.0.text_in(catalogue, pick)
     }
 
     /// One of two catalogue strings, by a condition (a button's label while it works).
@@ -48,13 +48,7 @@ impl Texts {
         yes: fn(&'static AdminCatalogue) -> &'static str,
         no: fn(&'static AdminCatalogue) -> &'static str,
     ) -> Signal<&'static str> {
-        Signal::derive(move || {
-            if condition.get() {
-                yes(self.t())
-            } else {
-                no(self.t())
-            }
-        })
+        self.0.text_if_in(catalogue, condition, yes, no)
     }
 
     /// Text built from the catalogue and values, following the language.
@@ -62,7 +56,7 @@ impl Texts {
         self,
         build: impl Fn(&'static AdminCatalogue) -> String + Send + Sync + 'static,
     ) -> Signal<String> {
-        Signal::derive(move || build(self.t()))
+        self.0.format_in(catalogue, build)
     }
 }
 

@@ -1,0 +1,51 @@
+//! Reading the messages the portal sent: link tokens, codes, passwords.
+
+/// The token of the collect URL in a message.
+pub fn link_token(body: &str) -> String {
+    let start = body.find("/collect#").expect("a collect link") + "/collect#".len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The only run of `digits` digits in a message.
+pub fn code_in(body: &str, digits: usize) -> String {
+    let runs: Vec<&str> = body
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == digits)
+        .collect();
+    assert_eq!(runs.len(), 1, "exactly one {digits}-digit run in {body:?}");
+    runs[0].to_owned()
+}
+
+/// The password: the line of the password SMS made of groups of five.
+pub fn password_in(body: &str) -> String {
+    body.lines()
+        .find(|line| {
+            let groups: Vec<&str> = line.split('-').collect();
+            groups.len() >= 4
+                && groups
+                    .iter()
+                    .all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_alphanumeric()))
+        })
+        .expect("a password line")
+        .to_owned()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
+}
+
+/// A code that is not `code` (same length).
+pub fn wrong_code(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect()
+}
