@@ -132,7 +132,11 @@ impl I18n {
     ) -> Signal<&'static str> {
         Signal::derive(move || {
             let strings = catalogue(self.lang());
-            if condition.get() { yes(strings) } else { no(strings) }
+            if condition.get() {
+                yes(strings)
+            } else {
+                no(strings)
+            }
         })
     }
 
