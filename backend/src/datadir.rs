@@ -38,6 +38,12 @@ impl DataDir {
         self.root.join("kek.bin")
     }
 
+    /// The address `serve` last listened on, when no `base_url` is configured: commands run
+    /// beside it build links from it.
+    pub fn served_url(&self) -> PathBuf {
+        self.root.join("served-url")
+    }
+
     /// The development outbox: one JSON object per message.
     pub fn outbox(&self) -> PathBuf {
         self.root.join("outbox.jsonl")

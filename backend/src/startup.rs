@@ -33,7 +33,9 @@ impl PortalOptions {
     /// Production options: the data dir's configuration, the system clock, the configured
     /// providers.
     pub fn from_data_dir(data_dir: PathBuf) -> Result<Self> {
-        let config = Config::load(&data_dir)?;
+        let mut config = Config::load(&data_dir)?;
+        let served = std::fs::read_to_string(DataDir::new(&data_dir).served_url()).ok();
+        config.resolve_base_url(served.map(|url| url.trim().to_owned()));
         Ok(Self {
             data_dir,
             config,

@@ -36,12 +36,13 @@ fn toml_string(text: &str) -> String {
 }
 
 /// The configuration `init` writes when there is none: the keys people change first.
-fn starter_config(base_url: &str, ca_name: &str, ca_key: KeyType) -> String {
+fn starter_config(base_url: Option<&str>, ca_name: &str, ca_key: KeyType) -> String {
     format!(
         "# certportal configuration. certportal.example.toml in the source lists every key with its default.\n\
          \n\
          # The address customers and staff use; links and the CRL distribution point are built from it.\n\
-         base_url = {base_url}\n\
+         # Left out, it is the address `serve` listens on (fine for trying the portal out).\n\
+         {base_url}\n\
          listen = \"127.0.0.1:8080\"\n\
          # sqlite://FILE (relative to this directory) or postgres://user@host/db for several instances.\n\
          database_url = \"sqlite://certportal.db\"\n\
@@ -57,7 +58,10 @@ fn starter_config(base_url: &str, ca_name: &str, ca_key: KeyType) -> String {
          \n\
          [email]\n\
          provider = \"outbox\"\n",
-        base_url = toml_string(base_url),
+        base_url = match base_url {
+            Some(url) => format!("base_url = {}", toml_string(url)),
+            None => "# base_url = \"https://certs.vendor.example\"".to_owned(),
+        },
         ca_name = toml_string(ca_name),
     )
 }
@@ -103,11 +107,7 @@ pub async fn initialise(
     let defaults = Config::default();
     if !config_path.exists() {
         let ca_name = ca_name.unwrap_or(&defaults.ca.name);
-        let text = starter_config(
-            base_url.unwrap_or(&defaults.base_url),
-            ca_name,
-            ca_key.unwrap_or(defaults.ca.key),
-        );
+        let text = starter_config(base_url, ca_name, ca_key.unwrap_or(defaults.ca.key));
         write_private_new(&config_path, text.as_bytes())?;
     }
     let config = Config::load(root)?;

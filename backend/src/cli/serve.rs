@@ -1,6 +1,8 @@
 //! `certportal serve`.
 
-use super::{CliResult, init_logging};
+use super::{CliError, CliResult, init_logging};
+use crate::config::Config;
+use crate::datadir::DataDir;
 use crate::startup::{Portal, PortalOptions};
 use std::path::{Path, PathBuf};
 
@@ -16,9 +18,19 @@ pub struct ServeArgs {
 }
 
 pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
-    let options = PortalOptions::from_data_dir(data_dir.to_owned())?;
+    let configured = Config::load(data_dir)?;
+    let mut options = PortalOptions::from_data_dir(data_dir.to_owned())?;
     init_logging(&options.config.log);
     let listen = args.listen.unwrap_or_else(|| options.config.listen.clone());
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| CliError(format!("listen: cannot listen on {listen}: {e}")))?;
+    if configured.base_url.is_empty() {
+        // No base_url configured: links point here, and commands run beside learn it.
+        let url = format!("http://{}", listener.local_addr()?);
+        std::fs::write(DataDir::new(data_dir).served_url(), &url)?;
+        options.config.base_url = url;
+    }
     let dist = args.dist.unwrap_or_else(|| options.config.dist.clone());
     if !dist.join("index.html").exists() {
         tracing::warn!(
@@ -34,7 +46,7 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
         );
     }
     let portal = Portal::open(options).await?;
-    let mut running = portal.serve(&listen, dist).await?;
+    let mut running = portal.serve_on(listener, dist).await?;
     println!("certportal listening on {}", running.url());
     if let Some(addr) = running.mtls_addr() {
         println!("mTLS check listening on https://{addr}/");

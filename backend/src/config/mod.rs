@@ -62,7 +62,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            base_url: "http://127.0.0.1:8080".into(),
+            base_url: String::new(),
             listen: "127.0.0.1:8080".into(),
             dist: PathBuf::from("dist"),
             database_url: "sqlite://certportal.db".into(),
@@ -125,7 +125,8 @@ impl Config {
 
     /// Refuses values that parse but cannot work.
     fn check(&self) -> Result<(), String> {
-        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+        let url = &self.base_url;
+        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!(
                 "base_url must start with http:// or https://, not {:?}",
                 self.base_url
@@ -160,6 +161,15 @@ impl Config {
             return Err("email.smtp.host is required when email.provider = \"smtp\"".into());
         }
         Ok(())
+    }
+
+    /// Fills an empty `base_url` (the default): with the address a running `serve` last
+    /// reported (`served`), else with `http://` and the `listen` address. A portal tried out on
+    /// another port then sends links that work without any configuration.
+    pub fn resolve_base_url(&mut self, served: Option<String>) {
+        if self.base_url.is_empty() {
+            self.base_url = served.unwrap_or_else(|| format!("http://{}", self.listen));
+        }
     }
 
     /// Whether links go out over https (which turns on HSTS and secure cookies).
@@ -238,6 +248,22 @@ mod tests {
         assert_eq!(config.collect.code_digits, 8);
         assert_eq!(config.collect.code_ttl_minutes, 30);
         assert_eq!(config.sms.provider, SmsProvider::Outbox);
+    }
+
+    #[test]
+    fn an_empty_base_url_follows_the_served_or_listen_address() {
+        let mut config = load("listen = \"127.0.0.1:9000\"", &[]).expect("valid");
+        config.resolve_base_url(None);
+        assert_eq!(config.base_url, "http://127.0.0.1:9000");
+        let mut config = load("", &[]).expect("valid");
+        config.resolve_base_url(Some("http://127.0.0.1:4321".into()));
+        assert_eq!(config.base_url, "http://127.0.0.1:4321");
+        let mut config = load("base_url = \"https://certs.example\"", &[]).expect("valid");
+        config.resolve_base_url(Some("http://127.0.0.1:4321".into()));
+        assert_eq!(
+            config.base_url, "https://certs.example",
+            "a configured address wins"
+        );
     }
 
     #[test]

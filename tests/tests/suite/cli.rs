@@ -413,3 +413,42 @@ async fn inspect_opens_a_collected_file_and_refuses_bad_ones_with_stable_codes()
         stderr(&untrusted)
     );
 }
+
+#[test]
+fn without_a_base_url_links_follow_the_address_serve_listens_on() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let mut server = certportal_tests::cli::command(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("certportal listening on ")
+        .expect("the address")
+        .to_owned();
+    assert!(!url.ends_with(":8080") && !url.ends_with(":0"), "{url}");
+
+    let args = with(&[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(dir.path(), &args, None);
+    server.kill().ok();
+    server.wait().ok();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines = outbox(dir.path());
+    let email = lines
+        .iter()
+        .find(|l| l["channel"] == "email")
+        .expect("the link e-mail");
+    assert!(
+        email["body"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{url}/collect#")),
+        "the link points at the running portal"
+    );
+}
