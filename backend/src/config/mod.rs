@@ -126,7 +126,7 @@ impl Config {
     /// Refuses values that parse but cannot work.
     fn check(&self) -> Result<(), String> {
         let url = &self.base_url;
-        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!(
                 "base_url must start with http:// or https://, not {:?}",
                 self.base_url
