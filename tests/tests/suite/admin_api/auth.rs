@@ -294,3 +294,43 @@ fn admin_add_prints_the_password_and_the_totp_uri_on_lines_of_their_own() {
     assert_eq!(bad_role.status.code(), Some(1));
     assert!(cli::stderr(&bad_role).starts_with("error: role:"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_reset_on_the_command_line_is_the_way_back_in() {
+    let app = spawn_app().await;
+    let alice = app.add_staff("alice", Role::Admin).await;
+    alice.login(&app).await;
+    let admin_client = app.add_staff("bob", Role::Admin).await;
+    admin_client.login(&app).await;
+    admin_client
+        .post_json("/api/admin/staff/alice/disable", &json!({}))
+        .await;
+
+    let reset = cli::run(app.data_dir(), &["admin", "reset", "alice"], None);
+    assert!(reset.status.success(), "{}", cli::stderr(&reset));
+    let out = cli::stdout(&reset);
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .expect("a password line");
+    let uri = out
+        .lines()
+        .find_map(|l| l.strip_prefix("totp: "))
+        .expect("a totp line");
+    assert_ne!(password, alice.password);
+
+    app.clock.advance(Duration::seconds(30));
+    let (status, _, _) = refusal(alice.login_with(&alice.password, &alice.code(&app)).await).await;
+    assert_eq!(status, 401, "the old password and authenticator are gone");
+    let fresh = certportal_tests::staff::StaffClient::new(&app, "alice", password, uri);
+    fresh.login(&app).await;
+
+    let listed = cli::stdout(&cli::run(app.data_dir(), &["admin", "list"], None));
+    assert!(
+        listed.lines().any(|l| l == "alice\tadmin\tactive"),
+        "re-enabled: {listed}"
+    );
+    let unknown = cli::run(app.data_dir(), &["admin", "reset", "nobody"], None);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(cli::stderr(&unknown).starts_with("error: username:"));
+}
