@@ -1,0 +1,194 @@
+//! Opening the link and proving the code: open, verify, resend.
+
+use super::*;
+
+/// Describes the order behind a link. Never uses the link up.
+pub async fn open(state: &AppState, token: &str, actor: &Actor) -> Result<OpenResponse, AppError> {
+    let order = order_for_link(state, token).await?;
+    let now = unix(state.clock.now());
+    let limits = &state.config.collect;
+    state
+        .store
+        .record(&actor.on_order(now, "link.opened", &order, None))
+        .await?;
+    Ok(OpenResponse {
+        org: order.org.clone(),
+        service: order.service.clone(),
+        client: order.client.clone(),
+        contact_name: order.contact_name.clone(),
+        masked_mobile: masked(&order.mobile),
+        state: order.state,
+        code_expires_at: rfc3339(from_unix(order.code_expires_at)),
+        code_expires_in: if order.code_mac.is_some() {
+            seconds_until(order.code_expires_at, now)
+        } else {
+            0
+        },
+        attempts_left: limits.code_max_attempts.saturating_sub(order.code_attempts),
+        resends_left: limits.resend_max.saturating_sub(order.resends),
+        resend_available_in: seconds_until(
+            order.code_sent_at + i64::from(limits.resend_cooldown_seconds),
+            now,
+        ),
+        link_expires_at: rfc3339(from_unix(order.link_expires_at)),
+        locale: order.locale.clone(),
+    })
+}
+
+/// Checks the code; the right one opens a collect session and is used up.
+pub async fn verify(
+    state: &AppState,
+    token: &str,
+    code: &str,
+    actor: &Actor,
+) -> Result<VerifyResponse, AppError> {
+    let order = order_for_link(state, token).await?;
+    let limits = &state.config.collect;
+    let now = unix(state.clock.now());
+    let code = code.trim();
+    if code.len() != limits.code_digits as usize || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::refuse(
+            ErrorCode::InvalidInput,
+            format!("The code is {} digits, as in the SMS.", limits.code_digits),
+        ));
+    }
+    let Some(current) = &order.code_mac else {
+        return Err(AppError::refuse(
+            ErrorCode::CodeExpired,
+            "This code has been used. Ask for a new code.",
+        ));
+    };
+    if order.code_attempts >= limits.code_max_attempts {
+        return Err(AppError::refuse(
+            ErrorCode::CodeLocked,
+            "Too many wrong codes. Ask for a new code to try again.",
+        )
+        .with_attempts_left(0));
+    }
+    if order.code_expires_at <= now {
+        return Err(AppError::refuse(
+            ErrorCode::CodeExpired,
+            "This code has expired. Ask for a new code.",
+        ));
+    }
+    let offered = state.kek.code_mac(&order.id, code);
+    if aws_lc_rs::constant_time::verify_slices_are_equal(&offered, current).is_err() {
+        let event = actor.on_order(now, "code.failed", &order, None);
+        let attempts = state.store.record_code_failure(&order.id, &event).await?;
+        let left = limits.code_max_attempts.saturating_sub(attempts);
+        let message = if left == 0 {
+            "The code is wrong, and no tries are left. Ask for a new code.".to_owned()
+        } else {
+            format!("The code is wrong. {left} tries left.")
+        };
+        return Err(AppError::refuse(ErrorCode::WrongCode, message).with_attempts_left(left));
+    }
+    let session = secret::token()?;
+    let expires_at = now + i64::from(limits.session_ttl_minutes) * 60;
+    let event = actor.on_order(now, "code.verified", &order, None);
+    if !state
+        .store
+        .open_session(
+            &order.id,
+            current,
+            &secret::token_hash(&session),
+            expires_at,
+            &event,
+        )
+        .await?
+    {
+        return Err(AppError::refuse(
+            ErrorCode::CodeExpired,
+            "This code has been used. Ask for a new code.",
+        ));
+    }
+    Ok(VerifyResponse {
+        session: session.to_string(),
+        expires_at: rfc3339(from_unix(expires_at)),
+        expires_in: seconds_until(expires_at, now),
+        downloads_left: limits.max_downloads.saturating_sub(order.downloads),
+    })
+}
+
+/// Sends a new code, within the cooldown and the cap.
+pub async fn resend(
+    state: &AppState,
+    token: &str,
+    actor: &Actor,
+) -> Result<ResendResponse, AppError> {
+    let order = order_for_link(state, token).await?;
+    let limits = &state.config.collect;
+    let now = state.clock.now();
+    let now_unix = unix(now);
+    let refusal = |order: &OrderRecord| {
+        if order.resends >= limits.resend_max {
+            AppError::refuse(
+                ErrorCode::ResendLimit,
+                "No more new codes can be sent. Contact the vendor's support.",
+            )
+        } else {
+            let wait = seconds_until(
+                order.code_sent_at + i64::from(limits.resend_cooldown_seconds),
+                now_unix,
+            )
+            .max(1);
+            AppError::refuse(
+                ErrorCode::ResendCooldown,
+                format!("Please wait {wait} seconds before asking for another code."),
+            )
+            .with_retry_after(wait)
+        }
+    };
+    let sent_before = now_unix - i64::from(limits.resend_cooldown_seconds);
+    if order.resends >= limits.resend_max || order.code_sent_at > sent_before {
+        return Err(refusal(&order));
+    }
+    let code = secret::code(limits.code_digits)?;
+    let code_expires_at = now + Duration::minutes(i64::from(limits.code_ttl_minutes));
+    let body = Zeroizing::new(templates::code_sms(
+        locale(&order),
+        &code,
+        limits.code_ttl_minutes,
+    ));
+    let message = queued_message(
+        &state.kek,
+        &order.id,
+        notify::SMS,
+        &order.mobile,
+        None,
+        &body,
+        "otp",
+        locale(&order),
+    )?;
+    let event = actor.on_order(now_unix, "code.resent", &order, None);
+    let replaced = state
+        .store
+        .replace_code(
+            &order.id,
+            &NewCode {
+                code_mac: state.kek.code_mac(&order.id, &code),
+                expires_at: unix(code_expires_at),
+                sent_before,
+                max_resends: limits.resend_max,
+            },
+            &message,
+            &event,
+        )
+        .await?;
+    if !replaced {
+        // A racing request won; report what it left behind.
+        let current = state.store.order(&order.id).await?.unwrap_or(order);
+        check_link(&current, now_unix)?;
+        return Err(refusal(&current));
+    }
+    state.wake.notify_one();
+    let resends = order.resends + 1;
+    Ok(ResendResponse {
+        masked_mobile: masked(&order.mobile),
+        code_expires_at: rfc3339(code_expires_at),
+        code_expires_in: seconds_until(unix(code_expires_at), now_unix),
+        resends_left: limits.resend_max.saturating_sub(resends),
+        resend_available_in: u64::from(limits.resend_cooldown_seconds),
+        attempts_left: limits.code_max_attempts,
+    })
+}

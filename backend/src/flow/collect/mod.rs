@@ -1,0 +1,99 @@
+//! The collect flow: open the link, prove the code (`code`), download and confirm (`file`).
+
+mod code;
+mod file;
+
+pub use code::{open, resend, verify};
+pub use file::{Download, bundle, receipt};
+
+use super::Actor;
+use super::orders::{bundle_context, password_context};
+use crate::clock::{from_unix, rfc3339, unix};
+use crate::error::AppError;
+use crate::notify::{self, queued_message, templates};
+use crate::pki::secret;
+use crate::state::AppState;
+use crate::store::{NewCode, OrderRecord};
+use certportal_shared::ErrorCode;
+use certportal_shared::api::collect::{
+    OpenResponse, ReceiptResponse, ResendResponse, VerifyResponse,
+};
+use certportal_shared::model::{ClientName, Locale, Mobile, OrderState, Sha256Digest};
+use time::Duration;
+use zeroize::Zeroizing;
+
+pub(super) fn seconds_until(at: i64, now: i64) -> u64 {
+    u64::try_from(at.saturating_sub(now)).unwrap_or(0)
+}
+
+pub(super) fn masked(mobile: &str) -> String {
+    Mobile::parse(mobile)
+        .map(|m| m.masked())
+        .unwrap_or_else(|_| "•••".into())
+}
+
+pub(super) fn locale(order: &OrderRecord) -> Locale {
+    Locale::parse(&order.locale).unwrap_or_default()
+}
+
+/// Refuses an order whose link no longer works, with the reason.
+pub(super) fn check_link(order: &OrderRecord, now: i64) -> Result<(), AppError> {
+    match order.state {
+        OrderState::Collected => Err(AppError::refuse(
+            ErrorCode::LinkUsed,
+            "This certificate has already been collected. Ask your contact at the vendor for a new one if you need it.",
+        )),
+        OrderState::Cancelled | OrderState::Revoked => Err(AppError::refuse(
+            ErrorCode::LinkCancelled,
+            "This order has been withdrawn by the vendor's support.",
+        )),
+        OrderState::Expired => Err(link_expired()),
+        _ if order.link_expires_at <= now => Err(link_expired()),
+        _ => Ok(()),
+    }
+}
+
+fn link_expired() -> AppError {
+    AppError::refuse(
+        ErrorCode::LinkExpired,
+        "This link has expired. Ask the vendor's support for a new certificate.",
+    )
+}
+
+/// The order behind a link token, if its link still works.
+pub(super) async fn order_for_link(state: &AppState, token: &str) -> Result<OrderRecord, AppError> {
+    let unknown = || {
+        AppError::refuse(
+            ErrorCode::UnknownLink,
+            "This link is not valid. Check that you copied all of it.",
+        )
+    };
+    if token.is_empty() || token.len() > 128 {
+        return Err(unknown());
+    }
+    let order = state
+        .store
+        .order_by_link(&secret::token_hash(token))
+        .await?
+        .ok_or_else(unknown)?;
+    check_link(&order, unix(state.clock.now()))?;
+    Ok(order)
+}
+
+/// The order behind a collect session, if the session is current.
+pub(super) async fn order_for_session(
+    state: &AppState,
+    session: &str,
+) -> Result<OrderRecord, AppError> {
+    let now = unix(state.clock.now());
+    state
+        .store
+        .order_by_session(&secret::token_hash(session), now)
+        .await?
+        .ok_or_else(|| {
+            AppError::refuse(
+                ErrorCode::SessionInvalid,
+                "Your session has ended. Enter a new code to continue.",
+            )
+        })
+}
