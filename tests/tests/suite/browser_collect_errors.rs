@@ -169,6 +169,11 @@ async fn five_wrong_codes_end_the_code_and_a_new_one_gets_the_flow_going_again()
         .wait_for_alert("code-error", |t| t.contains("Too many wrong codes"))
         .await;
     browser.find(RESEND).await.click().await.unwrap();
+    browser
+        .wait_for_text("the new code's tries", "#code-status", |t| {
+            t.contains("Tries left: 5")
+        })
+        .await;
     let fresh = app.wait_for_code(&collect.order.order_id, 2).await;
     browser.enter_code(&fresh).await;
     browser.hook("download").await;

@@ -39,7 +39,7 @@ impl CodeStatus {
     pub fn after_resend(resent: &ResendResponse) -> Self {
         Self {
             deadline_ms: deadline_in(resent.code_expires_in),
-            attempts_left: None,
+            attempts_left: Some(resent.attempts_left),
             resends_left: resent.resends_left,
             resend_at_ms: deadline_in(resent.resend_available_in),
         }
