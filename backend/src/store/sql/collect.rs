@@ -40,10 +40,7 @@ impl CollectStore for SqlStore {
         .await?
         .rows_affected();
         if updated != 1 {
-            // Roll back at once: the guarding UPDATE took the write lock even though it
-            // matched nothing.
-            tx.rollback().await?;
-            return Ok(false);
+            return refuse(tx).await;
         }
         sqlx::query(
             "INSERT INTO collect_sessions (token_hash, order_id, expires_at) VALUES ($1, $2, $3)",
@@ -53,9 +50,7 @@ impl CollectStore for SqlStore {
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        commit_with(tx, audit).await
     }
 
     async fn replace_code(
@@ -82,15 +77,10 @@ impl CollectStore for SqlStore {
             .await?
             .rows_affected();
         if updated != 1 {
-            // Roll back at once: the guarding UPDATE took the write lock even though it
-            // matched nothing.
-            tx.rollback().await?;
-            return Ok(false);
+            return refuse(tx).await;
         }
         insert_message(&mut *tx, message, audit.at).await?;
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        commit_with(tx, audit).await
     }
 
     async fn order_by_session(
@@ -163,15 +153,10 @@ impl CollectStore for SqlStore {
         .await?
         .rows_affected();
         if updated != 1 {
-            // Roll back at once: the guarding UPDATE took the write lock even though it
-            // matched nothing.
-            tx.rollback().await?;
-            return Ok(false);
+            return refuse(tx).await;
         }
         insert_message(&mut *tx, message, audit.at).await?;
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        commit_with(tx, audit).await
     }
 
     async fn expire_links(&self, now: i64) -> StoreResult<Vec<String>> {

@@ -138,6 +138,23 @@ async fn insert_audit<'c, E: Executor<'c, Database = sqlx::Any>>(
     Ok(())
 }
 
+/// Ends a guarded write that matched nothing. Rolls back at once: the guarding UPDATE took
+/// SQLite's write lock even so.
+async fn refuse(tx: sqlx::Transaction<'static, sqlx::Any>) -> StoreResult<bool> {
+    tx.rollback().await?;
+    Ok(false)
+}
+
+/// Ends a guarded write that went through: records its audit event and commits.
+async fn commit_with(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    audit: &AuditEvent,
+) -> StoreResult<bool> {
+    insert_audit(&mut *tx, audit).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 async fn insert_message<'c, E: Executor<'c, Database = sqlx::Any>>(
     executor: E,
     message: &NewMessage,

@@ -187,16 +187,13 @@ impl OrderStore for SqlStore {
             .await?
             .rows_affected();
         if updated != 1 {
-            tx.rollback().await?;
-            return Ok(false);
+            return refuse(tx).await;
         }
         sqlx::query("DELETE FROM collect_sessions WHERE order_id = $1")
             .bind(order_id)
             .execute(&mut *tx)
             .await?;
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        commit_with(tx, audit).await
     }
 
     async fn replace_link(
@@ -223,14 +220,11 @@ impl OrderStore for SqlStore {
             .await?
             .rows_affected();
         if updated != 1 {
-            tx.rollback().await?;
-            return Ok(false);
+            return refuse(tx).await;
         }
         for message in messages {
             insert_message(&mut *tx, message, audit.at).await?;
         }
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        commit_with(tx, audit).await
     }
 }

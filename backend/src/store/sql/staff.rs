@@ -40,12 +40,9 @@ impl SqlStore {
         };
         let updated = query.execute(&mut *tx).await?.rows_affected();
         if updated != 1 {
-            tx.rollback().await?;
-            return Ok(false);
+            return refuse(tx).await;
         }
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        commit_with(tx, audit).await
     }
 }
 
@@ -77,12 +74,9 @@ impl StaffStore for SqlStore {
         .await?
         .rows_affected();
         if inserted != 1 {
-            tx.rollback().await?;
-            return Ok(false);
+            return refuse(tx).await;
         }
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        commit_with(tx, audit).await
     }
 
     async fn staff(&self, username: &str) -> StoreResult<Option<StaffRecord>> {
