@@ -53,7 +53,7 @@ pub fn audit_entry(event: AuditEvent) -> AuditEntry {
     }
 }
 
-fn certificate_info(cert: CertificateRecord) -> CertificateInfo {
+pub fn certificate_info(cert: CertificateRecord) -> CertificateInfo {
     CertificateInfo {
         serial: cert.serial,
         subject: cert.subject,

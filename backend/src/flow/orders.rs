@@ -110,9 +110,7 @@ pub async fn create_order(
         code_mac: fresh.link.code_mac.clone(),
         code_expires_at: fresh.link.code_expires_at,
         bundle_sealed: kek.seal(&bundle_context(&order_id), &bundle)?,
-        bundle_sha256: aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bundle)
-            .as_ref()
-            .to_vec(),
+        bundle_sha256: pki::sha256(&bundle).as_bytes().to_vec(),
         password_sealed: kek.seal(&password_context(&order_id), password.as_bytes())?,
         certificate: CertificateRecord {
             serial: serial.clone(),

@@ -5,7 +5,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use base64::Engine as _;
 use std::sync::Arc;
 
 /// The headers added to every response.
@@ -93,10 +92,9 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
         };
         let body = &rest[body_start..body_start + close];
         if !tag.contains(" src=") && !body.trim().is_empty() {
-            let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body.as_bytes());
             hashes.push(format!(
                 "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+                crate::pki::sha256(body.as_bytes()).to_base64()
             ));
         }
         rest = &rest[body_start + close..];

@@ -1,8 +1,8 @@
-//! Senders that keep what they are given, for tests; they can be told to fail.
+//! Senders that keep what they are given, for tests. (Failing providers are tested against
+//! a real HTTP gateway that fails, not a switch here.)
 
 use super::{Mailer, NotifyError, Outgoing, SmsSender};
 use async_trait::async_trait;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A message as a recording sender saw it.
@@ -18,16 +18,10 @@ pub struct Recording {
 #[derive(Clone, Default)]
 struct Recorder {
     sent: Arc<Mutex<Vec<Recording>>>,
-    failing: Arc<AtomicBool>,
 }
 
 impl Recorder {
     fn take(&self, message: &Outgoing) -> Result<(), NotifyError> {
-        if self.failing.load(Ordering::SeqCst) {
-            return Err(NotifyError::Unreachable(
-                "recording sender told to fail".into(),
-            ));
-        }
         let mut sent = self
             .sent
             .lock()
@@ -64,11 +58,6 @@ macro_rules! recording_sender {
             /// Everything sent so far, oldest first.
             pub fn sent(&self) -> Vec<Recording> {
                 self.0.sent()
-            }
-
-            /// Makes every following send fail (or succeed again).
-            pub fn set_failing(&self, failing: bool) {
-                self.0.failing.store(failing, Ordering::SeqCst);
             }
         }
 

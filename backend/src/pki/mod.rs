@@ -27,7 +27,15 @@ pub enum PkiError {
     Random(#[from] secret::RandomError),
 }
 
+/// The SHA-256 of some bytes: files, certificates, inline scripts.
+pub fn sha256(bytes: &[u8]) -> certportal_shared::model::Sha256Digest {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
+    let mut raw = [0u8; 32];
+    raw.copy_from_slice(digest.as_ref());
+    certportal_shared::model::Sha256Digest::from_bytes(raw)
+}
+
 /// The lower-case hex SHA-256 of DER bytes: how certificates are fingerprinted everywhere.
 pub fn sha256_hex(der: &[u8]) -> String {
-    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der).as_ref())
+    sha256(der).to_hex()
 }

@@ -75,13 +75,12 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(State(state): State<AppState>, staff: Staff) -> Result<Json<StaffMe>, AppError> {
-    let record = state.store.staff(&staff.username).await?;
-    Ok(Json(StaffMe {
+async fn me(staff: Staff) -> Json<StaffMe> {
+    Json(StaffMe {
         username: staff.username,
         role: staff.role,
-        must_change_password: record.is_some_and(|r| r.must_change_password),
-    }))
+        must_change_password: staff.must_change_password,
+    })
 }
 
 async fn change_password(

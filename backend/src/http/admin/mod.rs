@@ -109,6 +109,8 @@ async fn no_store(request: Request, next: Next) -> Response {
 pub struct Staff {
     pub username: String,
     pub role: Role,
+    /// Whether they still use the first password they were given.
+    pub must_change_password: bool,
     pub meta: ClientMeta,
 }
 
@@ -156,6 +158,7 @@ impl FromRequestParts<AppState> for Staff {
         Ok(Self {
             username: record.username,
             role: record.role,
+            must_change_password: record.must_change_password,
             meta,
         })
     }

@@ -80,18 +80,17 @@ async fn revoke(
 ) -> Result<Json<CertificateInfo>, AppError> {
     let serial = Serial::parse(&serial).map_err(|error| AppError::invalid(vec![error]))?;
     crate::flow::revoke::revoke(&state, &serial, request.reason, &staff.actor()).await?;
-    let order_id = state
+    let record = state
         .store
         .certificate(serial.as_str())
         .await?
-        .map(|cert| cert.order_id)
         .ok_or_else(|| {
             AppError::refuse(
                 ErrorCode::UnknownSerial,
                 format!("no certificate has serial {serial}"),
             )
         })?;
-    Ok(Json(admin::detail(&state, &order_id).await?.certificate))
+    Ok(Json(admin::certificate_info(record)))
 }
 
 async fn dashboard(

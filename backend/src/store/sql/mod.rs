@@ -220,11 +220,6 @@ impl SqlStore {
         })
     }
 
-    /// Closes the pool, waiting for connections to finish.
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
-
     /// Waits for this process's turn to write (SQLite only).
     async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.backend {
