@@ -96,3 +96,21 @@ impl TestApp {
         self.get(routes::CA_PEM).await.text().await.expect("ca.pem")
     }
 }
+
+/// The status, the error code (empty when there is none) and the body of an answer.
+pub async fn refusal(response: reqwest::Response) -> (u16, String, Value) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    (
+        status,
+        body["code"].as_str().unwrap_or_default().to_owned(),
+        body,
+    )
+}
+
+/// Asserts that an answer is the refusal `status` with `code`, and returns its body.
+pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> Value {
+    let (actual, actual_code, body) = refusal(response).await;
+    assert_eq!((actual, actual_code.as_str()), (status, code), "{body}");
+    body
+}

@@ -15,8 +15,10 @@ mod api;
 mod app;
 mod messages;
 
+pub use api::{refusal, refused};
 pub use app::{AppBuilder, TestApp, spawn_app};
-pub use messages::{code_in, link_token, password_in, sha256_hex, wrong_code};
+pub use certportal::pki::sha256_hex;
+pub use messages::{code_in, link_token, password_in, wrong_code};
 
 use certportal::flow::orders::CreatedOrder;
 use certportal_shared::model::OrderDraft;

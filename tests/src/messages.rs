@@ -15,7 +15,11 @@ pub fn code_in(body: &str, digits: usize) -> String {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|run| run.len() == digits)
         .collect();
-    assert_eq!(runs.len(), 1, "exactly one {digits}-digit run in {body:?}");
+    assert_eq!(
+        runs.len(),
+        1,
+        "exactly one {digits}-digit run in the message (not printed: it is a code)"
+    );
     runs[0].to_owned()
 }
 
@@ -31,10 +35,6 @@ pub fn password_in(body: &str) -> String {
         })
         .expect("a password line")
         .to_owned()
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
 }
 
 /// A code that is not `code` (same length).

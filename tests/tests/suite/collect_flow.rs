@@ -120,11 +120,12 @@ async fn a_wrong_code_counts_down_and_the_fifth_ends_the_code() {
 async fn a_code_of_the_wrong_shape_is_refused_without_counting() {
     let app = spawn_app().await;
     let collect = app.order_with_link().await;
-    let (status, body) = json(app.verify(&collect.token, "123").await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (400, Some("INVALID_INPUT"))
-    );
+    refused(
+        app.verify(&collect.token, "123").await,
+        400,
+        "INVALID_INPUT",
+    )
+    .await;
     let (_, opened) = json(app.open(&collect.token).await).await;
     assert_eq!(opened["attempts_left"], 5);
 }
@@ -134,8 +135,12 @@ async fn a_code_expires_after_thirty_minutes() {
     let app = spawn_app().await;
     let collect = app.order_with_link().await;
     app.clock.advance(Duration::minutes(30));
-    let (status, body) = json(app.verify(&collect.token, &collect.code).await).await;
-    assert_eq!((status, body["code"].as_str()), (400, Some("CODE_EXPIRED")));
+    refused(
+        app.verify(&collect.token, &collect.code).await,
+        400,
+        "CODE_EXPIRED",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -143,8 +148,12 @@ async fn a_code_works_once() {
     let app = spawn_app().await;
     let collect = app.order_with_link().await;
     app.session(&collect.token, &collect.code).await;
-    let (status, body) = json(app.verify(&collect.token, &collect.code).await).await;
-    assert_eq!((status, body["code"].as_str()), (400, Some("CODE_EXPIRED")));
+    refused(
+        app.verify(&collect.token, &collect.code).await,
+        400,
+        "CODE_EXPIRED",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -152,8 +161,7 @@ async fn a_link_expires_after_seven_days_and_the_sweeper_wipes_its_file() {
     let app = spawn_app().await;
     let collect = app.order_with_link().await;
     app.clock.advance(Duration::days(7));
-    let (status, body) = json(app.open(&collect.token).await).await;
-    assert_eq!((status, body["code"].as_str()), (410, Some("LINK_EXPIRED")));
+    refused(app.open(&collect.token).await, 410, "LINK_EXPIRED").await;
 
     let swept = certportal::flow::sweeper::sweep(app.state())
         .await
@@ -175,8 +183,12 @@ async fn a_link_expires_after_seven_days_and_the_sweeper_wipes_its_file() {
         app.state().store.sealed_password(&order.id).await.unwrap(),
         None
     );
-    let (status, body) = json(app.verify(&collect.token, &collect.code).await).await;
-    assert_eq!((status, body["code"].as_str()), (410, Some("LINK_EXPIRED")));
+    refused(
+        app.verify(&collect.token, &collect.code).await,
+        410,
+        "LINK_EXPIRED",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -196,11 +208,7 @@ async fn opening_the_link_never_uses_it_up() {
 async fn a_new_code_waits_for_its_cooldown_and_stops_at_five() {
     let app = spawn_app().await;
     let collect = app.order_with_link().await;
-    let (status, body) = json(app.resend(&collect.token).await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (429, Some("RESEND_COOLDOWN"))
-    );
+    let body = refused(app.resend(&collect.token).await, 429, "RESEND_COOLDOWN").await;
     assert!(body["retry_after"].as_u64().unwrap() <= 60);
 
     for n in 1..=5 {
@@ -214,8 +222,7 @@ async fn a_new_code_waits_for_its_cooldown_and_stops_at_five() {
         assert_eq!(code.len(), 8);
     }
     app.clock.advance(Duration::seconds(60));
-    let (status, body) = json(app.resend(&collect.token).await).await;
-    assert_eq!((status, body["code"].as_str()), (429, Some("RESEND_LIMIT")));
+    refused(app.resend(&collect.token).await, 429, "RESEND_LIMIT").await;
 
     let last = app.wait_for_code(&collect.order.order_id, 6).await;
     let first_code_refused = app.verify(&collect.token, &collect.code).await;
@@ -250,8 +257,7 @@ async fn a_used_link_is_gone() {
         app.verify(&collect.token, &collect.code).await,
         app.resend(&collect.token).await,
     ] {
-        let (status, body) = json(response).await;
-        assert_eq!((status, body["code"].as_str()), (410, Some("LINK_USED")));
+        refused(response, 410, "LINK_USED").await;
     }
 }
 
@@ -265,11 +271,7 @@ async fn the_file_needs_a_current_session() {
         .send()
         .await
         .unwrap();
-    let (status, body) = json(response).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("SESSION_INVALID"))
-    );
+    refused(response, 401, "SESSION_INVALID").await;
     let (status, _) = json(app.bundle("made-up-session").await).await;
     assert_eq!(status, 401);
 
@@ -298,11 +300,7 @@ async fn the_file_can_be_downloaded_three_times_before_the_receipt() {
         files.windows(2).all(|pair| pair[0] == pair[1]),
         "the same file each time"
     );
-    let (status, body) = json(app.bundle(&session).await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (429, Some("DOWNLOAD_LIMIT"))
-    );
+    refused(app.bundle(&session).await, 429, "DOWNLOAD_LIMIT").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -311,16 +309,18 @@ async fn a_receipt_with_a_wrong_digest_changes_nothing() {
     let collect = app.order_with_link().await;
     let session = app.session(&collect.token, &collect.code).await;
     let file = app.bundle(&session).await.bytes().await.unwrap();
-    let (status, body) = json(app.receipt(&session, &sha256_hex(b"something else")).await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (400, Some("DIGEST_MISMATCH"))
-    );
-    let (status, body) = json(app.receipt(&session, "not-a-digest").await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (400, Some("MALFORMED_REQUEST"))
-    );
+    refused(
+        app.receipt(&session, &sha256_hex(b"something else")).await,
+        400,
+        "DIGEST_MISMATCH",
+    )
+    .await;
+    refused(
+        app.receipt(&session, "not-a-digest").await,
+        400,
+        "MALFORMED_REQUEST",
+    )
+    .await;
     assert!(app.sms.sent().iter().all(|m| m.purpose != "password"));
     assert_eq!(
         app.receipt(&session, &sha256_hex(&file)).await.status(),
@@ -334,11 +334,12 @@ async fn a_receipt_before_any_download_is_refused() {
     let app = spawn_app().await;
     let collect = app.order_with_link().await;
     let session = app.session(&collect.token, &collect.code).await;
-    let (status, body) = json(app.receipt(&session, &sha256_hex(b"x")).await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (409, Some("INVALID_STATE"))
-    );
+    refused(
+        app.receipt(&session, &sha256_hex(b"x")).await,
+        409,
+        "INVALID_STATE",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,17 +2,7 @@
 //! and the public files.
 
 use certportal_tests::*;
-use serde_json::{Value, json};
-
-async fn refusal(response: reqwest::Response) -> (u16, String, Value) {
-    let status = response.status().as_u16();
-    let body: Value = response.json().await.expect("a JSON error");
-    (
-        status,
-        body["code"].as_str().unwrap_or_default().to_owned(),
-        body,
-    )
-}
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_body_over_64_kib_is_refused() {

@@ -1,6 +1,6 @@
 //! Sign-in, sessions, roles, cross-site refusal, one's own password.
 
-use super::{order_body, refusal};
+use super::order_body;
 use certportal_shared::model::Role;
 use certportal_shared::routes;
 use certportal_tests::*;
@@ -333,4 +333,43 @@ async fn admin_reset_on_the_command_line_is_the_way_back_in() {
     let unknown = cli::run(app.data_dir(), &["admin", "reset", "nobody"], None);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(cli::stderr(&unknown).starts_with("error: username:"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_sign_ins_from_one_address_throttle_every_account_from_it() {
+    let app = spawn_app().await;
+    let alice = app.add_staff("alice", Role::Support).await;
+    // Twenty guesses, each at another name, so that no single account reaches its limit.
+    for n in 0..20 {
+        let guess = json!({"username": format!("guess{n}"), "password": "x", "totp": "000000"});
+        assert_eq!(alice.post(routes::ADMIN_LOGIN, &guess).await.status(), 401);
+    }
+    let (status, code, _) =
+        refusal(alice.login_with(&alice.password, &alice.code(&app)).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (429, "LOGIN_THROTTLED"),
+        "the address is throttled"
+    );
+    app.clock.advance(Duration::minutes(15));
+    alice.login(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_https_the_session_cookie_is_secure() {
+    let app = TestApp::builder()
+        .config(|config| config.base_url = "https://portal.example".into())
+        .spawn()
+        .await;
+    let alice = app.add_staff("alice", Role::Support).await;
+    let response = alice.login_with(&alice.password, &alice.code(&app)).await;
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
 }

@@ -1,6 +1,6 @@
 //! Orders on the admin API: create, list, follow, revoke, resend, cancel, renew, dashboard.
 
-use super::{order_body, refusal};
+use super::order_body;
 use certportal_shared::routes;
 use certportal_tests::*;
 use serde_json::json;

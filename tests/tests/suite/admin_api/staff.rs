@@ -1,6 +1,6 @@
 //! Staff management and the audit log.
 
-use super::{order_body, refusal};
+use super::order_body;
 use certportal_shared::routes;
 use certportal_tests::staff::StaffClient;
 use certportal_tests::*;
