@@ -1,6 +1,6 @@
 //! Password-based key derivation: the PKCS#12 KDF (RFC 7292 appendix B) and PBKDF2.
 
-use super::{InspectError, MAX_ITERATIONS, MAX_TOTAL_ITERATIONS, malformed};
+use super::{InspectError, MAX_ITERATIONS, malformed};
 use crate::error::ErrorCode;
 use der::asn1::UintRef;
 use hmac::Hmac;
@@ -129,23 +129,6 @@ pub(crate) fn iterations(count: UintRef<'_>) -> Result<u32, InspectError> {
     }
 }
 
-/// Refuses a file whose key derivations together would run more than
-/// [`MAX_TOTAL_ITERATIONS`]: the per-count limit alone would let a file with many parts stall
-/// a browser tab.
-pub(crate) fn check_total(counts: impl IntoIterator<Item = u32>) -> Result<(), InspectError> {
-    let total: u64 = counts.into_iter().map(u64::from).sum();
-    if total > u64::from(MAX_TOTAL_ITERATIONS) {
-        return Err(InspectError::new(
-            ErrorCode::TooManyIterations,
-            format!(
-                "the file asks for more than {MAX_TOTAL_ITERATIONS} key derivation iterations \
-                 in total"
-            ),
-        ));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,16 +165,6 @@ mod tests {
             hex::encode(&key[..]),
             "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957"
         );
-    }
-
-    #[test]
-    fn many_parts_at_the_limit_exceed_the_total() {
-        assert!(check_total([MAX_ITERATIONS; 3]).is_ok());
-        assert_eq!(
-            check_total([MAX_ITERATIONS; 4]).map_err(|e| e.code()),
-            Err(ErrorCode::TooManyIterations)
-        );
-        assert!(check_total([u32::MAX; 1000]).is_err());
     }
 
     #[test]

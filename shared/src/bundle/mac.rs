@@ -3,6 +3,7 @@
 
 use super::kdf::{self, Hash, Purpose};
 use super::pbe::Password;
+use super::work;
 use super::{InspectError, MacSummary, unsupported, wrong_password};
 use der::asn1::ObjectIdentifier as Oid;
 use hmac::{Hmac, KeyInit, Mac};
@@ -51,6 +52,20 @@ impl MacData {
         })
     }
 
+    /// What verifying with `password` costs, in the units of [`work`]: the KDF run and the
+    /// HMAC over the `auth_safe_len` bytes of the authenticated safe.
+    pub(crate) fn work(&self, auth_safe_len: usize, password: &Password<'_>) -> u64 {
+        let key_len = self.hash.output_len();
+        let kdf = work::pkcs12_kdf(
+            self.hash,
+            self.salt.len(),
+            password.bmp.len(),
+            self.iterations,
+            key_len,
+        );
+        kdf.saturating_add(work::hmac(self.hash, key_len, auth_safe_len))
+    }
+
     pub(crate) fn summary(&self) -> MacSummary {
         MacSummary {
             algorithm: format!("HMAC-{}", self.hash.name()),
@@ -59,16 +74,17 @@ impl MacData {
     }
 }
 
-/// Verifies the MAC over `auth_safe` and returns the form of the password that verified it.
-/// A MAC that does not verify means a wrong password (or a damaged file, which the inspector
-/// cannot tell apart).
-pub(crate) fn verify<'a>(
+/// Verifies the MAC over `auth_safe`, trying each of `candidates` (see
+/// [`Password::candidates`]), and returns the form of the password that verified it. A MAC
+/// that does not verify means a wrong password (or a damaged file, which the inspector cannot
+/// tell apart).
+pub(crate) fn verify<'p, 'a>(
     mac: &MacData,
     auth_safe: &[u8],
-    password: &'a str,
-) -> Result<Password<'a>, InspectError> {
-    Password::candidates(password)
-        .into_iter()
+    candidates: &'p [Password<'a>],
+) -> Result<&'p Password<'a>, InspectError> {
+    candidates
+        .iter()
         .find(|candidate| {
             let key = kdf::pkcs12(
                 mac.hash,
@@ -127,21 +143,21 @@ mod tests {
     #[test]
     fn a_mac_verifies_with_its_password_only() {
         let mac = mac_for("right", b"contents");
-        assert!(verify(&mac, b"contents", "right").is_ok());
-        let error = verify(&mac, b"contents", "wrong")
+        assert!(verify(&mac, b"contents", &Password::candidates("right")).is_ok());
+        let error = verify(&mac, b"contents", &Password::candidates("wrong"))
             .err()
             .expect("wrong password");
         assert_eq!(error.code(), ErrorCode::WrongPassword);
-        assert!(verify(&mac, b"contentz", "right").is_err());
+        assert!(verify(&mac, b"contentz", &Password::candidates("right")).is_err());
     }
 
     #[test]
     fn a_truncated_mac_never_verifies() {
         let mut mac = mac_for("right", b"contents");
         mac.digest.truncate(16);
-        assert!(verify(&mac, b"contents", "right").is_err());
+        assert!(verify(&mac, b"contents", &Password::candidates("right")).is_err());
         mac.digest.clear();
-        assert!(verify(&mac, b"contents", "right").is_err());
+        assert!(verify(&mac, b"contents", &Password::candidates("right")).is_err());
     }
 
     #[test]
@@ -153,7 +169,8 @@ mod tests {
             salt: b"salt".to_vec(),
             iterations: 1,
         };
-        let password = verify(&mac, b"data", "").expect("null form");
+        let candidates = Password::candidates("");
+        let password = verify(&mac, b"data", &candidates).expect("null form");
         assert!(password.bmp.is_empty());
     }
 

@@ -20,11 +20,13 @@ mod chain;
 mod cipher;
 mod kdf;
 mod keys;
+mod limits;
 mod mac;
 mod pbe;
 mod pfx;
 mod report;
 mod summary;
+mod work;
 
 pub use report::{
     CertificateSummary, ChainCheck, EncryptionScheme, Envelope, KeySummary, MacSummary, Part,
@@ -33,6 +35,7 @@ pub use report::{
 pub use summary::colon_hex;
 
 use crate::error::{ApiError, ErrorCode};
+use limits::Limits;
 use serde::Serialize;
 
 /// The largest file the inspector reads (1 MiB); a client certificate file is a few KB.
@@ -42,10 +45,22 @@ pub const MAX_FILE_SIZE: usize = 1024 * 1024;
 /// file cannot keep a browser tab busy for minutes.
 pub const MAX_ITERATIONS: u32 = 1_000_000;
 
-/// The most iterations all of a file's key derivations may add up to: a MAC, a certificate
-/// part and a key each at [`MAX_ITERATIONS`]. A file with more parts than that is refused
-/// before any derivation runs.
-pub const MAX_TOTAL_ITERATIONS: u32 = 3 * MAX_ITERATIONS;
+/// The most hash work opening one file may take, in compressions of a 64-byte block (a SHA-384
+/// or SHA-512 compression counts 4): about half a second natively on a current x86-64, longer
+/// in a browser. It is charged before the work runs, for the MAC (twice for the empty
+/// password, which is also tried as no bytes at all), the key and IV of each PKCS#12 PBE and
+/// every PBKDF2 output block.
+///
+/// Enough for a file whose MAC and two parts each take [`MAX_ITERATIONS`] with openssl's
+/// defaults (5,000,000), `-legacy` (6,000,000) or 3DES (7,000,000). Every real tool writes far
+/// less: openssl 2048 iterations, Java 10,000.
+pub const MAX_WORK: u64 = 8_000_000;
+
+/// The most private keys a file may hold: each is matched against every certificate.
+pub const MAX_KEYS: usize = 16;
+
+/// The most certificates a file may hold; a Java trust store in PKCS#12 holds about 150.
+pub const MAX_CERTIFICATES: usize = 256;
 
 /// Why the inspector refused a file: a stable code to branch on and a plain sentence.
 ///
@@ -85,11 +100,17 @@ impl From<InspectError> for ApiError {
 /// Checks, without the password, that `file` is a PKCS#12 file the inspector can open, and
 /// describes its protection and its SHA-256.
 ///
-/// Refuses with `FILE_TOO_LARGE`, `NOT_PKCS12` (not a PKCS#12 file at all), `MALFORMED`
-/// (damaged inside), `UNSUPPORTED_ALGORITHM` or `TOO_MANY_ITERATIONS`: everything that can be
-/// seen before decrypting is checked here, so [`open`] can only add password and content errors.
+/// Refuses with `FILE_TOO_LARGE` (over [`MAX_FILE_SIZE`], or more keys or certificates than
+/// [`MAX_KEYS`] and [`MAX_CERTIFICATES`] outside the encrypted parts), `NOT_PKCS12` (not a
+/// PKCS#12 file at all), `MALFORMED` (damaged inside), `UNSUPPORTED_ALGORITHM` or
+/// `TOO_MANY_ITERATIONS` (an iteration count over [`MAX_ITERATIONS`], or more work than
+/// [`MAX_WORK`] whatever the password): everything that can be seen before decrypting is
+/// checked here, so [`open`] can only add password and content errors, and the same two limits
+/// on what decryption shows.
 pub fn probe(file: &[u8]) -> Result<Envelope, InspectError> {
-    Ok(pfx::parse(file)?.envelope)
+    let parsed = pfx::parse(file)?;
+    Limits::DEFAULT.check_parsed(&parsed, &[pbe::Password::null()])?;
+    Ok(parsed.envelope)
 }
 
 /// Opens `file` with `password` and reports on its certificate and key.
@@ -107,10 +128,25 @@ pub fn open(
     ca_der: Option<&[u8]>,
     now_unix: i64,
 ) -> Result<Report, InspectError> {
+    open_within(&Limits::DEFAULT, file, password, ca_der, now_unix)
+}
+
+fn open_within(
+    limits: &Limits,
+    file: &[u8],
+    password: &str,
+    ca_der: Option<&[u8]>,
+    now_unix: i64,
+) -> Result<Report, InspectError> {
     let parsed = pfx::parse(file)?;
+    let forms = match parsed.mac {
+        Some(_) => pbe::Password::candidates(password),
+        None => vec![pbe::Password::new(password)],
+    };
+    limits.check_parsed(&parsed, &forms)?;
     let decrypter = match &parsed.mac {
         Some(mac_data) => pbe::Decrypter {
-            password: mac::verify(mac_data, &parsed.auth_safe, password)?,
+            password: mac::verify(mac_data, &parsed.auth_safe, &forms)?.clone(),
             mac_verified: true,
         },
         None => pbe::Decrypter {
@@ -119,12 +155,8 @@ pub fn open(
         },
     };
     let bags = pfx::decrypt_contents(&parsed.contents, &decrypter)?;
-    // Decrypting may have revealed more encrypted keys than probe could count.
-    kdf::check_total(
-        parsed
-            .iterations_besides_keys()
-            .chain(bags.key_iterations()),
-    )?;
+    // Decrypting may have shown keys and certificates that probe could not count.
+    limits.check_bags(&parsed, &bags, &forms)?;
     let keys = keys::read_keys(&bags, &decrypter)?;
     let certificates = keys::read_certificates(&bags.certificates)?;
     let (key, leaf) = keys::find_leaf(&keys, &certificates)?;

@@ -3,6 +3,7 @@
 
 use super::cipher::Cipher;
 use super::kdf::{self, Hash, Purpose};
+use super::work;
 use super::{EncryptionScheme, InspectError, malformed, unsupported, wrong_password};
 use der::Sequence;
 use der::asn1::{ObjectIdentifier as Oid, OctetStringRef, UintRef};
@@ -136,9 +137,33 @@ impl Scheme {
         })
     }
 
-    pub(crate) fn iterations(&self) -> u32 {
+    /// What decrypting with `password` costs, in the units of [`work`]: the key derivation,
+    /// run twice (key and IV) by the PKCS#12 PBEs.
+    pub(crate) fn work(&self, password: &Password<'_>) -> u64 {
         match self {
-            Self::Pbes2 { iterations, .. } | Self::Pkcs12 { iterations, .. } => *iterations,
+            Self::Pbes2 {
+                prf,
+                cipher,
+                salt,
+                iterations,
+                ..
+            } => work::pbkdf2(
+                *prf,
+                password.utf8.len(),
+                salt.len(),
+                *iterations,
+                cipher.key_len(),
+            ),
+            Self::Pkcs12 {
+                cipher,
+                salt,
+                iterations,
+            } => {
+                let derive = |len| {
+                    work::pkcs12_kdf(Hash::Sha1, salt.len(), password.bmp.len(), *iterations, len)
+                };
+                derive(cipher.key_len()).saturating_add(derive(cipher.block_len()))
+            }
         }
     }
 
@@ -206,6 +231,7 @@ where
 }
 
 /// The password in the two forms the schemes use.
+#[derive(Clone)]
 pub(crate) struct Password<'a> {
     /// For PBES2.
     pub(crate) utf8: &'a [u8],
@@ -221,15 +247,22 @@ impl<'a> Password<'a> {
         }
     }
 
+    /// No bytes at all, not even the terminating zero: openssl's "NULL" password. Also the
+    /// cheapest form any password can take, which is how [`super::probe`] charges a file it
+    /// has no password for.
+    pub(crate) fn null() -> Self {
+        Self {
+            utf8: &[],
+            bmp: Zeroizing::new(Vec::new()),
+        }
+    }
+
     /// The forms to try against a MAC. For an empty password openssl also accepts the KDF
     /// run over no bytes at all (a "NULL" password), which some tools write.
     pub(crate) fn candidates(password: &'a str) -> Vec<Self> {
         let mut candidates = vec![Self::new(password)];
         if password.is_empty() {
-            candidates.push(Self {
-                utf8: &[],
-                bmp: Zeroizing::new(Vec::new()),
-            });
+            candidates.push(Self::null());
         }
         candidates
     }

@@ -149,7 +149,8 @@ enum BagsError {
     Refused(InspectError),
 }
 
-/// Reads everything that needs no password and checks it is supported and within limits.
+/// Reads everything that needs no password and checks it is supported; [`super::limits`]
+/// then checks it is within limits.
 pub(crate) fn parse(file: &[u8]) -> Result<Parsed, InspectError> {
     if file.len() > MAX_FILE_SIZE {
         return Err(InspectError::new(
@@ -195,51 +196,12 @@ pub(crate) fn parse(file: &[u8]) -> Result<Parsed, InspectError> {
         mac: mac.as_ref().map(MacData::summary),
         parts: contents.iter().flat_map(parts).collect(),
     };
-    let parsed = Parsed {
+    Ok(Parsed {
         envelope,
         auth_safe,
         mac,
         contents,
-    };
-    let visible_keys = parsed.contents.iter().flat_map(|content| match content {
-        Content::Plain(bags) => bags.iter().filter_map(Bag::key_iterations).collect(),
-        Content::Encrypted { .. } => Vec::new(),
-    });
-    kdf::check_total(parsed.iterations_besides_keys().chain(visible_keys))?;
-    Ok(parsed)
-}
-
-impl Parsed {
-    /// The iteration counts of the MAC and the encrypted parts.
-    pub(crate) fn iterations_besides_keys(&self) -> impl Iterator<Item = u32> + '_ {
-        let parts = self.contents.iter().filter_map(|content| match content {
-            Content::Encrypted { scheme, .. } => Some(scheme.iterations()),
-            Content::Plain(_) => None,
-        });
-        self.mac.iter().map(|mac| mac.iterations).chain(parts)
-    }
-}
-
-impl Bag {
-    fn key_iterations(&self) -> Option<u32> {
-        match self {
-            Bag::Key(StoredKey {
-                key: KeyData::Shrouded { scheme, .. },
-                ..
-            }) => Some(scheme.iterations()),
-            _ => None,
-        }
-    }
-}
-
-impl Bags {
-    /// The iteration counts of every encrypted key, wherever it was stored.
-    pub(crate) fn key_iterations(&self) -> impl Iterator<Item = u32> + '_ {
-        self.keys.iter().filter_map(|stored| match &stored.key {
-            KeyData::Shrouded { scheme, .. } => Some(scheme.iterations()),
-            KeyData::Plain(_) => None,
-        })
-    }
+    })
 }
 
 /// A PFX starts with a SEQUENCE whose first element is INTEGER 3. Anything else is some other
