@@ -28,6 +28,10 @@ mod report;
 mod summary;
 mod work;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use report::{
     CertificateSummary, ChainCheck, EncryptionScheme, Envelope, KeySummary, MacSummary, Part,
     PartKind, Report, ValidityStatus,
