@@ -11,6 +11,7 @@ commands:
   dist                 release binary (target/release/certportal) and the browser apps (dist/)
   bench                benchmarks and the browser apps' weight (the customers' against its budget)
   screenshots          browser tests of the collect and admin pages; copies their screenshots to docs/screenshots
+  fuzz [--seconds N] [TARGET...]  the cargo-fuzz targets in fuzz/, N seconds each (default 60); not run by CI
 ";
 
 /// The default address of `cargo xtask run`, the same as `certportal serve`'s.
@@ -24,6 +25,7 @@ pub enum Task {
     Dist,
     Bench,
     Screenshots,
+    Fuzz(crate::fuzz::Options),
 }
 
 pub fn parse(args: &[String]) -> Result<Task> {
@@ -33,6 +35,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
     let task = match command.as_str() {
         "help" | "-h" | "--help" => return Ok(Task::Help),
         "run" => return parse_run(rest),
+        "fuzz" => return crate::fuzz::parse_args(rest).map(Task::Fuzz),
         "test" => Task::Test,
         "dist" => Task::Dist,
         "bench" => Task::Bench,

@@ -8,6 +8,7 @@ mod bench;
 mod browser_suite;
 mod ctx;
 mod exec;
+mod fuzz;
 mod run;
 mod test;
 mod tools;
@@ -46,5 +47,6 @@ fn dispatch(args: &[String]) -> Result<()> {
         Task::Dist => artifacts::dist(&ctx),
         Task::Bench => bench::bench(&ctx),
         Task::Screenshots => browser_suite::screenshots(&ctx),
+        Task::Fuzz(options) => fuzz::fuzz(&ctx, &options),
     }
 }
