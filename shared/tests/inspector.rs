@@ -358,9 +358,9 @@ fn a_file_over_one_mebibyte_is_refused_before_parsing() {
 fn a_huge_iteration_count_is_refused_before_any_key_derivation() {
     let file = fixture!("huge-iter.p12");
     assert_eq!(code(bundle::probe(file)), ErrorCode::TooManyIterations);
-    let started = std::time::Instant::now();
     assert_eq!(code(open(file, PASSWORD)), ErrorCode::TooManyIterations);
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Had the MAC's derivation run, a wrong password would have shown: the refusal came first.
+    assert_eq!(code(open(file, "wrong")), ErrorCode::TooManyIterations);
 }
 
 #[test]

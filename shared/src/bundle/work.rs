@@ -4,8 +4,8 @@
 //! The unit is one compression of a 64-byte block by SHA-1, SHA-224 or SHA-256. A compression
 //! of SHA-384 or SHA-512 (a 128-byte block, 80 rounds on 64-bit words) counts [`WIDE_WEIGHT`]
 //! units: on x86-64 with the SHA extensions, which hash SHA-1 and SHA-256 but not SHA-512, it
-//! takes 4.3 times as long as a SHA-256 one (without them 1.5 times), so no hash gets more
-//! done per unit than SHA-256 does.
+//! takes about four times as long as a SHA-256 one (without them, 1.5 times), so no hash gets
+//! more done per unit than SHA-256 does.
 //!
 //! How each operation is charged (v is the hash's block size, u its output size, L the size
 //! of its length field, 8 or 16 bytes):
