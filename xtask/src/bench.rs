@@ -30,6 +30,9 @@ const STEPS: &[(&str, Step)] = &[
 ];
 
 pub fn bench(ctx: &Ctx) -> Result<()> {
+    exec::step("Checking what the benches run besides the portal", || {
+        tools::ensure_packages(ctx, tools::BENCH_PACKAGES)
+    })?;
     // Every figure is printed even when an earlier one misses its target.
     let mut missed = Vec::new();
     for (title, step) in STEPS {

@@ -12,6 +12,9 @@ use crate::tools::{self, Browser, CHROMEDRIVER, CHROMIUM};
 
 pub fn test(ctx: &Ctx) -> Result<()> {
     tools::ensure(ctx, Browser::Needed)?;
+    exec::step("Checking what the tests run besides the portal", || {
+        tools::ensure_packages(ctx, tools::TEST_PACKAGES)
+    })?;
     exec::step("Checking axe-core", || browser_suite::ensure_axe(ctx))?;
     artifacts::spa(ctx)?;
     let bin = artifacts::backend(ctx, Profile::Debug)?;

@@ -147,27 +147,134 @@ fn recheck(ctx: &Ctx, tool: &str, matches: impl Fn(&str) -> bool) -> Result<()> 
 }
 
 fn ensure_browser(ctx: &Ctx) -> Result<()> {
-    if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {
-        println!("ok  chromium and chromedriver");
+    ensure_packages(ctx, BROWSER_PACKAGES)
+}
+
+/// How to tell that a Debian package is installed: a file it puts in place, or a command
+/// that works only with it.
+pub enum Probe {
+    File(&'static str),
+    Command(&'static [&'static str]),
+}
+
+/// A Debian package that a test or a bench uses, and what for.
+pub struct Package {
+    pub name: &'static str,
+    pub probe: Probe,
+    pub why: &'static str,
+}
+
+const BROWSER_PACKAGES: &[Package] = &[
+    Package {
+        name: "chromium",
+        probe: Probe::File(CHROMIUM),
+        why: "the browser tests",
+    },
+    Package {
+        name: "chromium-driver",
+        probe: Probe::File(CHROMEDRIVER),
+        why: "the browser tests",
+    },
+];
+
+/// What the black-box suite runs besides the portal and the browser.
+pub const TEST_PACKAGES: &[Package] = &[
+    Package {
+        name: "python3-aiosmtpd",
+        probe: Probe::Command(&["/usr/bin/python3", "-c", "import aiosmtpd"]),
+        why: "the SMTP server the e-mail test delivers to (STARTTLS and AUTH)",
+    },
+    Package {
+        name: "openssl",
+        probe: Probe::Command(&["openssl", "version"]),
+        why: "the interoperability tests",
+    },
+    Package {
+        name: "curl",
+        probe: Probe::Command(&["curl", "--version"]),
+        why: "the mTLS interoperability test",
+    },
+    Package {
+        name: "openjdk-17-jre-headless",
+        probe: Probe::Command(&["keytool", "-help"]),
+        why: "keytool, which must open the portal's files",
+    },
+    Package {
+        name: "postgresql-client",
+        probe: Probe::Command(&["psql", "--version"]),
+        why: "psql, which drops the PostgreSQL tests' databases",
+    },
+];
+
+/// What `cargo xtask bench` runs beside the portal.
+pub const BENCH_PACKAGES: &[Package] = &[Package {
+    name: "nginx",
+    probe: Probe::Command(&["nginx", "-v"]),
+    why: "the static-file figure the collect load is compared with",
+}];
+
+fn present(ctx: &Ctx, probe: &Probe) -> bool {
+    match probe {
+        Probe::File(path) => Path::new(path).is_file(),
+        Probe::Command([program, args @ ..]) => {
+            // nginx lives in /usr/sbin, which a non-root PATH may lack.
+            let found = ctx
+                .find(program.as_ref())
+                .or_else(|| Some(Path::new("/usr/sbin").join(program)).filter(|p| p.is_file()));
+            found.is_some_and(|program| {
+                exec::probe(ctx.command(program).args(args.iter())).is_some()
+            })
+        }
+        Probe::Command([]) => false,
+    }
+}
+
+/// Installs with apt whichever of `packages` is missing, saying what and why; as another
+/// user than root, prints the one line to run instead.
+pub fn ensure_packages(ctx: &Ctx, packages: &[Package]) -> Result<()> {
+    let missing: Vec<&Package> = packages
+        .iter()
+        .filter(|package| !present(ctx, &package.probe))
+        .collect();
+    if missing.is_empty() {
+        let names: Vec<&str> = packages.iter().map(|package| package.name).collect();
+        println!("ok  {}", names.join(", "));
         return Ok(());
     }
-    let install = ["apt-get", "install", "-y", "chromium", "chromium-driver"];
+    let mut install = vec!["install", "-y", "--no-install-recommends"];
+    install.extend(missing.iter().map(|package| package.name));
     let root = exec::probe(ctx.command("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
     if !root {
         bail!(
-            "the browser tests need {CHROMIUM} and {CHROMEDRIVER}; install them with\n    \
-             sudo {}",
+            "missing Debian packages ({}); install them with\n    sudo apt-get {}",
+            missing
+                .iter()
+                .map(|package| format!("{} for {}", package.name, package.why))
+                .collect::<Vec<_>>()
+                .join("; "),
             install.join(" ")
         );
     }
-    println!("Installing chromium and chromium-driver with apt (about half a minute).");
+    for package in &missing {
+        println!(
+            "Installing {} with apt, for {} (seconds to a minute).",
+            package.name, package.why
+        );
+    }
     let mut apt = ctx.command("apt-get");
-    apt.args(&install[1..])
-        .env("DEBIAN_FRONTEND", "noninteractive");
+    apt.args(&install).env("DEBIAN_FRONTEND", "noninteractive");
     if exec::run(&mut apt).is_err() {
         // A fresh machine often has no package lists yet.
         exec::run(ctx.command("apt-get").arg("update"))?;
         exec::run(&mut apt)?;
+    }
+    for package in &missing {
+        if !present(ctx, &package.probe) {
+            bail!(
+                "installed {}, but it still does not answer as expected",
+                package.name
+            );
+        }
     }
     Ok(())
 }
