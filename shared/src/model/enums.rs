@@ -1,4 +1,5 @@
-//! The closed choices: key, profile, language, revocation reason, order state, staff role.
+//! The closed choices: key, profile, language, revocation reason, order state, message state,
+//! staff role.
 
 use super::field_error;
 use crate::error::FieldError;
@@ -123,6 +124,22 @@ text_enum! {
         Cancelled => "cancelled",
         /// The certificate was revoked.
         Revoked => "revoked",
+    }
+}
+
+text_enum! {
+    /// Where a queued message is: waiting, or ended one of three ways.
+    MessageState, "status" {
+        /// Waiting to go out (or to be tried again).
+        #[default]
+        Queued => "queued",
+        /// The provider took it.
+        Sent => "sent",
+        /// Every try failed; the portal gave up and wiped it.
+        Failed => "failed",
+        /// Its order ended (cancelled, expired, revoked, or a newer link or code) before it
+        /// went out; wiped unsent.
+        Dropped => "dropped",
     }
 }
 

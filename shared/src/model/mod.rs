@@ -74,11 +74,13 @@ macro_rules! string_newtype {
 mod contact;
 mod enums;
 mod ids;
+mod lifecycle;
 mod names;
 mod order;
 
 pub use contact::{Email, Mobile};
-pub use enums::{KeyType, Locale, OrderState, Profile, RevocationReason, Role};
+pub use enums::{KeyType, Locale, MessageState, OrderState, Profile, RevocationReason, Role};
 pub use ids::{Serial, Sha256Digest};
+pub use lifecycle::{OrderEvent, TRANSITIONS};
 pub use names::{ClientName, ContactName, Organisation, Service, Username, check_new_password};
 pub use order::{OrderDraft, OrderSpec};
