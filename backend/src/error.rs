@@ -88,9 +88,11 @@ pub fn status_for(code: &ErrorCode) -> StatusCode {
         }
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         Unauthenticated | SessionInvalid | LoginFailed => StatusCode::UNAUTHORIZED,
-        Forbidden | CrossSiteRequest | CertificateRevoked | CertificateExpired => {
-            StatusCode::FORBIDDEN
-        }
+        Forbidden
+        | CrossSiteRequest
+        | PasswordChangeRequired
+        | CertificateRevoked
+        | CertificateExpired => StatusCode::FORBIDDEN,
         NotFound | UnknownSerial | UnknownLink => StatusCode::NOT_FOUND,
         AlreadyRevoked | InvalidState => StatusCode::CONFLICT,
         LinkExpired | LinkUsed | LinkCancelled | BundleGone => StatusCode::GONE,

@@ -1,6 +1,7 @@
 //! Putting the portal together: load the data dir, pick the providers, bind, and run the
 //! server with its background tasks.
 
+use crate::auth::HashingPool;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, EmailProvider, SmsProvider};
 use crate::datadir::DataDir;
@@ -16,9 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, Notify, watch};
 use tokio::task::JoinSet;
-
-/// How often the sweeper runs.
-const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 
 /// What the portal is built from; tests replace the clock and the senders.
 pub struct PortalOptions {
@@ -101,29 +99,24 @@ impl Portal {
                 }
             },
         };
-        let kek = Arc::new(kek);
-        let wake = Arc::new(Notify::new());
-        let dispatcher = Dispatcher::new(
-            store.clone(),
-            kek.clone(),
-            sms,
-            mailer,
-            options.clock.clone(),
-            config.delivery.clone(),
-            wake.clone(),
+        let hashing = Arc::new(
+            HashingPool::new(usize::try_from(config.admin.max_concurrent_hashes).unwrap_or(1))
+                .context("cannot start the password hashing threads")?,
         );
         let state = AppState {
             config,
             data_dir,
             store,
             ca: Arc::new(ca),
-            kek,
+            kek: Arc::new(kek),
             clock: options.clock,
-            wake,
+            wake: Arc::new(Notify::new()),
             wiped: Arc::new(Notify::new()),
             crl_lock: Arc::new(Mutex::new(())),
             sessions,
+            hashing,
         };
+        let dispatcher = Dispatcher::new(&state, sms, mailer);
         Ok(Self { state, dispatcher })
     }
 
@@ -182,10 +175,17 @@ impl Portal {
                 tracing::error!("server stopped: {error}");
             }
         });
+        warn_of_a_half_real_outbox(&self.state.config);
         tasks.spawn(self.dispatcher.run(signal.clone()));
+        tasks.spawn(crate::flow::sweeper::run_compactor(
+            self.state.clone(),
+            signal.clone(),
+        ));
+        let sweep_every =
+            Duration::from_secs(self.state.config.collect.sweep_interval_seconds.into());
         tasks.spawn(crate::flow::sweeper::run(
             self.state.clone(),
-            SWEEP_INTERVAL,
+            sweep_every.max(Duration::from_millis(100)),
             signal,
         ));
         Ok(RunningPortal {
@@ -195,6 +195,22 @@ impl Portal {
             tasks,
             state: self.state,
         })
+    }
+}
+
+/// A portal with one channel real and the other still in the development outbox is on its
+/// way to production, and the outbox file holds the other channel's codes or links in the
+/// clear: say so at start. (Such a portal has no `/dev/inbox`.)
+fn warn_of_a_half_real_outbox(config: &Config) {
+    if config.any_outbox() && !config.all_outbox() {
+        let channel = if config.sms.provider == SmsProvider::Outbox {
+            "SMS (one-time codes and file passwords)"
+        } else {
+            "e-mail (collect links)"
+        };
+        tracing::warn!(
+            "{channel} still goes to the development outbox: outbox.jsonl in the data dir holds              them in the clear. Configure that provider too, or keep the file from other eyes."
+        );
     }
 }
 

@@ -1,5 +1,6 @@
 //! What every handler and background task shares.
 
+use crate::auth::HashingPool;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::datadir::DataDir;
@@ -25,4 +26,6 @@ pub struct AppState {
     pub crl_lock: Arc<Mutex<()>>,
     /// Staff sessions (tower-sessions).
     pub sessions: StaffSessions,
+    /// The threads that compute password hashes, a few at a time (each takes 19 MiB).
+    pub hashing: Arc<HashingPool>,
 }

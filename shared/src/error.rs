@@ -89,6 +89,9 @@ error_codes! {
     LoginFailed => "LOGIN_FAILED",
     /// Too many failed logins; `retry_after` says when to try again.
     LoginThrottled => "LOGIN_THROTTLED",
+    /// The staff member still has the first password they were given; only the password
+    /// change (and signing out) is open until they choose their own.
+    PasswordChangeRequired => "PASSWORD_CHANGE_REQUIRED",
     /// The order is not in a state that allows this action.
     InvalidState => "INVALID_STATE",
     /// The mTLS check: the client certificate was revoked.
@@ -99,13 +102,15 @@ error_codes! {
     Internal => "INTERNAL",
     /// The inspector: the file is not a PKCS#12 file.
     NotPkcs12 => "NOT_PKCS12",
-    /// The inspector: the file is larger than the inspector accepts (1 MiB).
+    /// The inspector: the file is larger than the inspector accepts (1 MiB), or holds more
+    /// than 16 keys or 256 certificates.
     FileTooLarge => "FILE_TOO_LARGE",
     /// The inspector: the password does not open the file.
     WrongPassword => "WRONG_PASSWORD",
     /// The inspector: the file uses an algorithm the inspector does not support.
     UnsupportedAlgorithm => "UNSUPPORTED_ALGORITHM",
-    /// The inspector: an iteration count is larger than the inspector accepts (1,000,000).
+    /// The inspector: an iteration count is over 1,000,000, or the file's key derivations
+    /// together need more work than `bundle::MAX_WORK`.
     TooManyIterations => "TOO_MANY_ITERATIONS",
     /// The inspector: the file holds no private key.
     NoPrivateKey => "NO_PRIVATE_KEY",

@@ -29,6 +29,7 @@ pub struct AppBuilder {
     configured_sms: bool,
     configured_mail: bool,
     ca_key: certportal_shared::model::KeyType,
+    bind: String,
 }
 
 impl Default for AppBuilder {
@@ -43,6 +44,7 @@ impl Default for AppBuilder {
             configured_sms: false,
             configured_mail: false,
             ca_key: certportal_shared::model::KeyType::Rsa2048,
+            bind: "127.0.0.1:0".into(),
         }
     }
 }
@@ -84,6 +86,24 @@ impl AppBuilder {
         self
     }
 
+    /// Listens on `addr` (port 0) instead of loopback only, for tests that must reach the
+    /// portal from another address of this machine.
+    pub fn bind(mut self, addr: &str) -> Self {
+        self.bind = addr.to_owned();
+        self
+    }
+
+    /// Sends SMS through the HTTP gateway at `url`, with the body template the test gateway
+    /// reads (`{"recipient": …, "text": …}`) and a bearer key.
+    pub fn sms_gateway(self, url: String) -> Self {
+        self.configured_sms().config(move |config| {
+            config.sms.provider = certportal::config::SmsProvider::Http;
+            config.sms.http.url = url;
+            config.sms.http.authorization = "Bearer gateway-key".into();
+            config.sms.http.body_template = r#"{"recipient": "{to}", "text": "{body}"}"#.into();
+        })
+    }
+
     /// The CA key's algorithm (RSA-2048 unless told otherwise).
     pub fn ca_key(mut self, key: certportal_shared::model::KeyType) -> Self {
         self.ca_key = key;
@@ -112,10 +132,10 @@ impl AppBuilder {
     pub async fn spawn(self) -> TestApp {
         logs::install();
         let dir = tempfile::tempdir().expect("tempdir");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(&self.bind)
             .await
             .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let url = format!("http://{}", loopback(listener.local_addr().expect("addr")));
         let mut config = match &self.shared_with {
             Some((other_dir, other_config)) => {
                 for name in ["certportal.toml", "ca.pem", "ca.key.sealed", "kek.bin"] {
@@ -145,6 +165,7 @@ impl AppBuilder {
         }
         config.delivery.poll_interval_ms = 20;
         config.delivery.retry_initial_seconds = 1;
+        config.collect.sweep_interval_seconds = 1;
         for edit in self.edits {
             edit(&mut config);
         }
@@ -193,6 +214,16 @@ pub struct TestApp {
     _database: Option<postgres::Database>,
 }
 
+/// The address to reach a listener at from this machine: a wildcard bind answers on
+/// loopback too.
+fn loopback(addr: std::net::SocketAddr) -> std::net::SocketAddr {
+    if addr.ip().is_unspecified() {
+        std::net::SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    }
+}
+
 /// A portal with the defaults.
 pub async fn spawn_app() -> TestApp {
     AppBuilder::default().spawn().await
@@ -222,7 +253,7 @@ impl TestApp {
             .serve_on(listener, self.dist.clone())
             .await
             .expect("serves");
-        self.url = running.url();
+        self.url = format!("http://{}", loopback(running.addr()));
         self.running = Some(running);
     }
 

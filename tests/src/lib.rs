@@ -6,8 +6,12 @@
 
 pub mod browser;
 pub mod cli;
+pub mod gateway;
 pub mod logs;
 pub mod postgres;
+pub mod process;
+pub mod scan;
+pub mod senders;
 pub mod staff;
 pub mod tools;
 
@@ -62,6 +66,23 @@ pub async fn wait_until<T>(mut check: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if let Some(value) = check() {
+            return Some(value);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Awaits `check` every 10 ms for up to 10 s of real time, until it gives a value; for
+/// checks that ask the portal over HTTP.
+pub async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
+    mut check: impl FnMut() -> F,
+) -> Option<T> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(value) = check().await {
             return Some(value);
         }
         if Instant::now() > deadline {

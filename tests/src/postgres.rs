@@ -3,7 +3,7 @@
 use std::process::Command;
 
 /// The server and database where test databases are made.
-fn admin_url() -> String {
+pub fn admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }

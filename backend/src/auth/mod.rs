@@ -1,8 +1,10 @@
 //! Staff authentication primitives: password hashes (argon2id) and TOTP codes.
 
+mod hashing;
 mod password;
 mod totp;
 
+pub use hashing::{HashingPool, HashingStopped};
 pub use password::{hash_password, verify_password};
 pub use totp::{TOTP_STEP_SECONDS, Totp};
 

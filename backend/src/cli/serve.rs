@@ -38,7 +38,7 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
             dist.display()
         );
     }
-    let outbox = options.config.uses_outbox();
+    let outbox = options.config.all_outbox();
     if outbox && options.config.is_https() {
         tracing::warn!(
             "messages go to the development outbox (outbox.jsonl, /dev/inbox), not to customers: \

@@ -160,6 +160,35 @@ impl Config {
         if self.email.provider == EmailProvider::Smtp && self.email.smtp.host.is_empty() {
             return Err("email.smtp.host is required when email.provider = \"smtp\"".into());
         }
+        if self.email.smtp.security == SmtpSecurity::DangerousPlaintext
+            && !is_loopback_host(&self.email.smtp.host)
+        {
+            return Err(format!(
+                "email.smtp.security = \"dangerous_plaintext\" sends links in the clear, so it is \
+                 only allowed for a relay on this host (localhost, 127.0.0.1, ::1), not {:?}",
+                self.email.smtp.host
+            ));
+        }
+        let admin = &self.admin;
+        if admin.max_concurrent_hashes == 0
+            || admin.login_rate_per_minute == 0
+            || admin.session_absolute_hours == 0
+        {
+            return Err(
+                "admin.max_concurrent_hashes, admin.login_rate_per_minute and \
+                 admin.session_absolute_hours must be at least 1"
+                    .into(),
+            );
+        }
+        if self.delivery.max_attempts == 0 {
+            return Err("delivery.max_attempts must be at least 1".into());
+        }
+        if self.http.trusted_proxy_hops == 0 && !self.http.client_ip_header.is_empty() {
+            return Err(
+                "http.trusted_proxy_hops must be at least 1 when http.client_ip_header is set"
+                    .into(),
+            );
+        }
         Ok(())
     }
 
@@ -177,8 +206,14 @@ impl Config {
         self.base_url.starts_with("https://")
     }
 
-    /// Whether messages go to the development outbox file (which turns on `/dev/inbox`).
-    pub fn uses_outbox(&self) -> bool {
+    /// Whether every message goes to the development outbox file: a trial portal, which
+    /// shows them at `/dev/inbox`.
+    pub fn all_outbox(&self) -> bool {
+        self.sms.provider == SmsProvider::Outbox && self.email.provider == EmailProvider::Outbox
+    }
+
+    /// Whether some messages (codes, links or passwords) go to the outbox file in the clear.
+    pub fn any_outbox(&self) -> bool {
         self.sms.provider == SmsProvider::Outbox || self.email.provider == EmailProvider::Outbox
     }
 
@@ -198,6 +233,15 @@ impl Config {
             _ => self.database_url.clone(),
         }
     }
+}
+
+/// Whether a host name or address names this machine.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An environment value is read as TOML when it is one (numbers, booleans, arrays), and as a
@@ -248,6 +292,27 @@ mod tests {
         assert_eq!(config.collect.code_digits, 8);
         assert_eq!(config.collect.code_ttl_minutes, 30);
         assert_eq!(config.sms.provider, SmsProvider::Outbox);
+    }
+
+    #[test]
+    fn plaintext_smtp_is_refused_unless_the_relay_is_on_this_host() {
+        let smtp = |host: &str| {
+            format!(
+                "[email]\nprovider = \"smtp\"\n[email.smtp]\nhost = \"{host}\"\n\
+                 security = \"dangerous_plaintext\"\n"
+            )
+        };
+        for host in ["localhost", "127.0.0.1", "::1", "[::1]"] {
+            assert!(load(&smtp(host), &[]).is_ok(), "{host}");
+        }
+        for host in [
+            "smtp.vendor.example",
+            "192.0.2.25",
+            "localhost.evil.example",
+        ] {
+            let error = load(&smtp(host), &[]).expect_err(host).to_string();
+            assert!(error.contains("dangerous_plaintext"), "{error}");
+        }
     }
 
     #[test]

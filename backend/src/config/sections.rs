@@ -75,6 +75,9 @@ pub struct CollectConfig {
     pub max_downloads: u32,
     /// Characters in the file's password (Crockford base32, 5 bits each).
     pub password_length: u32,
+    /// Seconds between two sweeps, which end links that ran out (wiping their files and
+    /// dropping their messages) and drop ended sessions.
+    pub sweep_interval_seconds: u32,
 }
 
 impl Default for CollectConfig {
@@ -89,6 +92,7 @@ impl Default for CollectConfig {
             session_ttl_minutes: 15,
             max_downloads: 3,
             password_length: 20,
+            sweep_interval_seconds: 30,
         }
     }
 }
@@ -101,8 +105,12 @@ pub struct HttpConfig {
     /// Requests per minute one client address may make to `/api/collect/*`.
     pub collect_rate_per_minute: u32,
     /// A header that carries the client address when behind a proxy (`X-Forwarded-For`);
-    /// empty to use the connection's address. Set it only behind a proxy that overwrites it.
+    /// empty to use the connection's address.
     pub client_ip_header: String,
+    /// How many proxies in front of the portal append to `client_ip_header`: the client's
+    /// address is the entry this far from the right. Entries further left were written by
+    /// the client and are never trusted.
+    pub trusted_proxy_hops: u32,
 }
 
 impl Default for HttpConfig {
@@ -111,6 +119,7 @@ impl Default for HttpConfig {
             frame_ancestors: vec!["'self'".into()],
             collect_rate_per_minute: 120,
             client_ip_header: String::new(),
+            trusted_proxy_hops: 1,
         }
     }
 }
@@ -148,10 +157,15 @@ pub struct HttpSmsConfig {
     pub method: String,
     /// Sent as the `Authorization` header when not empty (`Bearer ...`, `Basic ...`).
     pub authorization: String,
-    /// The JSON body; `{to}` and `{body}` are replaced by JSON-escaped values.
+    /// The JSON body; `{to}`, `{body}` and `{id}` (the message's stable id) are replaced
+    /// by JSON-escaped values.
     pub body_template: String,
     /// Seconds before a request to the gateway is given up.
     pub timeout_seconds: u64,
+    /// The header that carries each message's stable id, so that a gateway which honours it
+    /// delivers a message once even when the portal sends it again after a crash; empty
+    /// for none.
+    pub idempotency_header: String,
 }
 
 impl Default for HttpSmsConfig {
@@ -162,6 +176,7 @@ impl Default for HttpSmsConfig {
             authorization: String::new(),
             body_template: r#"{"to": "{to}", "message": "{body}"}"#.into(),
             timeout_seconds: 10,
+            idempotency_header: "Idempotency-Key".into(),
         }
     }
 }
@@ -173,6 +188,8 @@ impl fmt::Debug for HttpSmsConfig {
             .field("method", &self.method)
             .field("authorization", &redacted(&self.authorization))
             .field("body_template", &self.body_template)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .field("idempotency_header", &self.idempotency_header)
             .finish()
     }
 }
@@ -264,6 +281,11 @@ pub struct DeliveryConfig {
     pub retry_initial_seconds: u64,
     /// The longest wait between two tries.
     pub retry_max_seconds: u64,
+    /// Tries before a message is given up (marked failed and wiped).
+    pub max_attempts: u32,
+    /// Seconds a worker holds a message it is sending before another may take it; longer
+    /// than a provider's timeout.
+    pub claim_seconds: u32,
     /// Milliseconds between two looks at the queue when nothing wakes the worker.
     pub poll_interval_ms: u64,
 }
@@ -272,7 +294,10 @@ impl Default for DeliveryConfig {
     fn default() -> Self {
         Self {
             retry_initial_seconds: 5,
-            retry_max_seconds: 900,
+            // With 20 tries: 5 s doubling to 2 h, about 19 hours from the first to the last.
+            retry_max_seconds: 7200,
+            max_attempts: 20,
+            claim_seconds: 120,
             poll_interval_ms: 1000,
         }
     }
@@ -283,15 +308,25 @@ impl Default for DeliveryConfig {
 pub struct AdminConfig {
     /// Minutes of inactivity that end a staff session.
     pub session_idle_minutes: u32,
-    /// Failed logins per account within 15 minutes before it is throttled.
+    /// Hours after sign-in that end a staff session, however busy.
+    pub session_absolute_hours: u32,
+    /// Failed logins per account within 15 minutes before it is throttled (an address may
+    /// fail four times as often).
     pub max_failed_logins: u32,
+    /// Sign-in requests per minute one client address may make.
+    pub login_rate_per_minute: u32,
+    /// Password hashes (argon2id, 19 MiB each) computed at once; more sign-ins wait.
+    pub max_concurrent_hashes: u32,
 }
 
 impl Default for AdminConfig {
     fn default() -> Self {
         Self {
             session_idle_minutes: 30,
+            session_absolute_hours: 12,
             max_failed_logins: 5,
+            login_rate_per_minute: 30,
+            max_concurrent_hashes: 2,
         }
     }
 }

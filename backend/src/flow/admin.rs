@@ -6,7 +6,7 @@ use super::orders::{Addressee, CreatedOrder, Renewal, create_order, new_link_and
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{AuditEvent, CertificateRecord, OPEN_STATES, OrderFilter, OrderRecord};
+use crate::store::{AuditEvent, CertificateRecord, OrderFilter, OrderRecord};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::{
     AuditEntry, CertificateInfo, Dashboard, MessageInfo, OrderActions, OrderDetail, OrderList,
@@ -110,8 +110,7 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
         .await?
         .ok_or_else(|| anyhow::anyhow!("order {order_id} has no certificate record"))?;
     let revoked = cert.revoked_at.is_some();
-    let open =
-        OPEN_STATES.contains(&order.state) && order.link_expires_at > unix(state.clock.now());
+    let open = order.state.is_open() && order.link_expires_at > unix(state.clock.now());
     let timeline = state
         .store
         .audit_for_order(order_id)
@@ -127,8 +126,10 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
         .map(|m| MessageInfo {
             channel: m.channel,
             purpose: m.purpose,
+            status: m.state,
             queued_at: time(m.created_at),
             sent_at: m.sent_at.map(time),
+            ended_at: m.ended_at.map(time),
             attempts: m.attempts,
             last_error: m.last_error,
         })
@@ -240,6 +241,7 @@ pub async fn resend(state: &AppState, order_id: &str, actor: &Actor) -> Result<(
         ));
     }
     state.wake.notify_one();
+    state.wiped.notify_one();
     Ok(())
 }
 

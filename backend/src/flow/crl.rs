@@ -54,12 +54,19 @@ pub async fn publish(state: &AppState) -> Result<CrlRecord, AppError> {
     )))
 }
 
-/// The CRL to serve: the stored one, or a fresh one when there is none or it is past half its
-/// life.
+/// The CRL to serve: the stored one, or a fresh one when there is none, it is past half its
+/// life, or a revocation came after it (a crash between a revocation and its CRL leaves one
+/// behind: the next sweep mends it).
 pub async fn current(state: &AppState) -> Result<CrlRecord, AppError> {
     let now = unix(state.clock.now());
+    let latest = state.store.latest_revocation().await?;
     match state.store.crl().await? {
-        Some(crl) if now < crl.this_update + (crl.next_update - crl.this_update) / 2 => Ok(crl),
+        Some(crl)
+            if now < crl.this_update + (crl.next_update - crl.this_update) / 2
+                && latest.is_none_or(|revoked| revoked <= crl.this_update) =>
+        {
+            Ok(crl)
+        }
         _ => publish(state).await,
     }
 }

@@ -33,6 +33,7 @@ pub async fn revoke(
     };
     match state.store.revoke(serial.as_str(), reason, &event).await? {
         RevokeOutcome::Revoked => {
+            state.wiped.notify_one();
             super::crl::publish(state).await?;
             tracing::info!(serial = %serial, reason = %reason, "certificate revoked");
             Ok(())

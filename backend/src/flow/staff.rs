@@ -7,7 +7,7 @@ use crate::clock::unix;
 use crate::error::AppError;
 use crate::pki::secret;
 use crate::state::AppState;
-use crate::store::StaffRecord;
+use crate::store::{LoginFailures, LoginLimits, StaffRecord};
 use certportal_shared::api::admin::{Enrolment, LoginRequest};
 use certportal_shared::model::{Role, Username, check_new_password};
 use certportal_shared::{ErrorCode, FieldError};
@@ -23,11 +23,17 @@ fn totp_context(username: &str) -> String {
     format!("totp:{username}")
 }
 
-/// Runs CPU-heavy password hashing off the async threads.
-async fn blocking<T: Send + 'static>(
+/// Runs a password hash off the async threads, a few at a time: each takes 19 MiB, so a
+/// burst of sign-ins waits here rather than using gigabytes.
+async fn hashed<T: Send + 'static>(
+    state: &AppState,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    Ok(tokio::task::spawn_blocking(work).await?)
+    state
+        .hashing
+        .run(work)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
 }
 
 /// A hash of nothing in particular, verified when the user does not exist so that a login
@@ -99,7 +105,7 @@ pub async fn add(
     let password = secret::password(state.config.collect.password_length.max(20))?;
     let hash = {
         let password = password.clone();
-        blocking(move || hash_password(&password))
+        hashed(state, move || hash_password(&password))
             .await?
             .map_err(anyhow::Error::new)?
     };
@@ -113,6 +119,7 @@ pub async fn add(
         totp_last_step: 0,
         must_change_password: true,
         disabled: false,
+        credentials_epoch: 0,
         created_at: now,
         created_by: actor.name.clone(),
         updated_at: now,
@@ -133,53 +140,45 @@ pub async fn add(
     enrolment(username.as_str(), Some(&password), Some(uri))
 }
 
-/// Checks a sign-in: throttling first, then password and TOTP. Every failure looks the same
-/// from outside and is counted.
+/// Checks a sign-in: a try is taken first (refused once the account or the address has
+/// failed too often, however many sign-ins run at once), then the password is hashed (a few
+/// at a time) and the TOTP code checked. Every failure looks the same from outside.
 pub async fn login(
     state: &AppState,
     request: &LoginRequest,
     actor: &Actor,
 ) -> Result<StaffRecord, AppError> {
-    let now = state.clock.now();
-    let now_unix = unix(now);
-    let username = request.username.trim().to_lowercase();
+    let now_unix = unix(state.clock.now());
+    // No account has a longer name; a longer one is still throttled, under its first part.
+    let username: String = request
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(64)
+        .collect();
     let ip = actor.ip.clone().unwrap_or_default();
     let limit = state.config.admin.max_failed_logins.max(1);
-    // Failures older than the window no longer count.
-    let failures = state
+    let limits = LoginLimits {
+        since: now_unix - THROTTLE_WINDOW_SECONDS,
+        by_user: limit,
+        by_ip: limit.saturating_mul(IP_FACTOR),
+    };
+    let taken = match state
         .store
-        .login_failures(&username, &ip, now_unix - THROTTLE_WINDOW_SECONDS)
-        .await?;
-    let throttled_until = [
-        (failures.by_user >= limit)
-            .then_some(failures.oldest_by_user)
-            .flatten(),
-        (failures.by_ip >= limit * IP_FACTOR)
-            .then_some(failures.oldest_by_ip)
-            .flatten(),
-    ]
-    .into_iter()
-    .flatten()
-    .max()
-    .map(|oldest| oldest + THROTTLE_WINDOW_SECONDS);
-    if let Some(until) = throttled_until {
-        let wait = u64::try_from(until - now_unix).unwrap_or(1).max(1);
-        return Err(AppError::refuse(
-            ErrorCode::LoginThrottled,
-            format!(
-                "Too many failed sign-ins. Try again in {} min.",
-                wait.div_ceil(60)
-            ),
-        )
-        .with_retry_after(wait));
-    }
+        .take_login_try(&username, &ip, now_unix, &limits)
+        .await?
+    {
+        Ok(taken) => taken,
+        Err(failures) => return Err(throttled(&failures, &limits, now_unix)),
+    };
 
     let record = state.store.staff(&username).await?;
     let hash = record
         .as_ref()
         .map_or_else(|| decoy_hash().to_owned(), |r| r.password_hash.clone());
     let password = Zeroizing::new(request.password.clone());
-    let password_ok = blocking(move || verify_password(&password, &hash)).await?;
+    let password_ok = hashed(state, move || verify_password(&password, &hash)).await?;
     let step = match (&record, password_ok) {
         (Some(record), true) if !record.disabled => {
             let secret = state
@@ -197,7 +196,10 @@ pub async fn login(
     };
     match record {
         Some(record) if accepted => {
-            state.store.clear_login_failures(&record.username).await?;
+            state
+                .store
+                .login_succeeded(&record.username, &taken)
+                .await?;
             let staff = Actor {
                 name: format!("staff:{}", record.username),
                 ..actor.clone()
@@ -209,14 +211,8 @@ pub async fn login(
             Ok(record)
         }
         _ => {
-            state
-                .store
-                .record_login_failure(&username, &ip, now_unix)
-                .await?;
-            let detail = Some(format!(
-                "user {}",
-                username.chars().take(64).collect::<String>()
-            ));
+            // The try taken above stays on record as the failure.
+            let detail = Some(format!("user {username}"));
             state
                 .store
                 .record(&actor.event(now_unix, "staff.login_failed", None, None, detail))
@@ -229,14 +225,41 @@ pub async fn login(
     }
 }
 
-/// Changes one's own password, given the current one.
+/// The refusal of a sign-in while the account or the address is throttled, with the wait
+/// until its oldest counted failure leaves the window.
+fn throttled(failures: &LoginFailures, limits: &LoginLimits, now: i64) -> AppError {
+    let until = [
+        (failures.by_user >= limits.by_user)
+            .then_some(failures.oldest_by_user)
+            .flatten(),
+        (failures.by_ip >= limits.by_ip)
+            .then_some(failures.oldest_by_ip)
+            .flatten(),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .map_or(now + 1, |oldest| oldest + THROTTLE_WINDOW_SECONDS);
+    let wait = u64::try_from(until - now).unwrap_or(1).max(1);
+    AppError::refuse(
+        ErrorCode::LoginThrottled,
+        format!(
+            "Too many failed sign-ins. Try again in {} min.",
+            wait.div_ceil(60)
+        ),
+    )
+    .with_retry_after(wait)
+}
+
+/// Changes one's own password, given the current one; returns the account's new credentials
+/// epoch (the sessions of the old one have ended).
 pub async fn change_password(
     state: &AppState,
     username: &str,
     current: &str,
     new: &str,
     actor: &Actor,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     check_new_password(new).map_err(|error| AppError::invalid(vec![error]))?;
     let record = state
         .store
@@ -247,14 +270,14 @@ pub async fn change_password(
         Zeroizing::new(current.to_owned()),
         record.password_hash.clone(),
     );
-    if !blocking(move || verify_password(&current, &hash)).await? {
+    if !hashed(state, move || verify_password(&current, &hash)).await? {
         return Err(AppError::invalid(vec![FieldError {
             field: "current_password".into(),
             message: "the current password is wrong".into(),
         }]));
     }
     let new = Zeroizing::new(new.to_owned());
-    let hash = blocking(move || hash_password(&new))
+    let hash = hashed(state, move || hash_password(&new))
         .await?
         .map_err(anyhow::Error::new)?;
     let event = actor.event(
@@ -268,7 +291,11 @@ pub async fn change_password(
         .store
         .update_password(username, &hash, false, &event)
         .await?;
-    Ok(())
+    Ok(state
+        .store
+        .staff(username)
+        .await?
+        .map_or(record.credentials_epoch + 1, |now| now.credentials_epoch))
 }
 
 /// Gives a staff member a new first password (to be changed at sign-in).
@@ -280,7 +307,7 @@ pub async fn reset_password(
     let password = secret::password(20)?;
     let hash = {
         let password = password.clone();
-        blocking(move || hash_password(&password))
+        hashed(state, move || hash_password(&password))
             .await?
             .map_err(anyhow::Error::new)?
     };

@@ -65,7 +65,7 @@ pub async fn run_compactor(state: AppState, mut shutdown: watch::Receiver<bool>)
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
         for _ in 0..30 {
-            match state.store.checkpoint().await {
+            match state.store.compact().await {
                 Ok(true) => break,
                 Ok(false) => tokio::time::sleep(Duration::from_secs(1)).await,
                 Err(error) => {

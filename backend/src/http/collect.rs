@@ -85,7 +85,9 @@ async fn bundle(
         ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
-    Ok((headers, download.bytes.to_vec()).into_response())
+    // The file goes out without another copy, and its buffer is wiped once sent.
+    let body = axum::body::Body::from(bytes::Bytes::from_owner(download.bytes));
+    Ok((headers, body).into_response())
 }
 
 async fn receipt(

@@ -1,5 +1,5 @@
-//! `/dev/inbox`: the development outbox in the browser. Routed only when messages go to the
-//! outbox file, so it does not exist in any other mode.
+//! `/dev/inbox`: the development outbox in the browser. Routed only when every message goes
+//! to the outbox file, and answered only on this machine, so it does not exist otherwise.
 
 use crate::error::AppError;
 use crate::notify::OutboxFile;
@@ -15,6 +15,26 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(routes::DEV_INBOX, get(inbox))
         .route(STYLESHEET, get(stylesheet))
+        .layer(axum::middleware::from_fn(loopback_only))
+}
+
+/// The inbox shows codes and links in the clear: it answers only the machine it runs on (the
+/// connection's own peer, not a forwarded address a client could write), and does not exist
+/// for anyone else.
+async fn loopback_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    if super::extract::peer_ip(&parts).is_some_and(|ip| ip.is_loopback()) {
+        return next
+            .run(axum::extract::Request::from_parts(parts, body))
+            .await;
+    }
+    axum::response::IntoResponse::into_response(AppError::refuse(
+        certportal_shared::ErrorCode::NotFound,
+        "There is no such page or endpoint.",
+    ))
 }
 
 /// The inbox's own stylesheet: the CSP allows no inline styles.
@@ -63,8 +83,8 @@ async fn inbox(State(state): State<AppState>) -> Result<Html<String>, AppError> 
          <title>Development inbox · certportal</title><link rel=\"stylesheet\" href=\"/theme.css\">\
          <link rel=\"stylesheet\" href=\"/dev/inbox.css\"></head>\
          <body><main class=\"page\"><h1>Development inbox</h1>\
-         <p>Messages certportal would have sent, newest first. This page exists only while SMS or e-mail \
-         go to the outbox file.</p>",
+         <p>Messages certportal would have sent, newest first. This page exists only while SMS and e-mail \
+         go to the outbox file, and only for this machine.</p>",
     );
     if lines.is_empty() {
         page.push_str("<p>No messages yet.</p>");

@@ -92,32 +92,57 @@ impl ClientMeta {
     }
 }
 
-/// Which header, if any, carries the client address (set when behind a proxy).
+/// Which header, if any, carries the client address (set when behind a proxy), and how many
+/// trusted proxies append to it.
 #[derive(Clone, Debug, Default)]
-pub struct ClientIpHeader(pub Arc<str>);
+pub struct ClientIpHeader {
+    pub name: Arc<str>,
+    pub trusted_hops: usize,
+}
 
-/// The client address of a request: the configured proxy header's first entry, or the
-/// connection's peer.
+/// The client address of a request: behind proxies, the entry of the configured header that
+/// the outermost trusted proxy wrote (`trusted_hops` from the right; every entry left of it
+/// came from the client and may be anything); otherwise the connection's peer.
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    let header_name = parts
+    let config = parts
         .extensions
         .get::<ClientIpHeader>()
-        .map(|h| h.0.clone())
+        .cloned()
         .unwrap_or_default();
-    let forwarded = (!header_name.is_empty())
-        .then(|| parts.headers.get(&*header_name))
-        .flatten()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|value| value.split(',').next())
-        .map(str::trim)
-        .filter(|first| !first.is_empty());
-    if let Some(first) = forwarded {
-        return Some(first.chars().take(64).collect());
+    let forwarded = (!config.name.is_empty())
+        .then(|| parts.headers.get_all(&*config.name))
+        .and_then(|values| trusted_entry(values, config.trusted_hops));
+    if let Some(address) = forwarded {
+        return Some(address);
     }
+    peer_ip(parts).map(|ip| ip.to_string())
+}
+
+/// The connection's peer address.
+pub fn peer_ip(parts: &Parts) -> Option<std::net::IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// The entry `hops` from the right of a comma-separated list spread over one or more header
+/// lines (a proxy may add a line rather than extend one); the leftmost when there are fewer.
+fn trusted_entry(
+    values: http::header::GetAll<'_, http::HeaderValue>,
+    hops: usize,
+) -> Option<String> {
+    let entries: Vec<&str> = values
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    let index = entries.len().saturating_sub(hops.max(1));
+    entries
+        .get(index)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| entry.chars().take(64).collect())
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientMeta {
@@ -152,5 +177,46 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                     format!("The query does not fit: {}", rejection.body_text()),
                 )
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(lines: &[&str], hops: usize) -> Option<String> {
+        let mut headers = http::HeaderMap::new();
+        for line in lines {
+            headers.append("x-forwarded-for", line.parse().expect("header"));
+        }
+        trusted_entry(headers.get_all("x-forwarded-for"), hops)
+    }
+
+    #[test]
+    fn the_address_is_the_one_the_trusted_proxies_wrote_not_the_clients() {
+        assert_eq!(
+            entry(&["6.6.6.6, 203.0.113.7"], 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            entry(&["6.6.6.6, 203.0.113.7, 10.0.0.2"], 2).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            entry(&["6.6.6.6", "203.0.113.7"], 1).as_deref(),
+            Some("203.0.113.7"),
+            "a proxy that adds a header line"
+        );
+        assert_eq!(
+            entry(&["203.0.113.7"], 3).as_deref(),
+            Some("203.0.113.7"),
+            "fewer entries than hops: the leftmost, which a trusted proxy wrote"
+        );
+        assert_eq!(entry(&[], 1), None);
+        assert_eq!(
+            entry(&["6.6.6.6, "], 1),
+            None,
+            "an empty entry is no address"
+        );
     }
 }

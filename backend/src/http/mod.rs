@@ -45,7 +45,10 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         .collect();
     let security = SecurityHeaders::new(&config.http.frame_ancestors, config.is_https(), &pages)?;
     let limiter = ratelimit::RateLimiter::new(config.http.collect_rate_per_minute);
-    let client_ip_header = extract::ClientIpHeader(config.http.client_ip_header.as_str().into());
+    let client_ip_header = extract::ClientIpHeader {
+        name: config.http.client_ip_header.as_str().into(),
+        trusted_hops: usize::try_from(config.http.trusted_proxy_hops).unwrap_or(1),
+    };
 
     let collect =
         collect::router().layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
@@ -55,9 +58,9 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         .merge(collect)
         .merge(public::router())
         .merge(admin::router(&state));
-    // The inbox exists only in outbox mode; elsewhere its path is a plain not-found rather
-    // than the app's fallback page.
-    let api = if config.uses_outbox() {
+    // The inbox exists only in outbox mode (both channels); elsewhere its path is a plain
+    // not-found rather than the app's fallback page.
+    let api = if config.all_outbox() {
         api.merge(dev::router())
     } else {
         api.route(routes::DEV_INBOX, axum::routing::any(not_found))

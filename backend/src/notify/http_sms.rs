@@ -1,10 +1,12 @@
 //! SMS through an HTTP gateway, configured without code: URL, method, an `Authorization`
-//! header and a JSON body template with `{to}` and `{body}`.
+//! header, an idempotency header and a JSON body template with `{to}`, `{body}` and `{id}`
+//! (the message's stable id, for gateways that take it in the body).
 
 use super::{NotifyError, Outgoing, SmsSender};
 use crate::config::HttpSmsConfig;
 use async_trait::async_trait;
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 pub struct HttpSms {
     client: reqwest::Client,
@@ -23,6 +25,9 @@ impl HttpSms {
             })?;
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(config.timeout_seconds))
+            // A redirect would carry the message, code or password included, to wherever the
+            // gateway (or whoever answers in its name) points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| NotifyError::Unreachable(e.to_string()))?;
         Ok(Self {
@@ -33,18 +38,23 @@ impl HttpSms {
     }
 
     /// The request body: the template with `{to}` and `{body}` replaced by JSON string
-    /// contents, so quotes and newlines in a message cannot break the JSON.
-    fn body(&self, message: &Outgoing) -> String {
-        self.config
+    /// contents, so quotes and newlines in a message cannot break the JSON. It holds the code
+    /// or password, so every copy on the way is wiped.
+    fn body(&self, message: &Outgoing) -> Zeroizing<String> {
+        let addressed = self
+            .config
             .body_template
             .replace("{to}", &json_escape(&message.to))
-            .replace("{body}", &json_escape(&message.body))
+            .replace("{id}", &json_escape(&message.idempotency_key));
+        // The body last: a `{to}` or `{id}` inside a message must stay as written.
+        Zeroizing::new(addressed.replace("{body}", &json_escape(&message.body)))
     }
 }
 
-fn json_escape(text: &str) -> String {
-    let quoted = serde_json::Value::String(text.to_owned()).to_string();
-    quoted[1..quoted.len() - 1].to_owned()
+fn json_escape(text: &str) -> Zeroizing<String> {
+    // Serialising a &str cannot fail; an empty string would only send an empty field.
+    let quoted = Zeroizing::new(serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into()));
+    Zeroizing::new(quoted[1..quoted.len() - 1].to_owned())
 }
 
 #[async_trait]
@@ -54,9 +64,17 @@ impl SmsSender for HttpSms {
             .client
             .request(self.method.clone(), &self.config.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(self.body(message));
+            .body(bytes::Bytes::from_owner(Zeroizing::new(
+                self.body(message).as_bytes().to_vec(),
+            )));
         if !self.config.authorization.is_empty() {
             request = request.header(reqwest::header::AUTHORIZATION, &self.config.authorization);
+        }
+        if !self.config.idempotency_header.is_empty() {
+            request = request.header(
+                self.config.idempotency_header.as_str(),
+                &message.idempotency_key,
+            );
         }
         // Errors name the status only: a gateway may echo the message, which can hold a secret.
         let response = request
@@ -77,7 +95,6 @@ impl SmsSender for HttpSms {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zeroize::Zeroizing;
 
     #[test]
     fn the_body_template_gets_json_escaped_values() {
@@ -87,6 +104,7 @@ mod tests {
         })
         .expect("valid");
         let message = Outgoing {
+            idempotency_key: "key".into(),
             order_id: None,
             to: "+4791234567".into(),
             subject: None,
@@ -97,6 +115,23 @@ mod tests {
             serde_json::from_str(&sms.body(&message)).expect("valid JSON");
         assert_eq!(body["to"], "+4791234567");
         assert_eq!(body["message"], "line \"one\"\nline two");
+        let with_id = HttpSms::new(HttpSmsConfig {
+            url: "http://127.0.0.1:1/".into(),
+            body_template: r#"{"messageId": "{id}", "text": "{body}"}"#.into(),
+            ..HttpSmsConfig::default()
+        })
+        .expect("valid");
+        let message = Outgoing {
+            body: Zeroizing::new("say {id} and {to}".into()),
+            ..message
+        };
+        let body: serde_json::Value =
+            serde_json::from_str(&with_id.body(&message)).expect("valid JSON");
+        assert_eq!(body["messageId"], "key");
+        assert_eq!(
+            body["text"], "say {id} and {to}",
+            "placeholders in a message stay"
+        );
     }
 
     #[test]

@@ -26,6 +26,9 @@ use zeroize::Zeroizing;
 /// One message on its way out. The body may hold a code, a link token or a password, so it is
 /// wiped on drop and never shown by `Debug`.
 pub struct Outgoing {
+    /// The message's stable id: the same on every try, so a provider that honours an
+    /// idempotency key delivers it once however often it is sent.
+    pub idempotency_key: String,
     pub order_id: Option<String>,
     pub to: String,
     /// E-mail only.
@@ -38,6 +41,7 @@ pub struct Outgoing {
 impl fmt::Debug for Outgoing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Outgoing")
+            .field("idempotency_key", &self.idempotency_key)
             .field("order_id", &self.order_id)
             .field("to", &self.to)
             .field("purpose", &self.purpose)

@@ -100,6 +100,7 @@ mod tests {
             Arc::new(ManualClock::new(OffsetDateTime::UNIX_EPOCH)),
         );
         let message = |purpose: &str, subject: Option<&str>| Outgoing {
+            idempotency_key: format!("key-{purpose}"),
             order_id: Some("o1".into()),
             to: "+4791234567".into(),
             subject: subject.map(str::to_owned),

@@ -5,6 +5,7 @@ use super::{EMAIL, Mailer, NotifyError, Outgoing, SMS, SmsSender};
 use crate::clock::{Clock, unix};
 use crate::config::DeliveryConfig;
 use crate::pki::seal::{Kek, SealError};
+use crate::state::AppState;
 use crate::store::{AuditEvent, NewMessage, QueuedMessage, Store, StoreError};
 use certportal_shared::model::Locale;
 use std::sync::Arc;
@@ -12,8 +13,6 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use zeroize::Zeroizing;
 
-/// How long a claimed message is reserved for the worker that claimed it.
-const CLAIM_SECONDS: i64 = 120;
 /// Messages handled per look at the queue.
 const BATCH: u32 = 32;
 
@@ -35,6 +34,7 @@ pub fn queued_message(
     locale: Locale,
 ) -> Result<NewMessage, SealError> {
     Ok(NewMessage {
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
         order_id: Some(order_id.to_owned()),
         channel: channel.to_owned(),
         recipient: to.to_owned(),
@@ -43,6 +43,25 @@ pub fn queued_message(
         purpose: purpose.to_owned(),
         locale: locale.as_str().to_owned(),
     })
+}
+
+/// The back-off after `attempts` failed tries: initial × 2^(attempts − 1), capped.
+fn backoff(config: &DeliveryConfig, attempts: u32) -> i64 {
+    let factor = 1u64 << attempts.saturating_sub(1).min(30);
+    let seconds = config
+        .retry_initial_seconds
+        .saturating_mul(factor)
+        .min(config.retry_max_seconds);
+    i64::try_from(seconds).unwrap_or(i64::MAX)
+}
+
+/// Tells the compactor when a batch is done, however it ended.
+struct Fold<'a>(&'a Notify);
+
+impl Drop for Fold<'_> {
+    fn drop(&mut self) {
+        self.0.notify_one();
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,38 +80,23 @@ pub struct Dispatcher {
     clock: Arc<dyn Clock>,
     config: DeliveryConfig,
     wake: Arc<Notify>,
+    /// Told after a message body was wiped, so that the compactor folds it out of the files.
+    wiped: Arc<Notify>,
 }
 
 impl Dispatcher {
-    pub fn new(
-        store: Arc<dyn Store>,
-        kek: Arc<Kek>,
-        sms: Arc<dyn SmsSender>,
-        mailer: Arc<dyn Mailer>,
-        clock: Arc<dyn Clock>,
-        config: DeliveryConfig,
-        wake: Arc<Notify>,
-    ) -> Self {
+    /// A dispatcher for the portal's queue, sending through `sms` and `mailer`.
+    pub fn new(state: &AppState, sms: Arc<dyn SmsSender>, mailer: Arc<dyn Mailer>) -> Self {
         Self {
-            store,
-            kek,
+            store: state.store.clone(),
+            kek: state.kek.clone(),
             sms,
             mailer,
-            clock,
-            config,
-            wake,
+            clock: state.clock.clone(),
+            config: state.config.delivery.clone(),
+            wake: state.wake.clone(),
+            wiped: state.wiped.clone(),
         }
-    }
-
-    /// The back-off after `attempts` failed tries: initial × 2^(attempts − 1), capped.
-    fn backoff(&self, attempts: u32) -> i64 {
-        let factor = 1u64 << attempts.saturating_sub(1).min(30);
-        let seconds = self
-            .config
-            .retry_initial_seconds
-            .saturating_mul(factor)
-            .min(self.config.retry_max_seconds);
-        i64::try_from(seconds).unwrap_or(i64::MAX)
     }
 
     async fn deliver(&self, message: &QueuedMessage) -> Result<(), NotifyError> {
@@ -104,6 +108,7 @@ impl Dispatcher {
         let body = String::from_utf8(body.to_vec())
             .map_err(|_| NotifyError::Refused("message body is not text".into()))?;
         let outgoing = Outgoing {
+            idempotency_key: message.idempotency_key.clone(),
             order_id: message.order_id.clone(),
             to: message.recipient.clone(),
             subject: message.subject.clone(),
@@ -122,44 +127,94 @@ impl Dispatcher {
         let mut sent = 0;
         loop {
             let now = unix(self.clock.now());
+            let claim_until = now + i64::from(self.config.claim_seconds.max(1));
             let batch = self
                 .store
-                .claim_due_messages(now, now + CLAIM_SECONDS, BATCH)
+                .claim_due_messages(now, claim_until, BATCH)
                 .await?;
             if batch.is_empty() {
                 return Ok(sent);
             }
+            // Whatever happens to each, the batch's sealed bodies are wiped or kept for a
+            // retry; wiped ones must not linger in the database files.
+            let _fold = Fold(&self.wiped);
             for message in &batch {
                 let now = unix(self.clock.now());
                 match self.deliver(message).await {
                     Ok(()) => {
-                        let event = AuditEvent {
-                            at: now,
-                            actor: "system".into(),
-                            action: format!("message.sent.{}", message.purpose),
-                            order_id: message.order_id.clone(),
-                            detail: Some(format!("{} to {}", message.channel, message.recipient)),
-                            ..AuditEvent::default()
-                        };
-                        self.store.mark_sent(message, now, &event).await?;
+                        let event = self.event(now, "sent", message, None);
+                        if !self.store.mark_sent(message, now, &event).await? {
+                            tracing::info!(
+                                message_id = message.id,
+                                purpose = %message.purpose,
+                                "a message went out while its order ended"
+                            );
+                        }
                         sent += 1;
                     }
-                    Err(error) => {
-                        let retry_at = now + self.backoff(message.attempts + 1);
-                        tracing::warn!(
-                            message_id = message.id,
-                            channel = %message.channel,
-                            purpose = %message.purpose,
-                            attempts = message.attempts + 1,
-                            retry_at,
-                            "delivery failed: {error}"
-                        );
-                        self.store
-                            .mark_failed(message.id, &error.to_string(), retry_at)
-                            .await?;
-                    }
+                    Err(error) => self.failed(message, &error, now).await?,
                 }
             }
+        }
+    }
+
+    /// After a failed try: another later, or, after the last one, none.
+    async fn failed(
+        &self,
+        message: &QueuedMessage,
+        error: &NotifyError,
+        now: i64,
+    ) -> Result<(), DispatchError> {
+        let attempts = message.attempts + 1;
+        if attempts >= self.config.max_attempts {
+            tracing::error!(
+                message_id = message.id,
+                channel = %message.channel,
+                purpose = %message.purpose,
+                attempts,
+                "delivery failed for good, the message is dropped: {error}"
+            );
+            let detail = format!("after {attempts} tries: {error}");
+            let event = self.event(now, "failed", message, Some(detail));
+            self.store
+                .give_up(message, &error.to_string(), now, &event)
+                .await?;
+            return Ok(());
+        }
+        let retry_at = now + backoff(&self.config, attempts);
+        tracing::warn!(
+            message_id = message.id,
+            channel = %message.channel,
+            purpose = %message.purpose,
+            attempts,
+            retry_at,
+            "delivery failed: {error}"
+        );
+        self.store
+            .mark_failed(message.id, &error.to_string(), retry_at)
+            .await?;
+        Ok(())
+    }
+
+    /// The audit event of a message's delivery: `message.sent.otp`, `message.failed.otp`.
+    fn event(
+        &self,
+        now: i64,
+        outcome: &str,
+        message: &QueuedMessage,
+        detail: Option<String>,
+    ) -> AuditEvent {
+        let to = format!("{} to {}", message.channel, message.recipient);
+        AuditEvent {
+            at: now,
+            actor: "system".into(),
+            action: format!("message.{outcome}.{}", message.purpose),
+            order_id: message.order_id.clone(),
+            detail: Some(match detail {
+                Some(detail) => format!("{to} {detail}"),
+                None => to,
+            }),
+            ..AuditEvent::default()
         }
     }
 
@@ -179,5 +234,25 @@ impl Dispatcher {
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_tries_are_spread_over_about_a_day() {
+        let config = DeliveryConfig::default();
+        let waits: Vec<i64> = (1..config.max_attempts)
+            .map(|attempts| backoff(&config, attempts))
+            .collect();
+        assert_eq!(&waits[..3], [5, 10, 20], "quick at first");
+        assert!(waits.windows(2).all(|pair| pair[0] <= pair[1]));
+        let hours = waits.iter().sum::<i64>() as f64 / 3600.0;
+        assert!(
+            (15.0..30.0).contains(&hours),
+            "from the first try to the last: {hours:.1} h"
+        );
     }
 }

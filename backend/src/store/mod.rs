@@ -39,10 +39,11 @@ pub trait Store:
 {
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
-    /// Makes wiped secrets unrecoverable from the database files (SQLite: folds the
-    /// write-ahead log into the database and truncates it). `false` when readers kept it from
-    /// finishing; try again later. Always `true` where nothing is needed.
-    async fn checkpoint(&self) -> StoreResult<bool>;
+    /// Makes wiped secrets unrecoverable from the database files: SQLite folds the
+    /// write-ahead log into the database and truncates it; PostgreSQL rewrites the table of
+    /// sealed values, so that no dead tuple keeps a wiped one. `false` when readers kept it
+    /// from finishing; try again later.
+    async fn compact(&self) -> StoreResult<bool>;
 }
 
 /// Orders and their certificates.
@@ -63,10 +64,12 @@ pub trait OrderStore: Send + Sync {
     async fn state_counts(&self) -> StoreResult<Vec<(OrderState, u64)>>;
     /// Collected orders whose unrevoked certificate ends before `before`, soonest first.
     async fn expiring(&self, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>>;
-    /// Cancels an open order and wipes its secrets; `false` if it was not open.
-    async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool>;
-    /// Gives an open order a new link and code (the old ones stop working) and queues their
+    /// Cancels an open order, wipes its secrets, ends its sessions and drops its unsent
     /// messages; `false` if it was not open.
+    async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool>;
+    /// Gives an open order a new link and code (the old ones stop working, with the sessions
+    /// they opened and their unsent messages) and queues their messages; `false` if it was
+    /// not open.
     async fn replace_link(
         &self,
         order_id: &str,
@@ -79,20 +82,27 @@ pub trait OrderStore: Send + Sync {
 /// The collect flow: codes, sessions, downloads, receipts, expiry.
 #[async_trait]
 pub trait CollectStore: Send + Sync {
-    /// Counts a wrong code; returns the attempts made on the current code.
-    async fn record_code_failure(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<u32>;
-    /// Uses up the code `code_mac` and opens a session; `false` if that code is no longer
-    /// current (used or replaced by a racing request).
+    /// Takes one try at the order's current code, before it is compared, in one guarded
+    /// statement: the order is open, its link and code have not run out, the code is unused
+    /// and fewer than `guard.max_attempts` tries were taken. `None` when a guard refused;
+    /// parallel tries can never take more than the limit.
+    async fn take_code_try(&self, order_id: &str, guard: CodeGuard)
+    -> StoreResult<Option<CodeTry>>;
+    /// Uses up the code `code_mac` and opens a session, under the same guards as the try
+    /// (the try that found the code counts among the attempts); `false` if a guard refused
+    /// or the code is no longer current (used or replaced by a racing request).
     async fn open_session(
         &self,
         order_id: &str,
         code_mac: &[u8],
+        guard: CodeGuard,
         session_hash: &[u8],
         expires_at: i64,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
     /// Replaces the code, if the order is open, has resends left and the last code is older
-    /// than `code.sent_before`; queues its SMS. `false` when a guard refused.
+    /// than `code.sent_before`; drops the unsent SMS of the code it replaces and queues the
+    /// new one. `false` when a guard refused.
     async fn replace_code(
         &self,
         order_id: &str,
@@ -125,7 +135,8 @@ pub trait CollectStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
 
-    /// Ends open orders whose link has expired and wipes their secrets; returns their ids.
+    /// Ends open orders whose link has expired, wipes their secrets and drops their unsent
+    /// messages; returns their ids.
     async fn expire_links(&self, now: i64) -> StoreResult<Vec<String>>;
     /// Deletes sessions that ended before `now`.
     async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64>;
@@ -134,6 +145,8 @@ pub trait CollectStore: Send + Sync {
 /// Revocation and the published CRL.
 #[async_trait]
 pub trait RevocationStore: Send + Sync {
+    /// Revokes the certificate; its order, unless cancelled, becomes revoked: its secrets
+    /// are wiped, its sessions end and its unsent messages are dropped.
     async fn revoke(
         &self,
         serial: &str,
@@ -141,6 +154,8 @@ pub trait RevocationStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<RevokeOutcome>;
     async fn revoked(&self) -> StoreResult<Vec<CertificateRecord>>;
+    /// When the latest revocation happened, if any.
+    async fn latest_revocation(&self) -> StoreResult<Option<i64>>;
     async fn crl(&self) -> StoreResult<Option<CrlRecord>>;
     /// Publishes a CRL if its number is higher than the current one's.
     async fn save_crl(&self, crl: &CrlRecord) -> StoreResult<bool>;
@@ -150,22 +165,32 @@ pub trait RevocationStore: Send + Sync {
 #[async_trait]
 pub trait MessageStore: Send + Sync {
     /// Claims up to `limit` due messages until `claim_until`; no other worker gets them
-    /// before then.
+    /// before then. Only the oldest queued message of each recipient is due, so that a
+    /// recipient gets their messages in the order they were queued, outages or not.
     async fn claim_due_messages(
         &self,
         now: i64,
         claim_until: i64,
         limit: u32,
     ) -> StoreResult<Vec<QueuedMessage>>;
-    /// Marks a message sent and wipes its body; a sent link moves its order to `link_sent`.
+    /// Marks a message sent and wipes its body; a sent link moves its order on. `false` if
+    /// it had been dropped meanwhile (its order ended while it was on its way).
     async fn mark_sent(
         &self,
         message: &QueuedMessage,
         now: i64,
         audit: &AuditEvent,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
     /// Records a failed try and when to try again.
     async fn mark_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> StoreResult<()>;
+    /// Gives up on a message after its last try: marks it failed and wipes its body.
+    async fn give_up(
+        &self,
+        message: &QueuedMessage,
+        error: &str,
+        now: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     async fn messages_for_order(&self, order_id: &str) -> StoreResult<Vec<MessageStatus>>;
 }
 
@@ -212,16 +237,20 @@ pub trait StaffStore: Send + Sync {
         disabled: bool,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
-    async fn record_login_failure(&self, username: &str, ip: &str, at: i64) -> StoreResult<()>;
-    /// Failures since `since` for the account and for the address.
-    async fn login_failures(
+    /// Takes a sign-in try before the password is checked, in one guarded step: it is
+    /// recorded as a failure unless [`StaffStore::login_succeeded`] forgets it, and refused
+    /// (`Err` with the failures that throttle) when the account already has `limits.by_user`
+    /// failures since `limits.since`, or the address `limits.by_ip`. Parallel sign-ins can
+    /// never take more tries than the limits.
+    async fn take_login_try(
         &self,
         username: &str,
         ip: &str,
-        since: i64,
-    ) -> StoreResult<LoginFailures>;
-    /// Forgets an account's failures (after a successful sign-in).
-    async fn clear_login_failures(&self, username: &str) -> StoreResult<()>;
+        at: i64,
+        limits: &LoginLimits,
+    ) -> StoreResult<Result<LoginTry, LoginFailures>>;
+    /// Forgets a successful try and the account's earlier failures.
+    async fn login_succeeded(&self, username: &str, taken: &LoginTry) -> StoreResult<()>;
 }
 
 /// The store's traits, for callers that use its methods.

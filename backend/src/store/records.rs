@@ -1,14 +1,6 @@
 //! What the store reads and writes.
 
-use certportal_shared::model::{OrderState, RevocationReason, Role};
-
-/// Orders in these states may still be collected.
-pub const OPEN_STATES: [OrderState; 4] = [
-    OrderState::Issued,
-    OrderState::LinkSent,
-    OrderState::CodeVerified,
-    OrderState::Downloaded,
-];
+use certportal_shared::model::{MessageState, OrderState, RevocationReason, Role};
 
 /// Who did what, when and from where.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -105,6 +97,9 @@ pub struct OrderRecord {
 /// A message to send, its body sealed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewMessage {
+    /// Stable for the message's life, across retries and restarts: providers that take an
+    /// idempotency key get this one, so a message sent twice arrives once.
+    pub idempotency_key: String,
     pub order_id: Option<String>,
     /// `sms` or `email`.
     pub channel: String,
@@ -131,6 +126,7 @@ pub struct NewCode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueuedMessage {
     pub id: i64,
+    pub idempotency_key: String,
     pub order_id: Option<String>,
     pub channel: String,
     pub recipient: String,
@@ -146,8 +142,11 @@ pub struct MessageStatus {
     pub id: i64,
     pub channel: String,
     pub purpose: String,
+    pub state: MessageState,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    /// When it failed for good or was dropped.
+    pub ended_at: Option<i64>,
     pub attempts: u32,
     pub last_error: Option<String>,
 }
@@ -182,6 +181,9 @@ pub struct StaffRecord {
     pub totp_last_step: i64,
     pub must_change_password: bool,
     pub disabled: bool,
+    /// Moves on with every new password or authenticator; a session signed in under an
+    /// older epoch has ended.
+    pub credentials_epoch: i64,
     pub created_at: i64,
     pub created_by: String,
     pub updated_at: i64,
@@ -195,6 +197,21 @@ impl std::fmt::Debug for StaffRecord {
             .field("disabled", &self.disabled)
             .finish_non_exhaustive()
     }
+}
+
+/// The throttle on sign-in tries: at most `by_user` failures per account and `by_ip` per
+/// address since `since`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoginLimits {
+    pub since: i64,
+    pub by_user: u32,
+    pub by_ip: u32,
+}
+
+/// A sign-in try taken, recorded as a failure until it succeeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoginTry {
+    pub id: i64,
 }
 
 /// Recent failed logins for an account and for an address.
@@ -214,6 +231,30 @@ pub struct OrderFilter {
     pub state: Option<OrderState>,
     pub limit: u32,
     pub offset: u32,
+}
+
+/// A try at the current code, taken before the code is compared.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CodeTry {
+    /// The keyed hash of the current code.
+    pub code_mac: Vec<u8>,
+    /// Tries taken on this code, this one included.
+    pub attempts: u32,
+}
+
+impl std::fmt::Debug for CodeTry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeTry")
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What makes a try at a code count: the limit on tries, and the moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeGuard {
+    pub now: i64,
+    pub max_attempts: u32,
 }
 
 /// A new link and code for an order, replacing the current ones.

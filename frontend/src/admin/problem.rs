@@ -31,6 +31,7 @@ pub fn message(failure: &ApiFailure, t: &'static AdminCatalogue) -> Message {
             };
         }
         ErrorCode::Unauthenticated => &t.session_ended,
+        ErrorCode::PasswordChangeRequired => &t.password_change_required,
         ErrorCode::Forbidden => &t.forbidden,
         ErrorCode::CrossSiteRequest => &t.cross_site,
         ErrorCode::NotFound => &t.not_found,

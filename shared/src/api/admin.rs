@@ -1,7 +1,7 @@
 //! The admin API: staff issue, follow, revoke and renew. Every call but login needs the staff
 //! session cookie; state-changing calls must come from the portal's own origin.
 
-use crate::model::{OrderState, RevocationReason, Role};
+use crate::model::{MessageState, OrderState, RevocationReason, Role};
 use serde::{Deserialize, Serialize};
 
 /// Body of `POST /api/admin/orders`: the order's fields as typed (see
@@ -132,11 +132,17 @@ pub struct MessageInfo {
     pub channel: String,
     /// `collect_link`, `otp`, `password`.
     pub purpose: String,
+    /// Queued, sent, failed (the portal gave up) or dropped (its order ended first).
+    #[serde(default)]
+    pub status: MessageState,
     /// When it was queued, RFC 3339.
     pub queued_at: String,
     /// When the provider took it, RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
+    /// When it failed for good or was dropped, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<String>,
     /// Tries so far.
     pub attempts: u32,
     /// The last failure, if the latest try failed.

@@ -1,86 +1,15 @@
 //! Delivery: an HTTP SMS gateway that fails for a while, a restart with messages queued, and a
 //! real SMTP server.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::post;
-use certportal::config::{EmailProvider, SmsProvider, SmtpSecurity};
+use certportal::config::{EmailProvider, SmtpSecurity};
+use certportal_tests::gateway::Gateway;
 use certportal_tests::*;
 use serde_json::Value;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use time::Duration;
-
-/// What the gateway received: the `Authorization` header and the JSON body.
-type Received = Vec<(Option<String>, Value)>;
-
-/// A local SMS gateway: fails while told to, or for its first N requests, and records the rest.
-#[derive(Clone, Default)]
-struct Gateway {
-    fail_first: Arc<AtomicUsize>,
-    down: Arc<AtomicBool>,
-    calls: Arc<AtomicUsize>,
-    received: Arc<Mutex<Received>>,
-}
-
-impl Gateway {
-    async fn start(&self) -> String {
-        async fn sms(
-            State(gateway): State<Gateway>,
-            headers: axum::http::HeaderMap,
-            body: String,
-        ) -> StatusCode {
-            gateway.calls.fetch_add(1, Ordering::SeqCst);
-            let remaining = gateway.fail_first.load(Ordering::SeqCst);
-            if gateway.down.load(Ordering::SeqCst) {
-                return StatusCode::SERVICE_UNAVAILABLE;
-            }
-            if remaining > 0 {
-                gateway.fail_first.store(remaining - 1, Ordering::SeqCst);
-                return StatusCode::SERVICE_UNAVAILABLE;
-            }
-            let auth = headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            gateway
-                .received
-                .lock()
-                .unwrap()
-                .push((auth, serde_json::from_str(&body).expect("JSON body")));
-            StatusCode::OK
-        }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/sms", listener.local_addr().unwrap());
-        let router = axum::Router::new()
-            .route("/sms", post(sms))
-            .with_state(self.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        url
-    }
-
-    fn bodies(&self) -> Vec<String> {
-        self.received
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(_, body)| body["text"].as_str().unwrap_or_default().to_owned())
-            .collect()
-    }
-}
 
 async fn app_with_gateway(gateway: &Gateway) -> TestApp {
     let url = gateway.start().await;
-    TestApp::builder()
-        .configured_sms()
-        .config(move |config| {
-            config.sms.provider = SmsProvider::Http;
-            config.sms.http.url = url;
-            config.sms.http.authorization = "Bearer gateway-key".into();
-            config.sms.http.body_template = r#"{"recipient": "{to}", "text": "{body}"}"#.into();
-        })
-        .spawn()
-        .await
+    TestApp::builder().sms_gateway(url).spawn().await
 }
 
 /// Moves the clock on until `done`, so that retries come due.
@@ -96,31 +25,35 @@ async fn advance_until(app: &TestApp, mut done: impl FnMut() -> bool) {
 #[tokio::test(flavor = "multi_thread")]
 async fn messages_survive_a_gateway_outage_and_arrive_once() {
     let gateway = Gateway::default();
-    gateway.fail_first.store(3, Ordering::SeqCst);
+    gateway.fail_first(3);
     let app = app_with_gateway(&gateway).await;
     let order = app.create_order(sample_order()).await;
     let token = app.wait_for_link(&order.order_id).await;
 
-    advance_until(&app, || gateway.bodies().len() == 1).await;
-    assert!(
-        gateway.calls.load(Ordering::SeqCst) >= 4,
-        "the gateway was retried"
+    advance_until(&app, || gateway.texts().len() == 1).await;
+    assert!(gateway.calls() >= 4, "the gateway was retried");
+    let accepted = gateway.accepted()[0].clone();
+    assert_eq!(
+        accepted.authorization.as_deref(),
+        Some("Bearer gateway-key")
     );
-    let (auth, body) = gateway.received.lock().unwrap()[0].clone();
-    assert_eq!(auth.as_deref(), Some("Bearer gateway-key"));
-    assert_eq!(body["recipient"], "+4791234567");
-    let code = code_in(body["text"].as_str().unwrap(), 8);
+    assert_eq!(accepted.recipient(), "+4791234567");
+    assert!(
+        accepted.idempotency_key.is_some(),
+        "each message carries its stable id"
+    );
+    let code = code_in(accepted.text(), 8);
 
     let session = app.session(&token, &code).await;
     let file = app.bundle(&session).await.bytes().await.unwrap();
-    gateway.fail_first.store(2, Ordering::SeqCst);
+    gateway.fail_first(2);
     assert_eq!(
         app.receipt(&session, &sha256_hex(&file)).await.status(),
         200
     );
-    advance_until(&app, || gateway.bodies().len() == 2).await;
+    advance_until(&app, || gateway.texts().len() == 2).await;
     app.wait_for_queue_drained(&order.order_id).await;
-    let bodies = gateway.bodies();
+    let bodies = gateway.texts();
     assert_eq!(
         bodies.len(),
         2,
@@ -151,29 +84,28 @@ async fn a_password_queued_before_a_restart_goes_out_once_after_it() {
     let mut app = app_with_gateway(&gateway).await;
     let order = app.create_order(sample_order()).await;
     let token = app.wait_for_link(&order.order_id).await;
-    advance_until(&app, || gateway.bodies().len() == 1).await;
-    let code = code_in(&gateway.bodies()[0], 8);
+    advance_until(&app, || gateway.texts().len() == 1).await;
+    let code = code_in(&gateway.texts()[0], 8);
 
-    gateway.down.store(true, Ordering::SeqCst);
+    gateway.set_down(true);
     let session = app.session(&token, &code).await;
     let file = app.bundle(&session).await.bytes().await.unwrap();
     assert_eq!(
         app.receipt(&session, &sha256_hex(&file)).await.status(),
         200
     );
-    let failed_once =
-        wait_until(|| (gateway.calls.load(Ordering::SeqCst) >= 2).then_some(())).await;
+    let failed_once = wait_until(|| (gateway.calls() >= 2).then_some(())).await;
     assert!(
         failed_once.is_some(),
         "the password SMS was tried while the gateway was down"
     );
 
     app.restart().await;
-    gateway.down.store(false, Ordering::SeqCst);
-    advance_until(&app, || gateway.bodies().len() == 2).await;
+    gateway.set_down(false);
+    advance_until(&app, || gateway.texts().len() == 2).await;
     app.wait_for_queue_drained(&order.order_id).await;
-    assert_eq!(gateway.bodies().len(), 2, "the password went once");
-    assert!(!password_in(&gateway.bodies()[1]).is_empty());
+    assert_eq!(gateway.texts().len(), 2, "the password went once");
+    assert!(!password_in(&gateway.texts()[1]).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]

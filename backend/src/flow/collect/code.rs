@@ -35,7 +35,8 @@ pub async fn open(state: &AppState, token: &str, actor: &Actor) -> Result<OpenRe
     })
 }
 
-/// Checks the code; the right one opens a collect session and is used up.
+/// Checks the code; the right one opens a collect session and is used up. A try is taken
+/// before the code is compared, so parallel guesses never get more than the limit.
 pub async fn verify(
     state: &AppState,
     token: &str,
@@ -52,30 +53,22 @@ pub async fn verify(
             format!("The code is {} digits, as in the SMS.", limits.code_digits),
         ));
     }
-    let Some(current) = &order.code_mac else {
-        return Err(AppError::refuse(
-            ErrorCode::CodeExpired,
-            "This code has been used. Ask for a new code.",
-        ));
+    let guard = CodeGuard {
+        now,
+        max_attempts: limits.code_max_attempts,
     };
-    if order.code_attempts >= limits.code_max_attempts {
-        return Err(AppError::refuse(
-            ErrorCode::CodeLocked,
-            "Too many wrong codes. Ask for a new code to try again.",
-        )
-        .with_attempts_left(0));
-    }
-    if order.code_expires_at <= now {
-        return Err(AppError::refuse(
-            ErrorCode::CodeExpired,
-            "This code has expired. Ask for a new code.",
-        ));
-    }
+    let Some(taken) = state.store.take_code_try(&order.id, guard).await? else {
+        // Tell why from what the order is now: a racing request may have changed it.
+        let current = state.store.order(&order.id).await?.unwrap_or(order);
+        return Err(no_try_left(&current, limits.code_max_attempts, now));
+    };
     let offered = state.kek.code_mac(&order.id, code);
-    if aws_lc_rs::constant_time::verify_slices_are_equal(&offered, current).is_err() {
-        let event = actor.on_order(now, "code.failed", &order, None);
-        let attempts = state.store.record_code_failure(&order.id, &event).await?;
-        let left = limits.code_max_attempts.saturating_sub(attempts);
+    if aws_lc_rs::constant_time::verify_slices_are_equal(&offered, &taken.code_mac).is_err() {
+        state
+            .store
+            .record(&actor.on_order(now, "code.failed", &order, None))
+            .await?;
+        let left = limits.code_max_attempts.saturating_sub(taken.attempts);
         let message = if left == 0 {
             "The code is wrong, and no tries are left. Ask for a new code.".to_owned()
         } else {
@@ -90,17 +83,16 @@ pub async fn verify(
         .store
         .open_session(
             &order.id,
-            current,
+            &taken.code_mac,
+            guard,
             &secret::token_hash(&session),
             expires_at,
             &event,
         )
         .await?
     {
-        return Err(AppError::refuse(
-            ErrorCode::CodeExpired,
-            "This code has been used. Ask for a new code.",
-        ));
+        let current = state.store.order(&order.id).await?.unwrap_or(order);
+        return Err(no_try_left(&current, limits.code_max_attempts, now));
     }
     Ok(VerifyResponse {
         session: session.to_string(),
@@ -108,6 +100,30 @@ pub async fn verify(
         expires_in: seconds_until(expires_at, now),
         downloads_left: limits.max_downloads.saturating_sub(order.downloads),
     })
+}
+
+/// Why an order's code cannot be tried now.
+fn no_try_left(order: &OrderRecord, max_attempts: u32, now: i64) -> AppError {
+    if let Err(closed) = check_link(order, now) {
+        return closed;
+    }
+    if order.code_mac.is_none() {
+        return AppError::refuse(
+            ErrorCode::CodeExpired,
+            "This code has been used. Ask for a new code.",
+        );
+    }
+    if order.code_attempts >= max_attempts {
+        return AppError::refuse(
+            ErrorCode::CodeLocked,
+            "Too many wrong codes. Ask for a new code to try again.",
+        )
+        .with_attempts_left(0);
+    }
+    AppError::refuse(
+        ErrorCode::CodeExpired,
+        "This code has expired. Ask for a new code.",
+    )
 }
 
 /// Sends a new code, within the cooldown and the cap.
@@ -182,6 +198,7 @@ pub async fn resend(
         return Err(refusal(&current));
     }
     state.wake.notify_one();
+    state.wiped.notify_one();
     let resends = order.resends + 1;
     Ok(ResendResponse {
         masked_mobile: masked(&order.mobile),

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::notify::{self, queued_message, templates};
 use crate::pki::secret;
 use crate::state::AppState;
-use crate::store::{NewCode, OrderRecord};
+use crate::store::{CodeGuard, NewCode, OrderRecord};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::collect::{
     OpenResponse, ReceiptResponse, ResendResponse, VerifyResponse,

@@ -1,21 +1,26 @@
 //! Signing in and out, and one's own account.
 
-use super::{STAFF_KEY, SessionStaff, Staff};
+use super::{STAFF_KEY, SessionStaff, SignedIn, sign_in};
 use crate::error::AppError;
 use crate::flow::staff;
 use crate::http::extract::{ApiJson, ClientMeta};
+use crate::http::ratelimit;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use certportal_shared::api::admin::{ChangePasswordRequest, LoginRequest, StaffMe};
 use certportal_shared::routes;
 use tower_sessions::Session;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
+    // Per address, before anything else runs, beside the per-account throttle in the flow.
+    let limiter = ratelimit::RateLimiter::new(state.config.admin.login_rate_per_minute);
+    let login = post(login).layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
     Router::new()
-        .route(routes::ADMIN_LOGIN, post(login))
+        .route(routes::ADMIN_LOGIN, login)
         .route(routes::ADMIN_LOGOUT, post(logout))
         .route(routes::ADMIN_ME, get(me))
         .route(routes::ADMIN_ME_PASSWORD, post(change_password))
@@ -28,20 +33,7 @@ async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<StaffMe>, AppError> {
     let record = staff::login(&state, &request, &meta.actor("anonymous")).await?;
-    // A new session id at sign-in: an id planted before it is worth nothing after.
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
-    session
-        .insert(
-            STAFF_KEY,
-            SessionStaff {
-                username: record.username.clone(),
-            },
-        )
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+    sign_in(&session, &record, crate::clock::unix(state.clock.now())).await?;
     Ok(Json(StaffMe {
         username: record.username,
         role: record.role,
@@ -75,7 +67,7 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(staff: Staff) -> Json<StaffMe> {
+async fn me(staff: SignedIn) -> Json<StaffMe> {
     Json(StaffMe {
         username: staff.username,
         role: staff.role,
@@ -85,10 +77,10 @@ async fn me(staff: Staff) -> Json<StaffMe> {
 
 async fn change_password(
     State(state): State<AppState>,
-    staff: Staff,
+    staff: SignedIn,
     ApiJson(request): ApiJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, AppError> {
-    staff::change_password(
+    let epoch = staff::change_password(
         &state,
         &staff.username,
         &request.current_password,
@@ -96,5 +88,7 @@ async fn change_password(
         &staff.actor(),
     )
     .await?;
+    // The account's other sessions have ended; this one goes on.
+    staff.keep_after_change(epoch).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -29,6 +29,22 @@ const STAFF_KEY: &str = "staff";
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SessionStaff {
     username: String,
+    /// The account's credentials epoch at sign-in: a new password or authenticator moves the
+    /// account's on, which ends this session.
+    epoch: i64,
+    /// When they signed in (Unix seconds, the portal's clock): the session ends a fixed time
+    /// after, however busy.
+    signed_in_at: i64,
+}
+
+impl SessionStaff {
+    /// Puts the signed-in staff member in the session.
+    async fn save(&self, session: &Session) -> Result<(), AppError> {
+        session
+            .insert(STAFF_KEY, self)
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))
+    }
 }
 
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -44,7 +60,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         ))));
     let origin = AllowedOrigin(origin_of(&config.base_url));
     Router::new()
-        .merge(account::router())
+        .merge(account::router(state))
         .merge(orders::router())
         .merge(staff::router())
         .layer(sessions)
@@ -104,32 +120,58 @@ async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
-/// The signed-in staff member, checked against the database on every request so that a
-/// disabled account or a changed role takes effect at once.
-pub struct Staff {
+/// A signed-in staff member, checked against the database on every request so that a
+/// disabled account, a changed role or new credentials take effect at once; the first
+/// password may still be in use. Only the calls that let them choose their own take this;
+/// everything else takes [`Staff`].
+pub struct SignedIn {
     pub username: String,
     pub role: Role,
     /// Whether they still use the first password they were given.
     pub must_change_password: bool,
     pub meta: ClientMeta,
+    session: Session,
+    signed_in: SessionStaff,
 }
 
-impl Staff {
+impl SignedIn {
     /// This staff member as the actor of an audit event.
     pub fn actor(&self) -> Actor {
         self.meta.actor(&format!("staff:{}", self.username))
     }
 
-    /// Refuses unless the staff member is an admin.
-    pub fn require_admin(&self) -> Result<(), AppError> {
-        if self.role == Role::Admin {
-            Ok(())
-        } else {
-            Err(AppError::refuse(
-                ErrorCode::Forbidden,
-                "Only admins may do this.",
-            ))
+    /// Keeps this session after its own credentials changed (which ends the others).
+    pub async fn keep_after_change(&self, epoch: i64) -> Result<(), AppError> {
+        SessionStaff {
+            epoch,
+            ..self.signed_in.clone()
         }
+        .save(&self.session)
+        .await
+    }
+}
+
+/// A signed-in staff member past their first password: every staff call but those of the
+/// account page takes this.
+pub struct Staff(pub SignedIn);
+
+impl std::ops::Deref for Staff {
+    type Target = SignedIn;
+
+    fn deref(&self) -> &SignedIn {
+        &self.0
+    }
+}
+
+/// A signed-in admin: staff management and the audit log take this, so a support account
+/// is refused before the handler runs.
+pub struct Admin(pub Staff);
+
+impl std::ops::Deref for Admin {
+    type Target = SignedIn;
+
+    fn deref(&self) -> &SignedIn {
+        &self.0.0
     }
 }
 
@@ -137,20 +179,44 @@ fn unauthenticated() -> AppError {
     AppError::refuse(ErrorCode::Unauthenticated, "Please sign in.")
 }
 
-impl FromRequestParts<AppState> for Staff {
+/// Signs a staff member in: a new session id (an id planted before is worth nothing after),
+/// holding the account's current credentials epoch and the time.
+pub async fn sign_in(
+    session: &Session,
+    record: &crate::store::StaffRecord,
+    now: i64,
+) -> Result<(), AppError> {
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+    SessionStaff {
+        username: record.username.clone(),
+        epoch: record.credentials_epoch,
+        signed_in_at: now,
+    }
+    .save(session)
+    .await
+}
+
+impl FromRequestParts<AppState> for SignedIn {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|_| unauthenticated())?;
-        let signed_in: Option<SessionStaff> = session
-            .get(STAFF_KEY)
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+        // A session from before this shape, or damaged, is simply not signed in.
+        let signed_in: Option<SessionStaff> = session.get(STAFF_KEY).await.ok().flatten();
         let signed_in = signed_in.ok_or_else(unauthenticated)?;
         let record = state.store.staff(&signed_in.username).await?;
-        let Some(record) = record.filter(|r| !r.disabled) else {
+        let lifetime = i64::from(state.config.admin.session_absolute_hours) * 3600;
+        let now = crate::clock::unix(state.clock.now());
+        let Some(record) = record.filter(|record| {
+            !record.disabled
+                && record.credentials_epoch == signed_in.epoch
+                && now < signed_in.signed_in_at.saturating_add(lifetime)
+        }) else {
             let _ = session.flush().await;
             return Err(unauthenticated());
         };
@@ -160,7 +226,39 @@ impl FromRequestParts<AppState> for Staff {
             role: record.role,
             must_change_password: record.must_change_password,
             meta,
+            session,
+            signed_in,
         })
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        if signed_in.must_change_password {
+            return Err(AppError::refuse(
+                ErrorCode::PasswordChangeRequired,
+                "Choose your own password first: the one you were given works only for that.",
+            ));
+        }
+        Ok(Self(signed_in))
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.role != Role::Admin {
+            return Err(AppError::refuse(
+                ErrorCode::Forbidden,
+                "Only admins may do this.",
+            ));
+        }
+        Ok(Self(staff))
     }
 }
 

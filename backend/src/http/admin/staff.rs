@@ -1,6 +1,6 @@
 //! Staff accounts and the audit log; admins only.
 
-use super::Staff;
+use super::Admin;
 use crate::error::AppError;
 use crate::flow::{admin::audit_entry, staff};
 use crate::http::extract::{ApiJson, ApiQuery};
@@ -30,9 +30,8 @@ pub fn router() -> Router<AppState> {
 
 async fn list(
     State(state): State<AppState>,
-    admin: Staff,
+    _admin: Admin,
 ) -> Result<Json<Vec<StaffSummary>>, AppError> {
-    admin.require_admin()?;
     let staff = state.store.list_staff().await?;
     Ok(Json(
         staff
@@ -51,10 +50,9 @@ async fn list(
 
 async fn add(
     State(state): State<AppState>,
-    admin: Staff,
+    admin: Admin,
     ApiJson(request): ApiJson<NewStaffRequest>,
 ) -> Result<Json<Enrolment>, AppError> {
-    admin.require_admin()?;
     let username =
         Username::parse(&request.username).map_err(|error| AppError::invalid(vec![error]))?;
     Ok(Json(
@@ -64,52 +62,58 @@ async fn add(
 
 async fn disable(
     State(state): State<AppState>,
-    admin: Staff,
+    admin: Admin,
     Path(username): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    admin.require_admin()?;
     staff::set_disabled(&state, &username, true, &admin.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn enable(
     State(state): State<AppState>,
-    admin: Staff,
+    admin: Admin,
     Path(username): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    admin.require_admin()?;
     staff::set_disabled(&state, &username, false, &admin.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn reset_password(
     State(state): State<AppState>,
-    admin: Staff,
+    admin: Admin,
     Path(username): Path<String>,
 ) -> Result<Json<Enrolment>, AppError> {
-    admin.require_admin()?;
-    Ok(Json(
-        staff::reset_password(&state, &username, &admin.actor()).await?,
-    ))
+    let enrolment = staff::reset_password(&state, &username, &admin.actor()).await?;
+    keep_own_session(&state, &admin, &username).await?;
+    Ok(Json(enrolment))
+}
+
+/// A reset of one's own credentials ends one's other sessions, not the one that made it.
+async fn keep_own_session(state: &AppState, admin: &Admin, username: &str) -> Result<(), AppError> {
+    if admin.username != username {
+        return Ok(());
+    }
+    match state.store.staff(username).await? {
+        Some(record) => admin.keep_after_change(record.credentials_epoch).await,
+        None => Ok(()),
+    }
 }
 
 async fn reset_totp(
     State(state): State<AppState>,
-    admin: Staff,
+    admin: Admin,
     Path(username): Path<String>,
 ) -> Result<Json<Enrolment>, AppError> {
-    admin.require_admin()?;
-    Ok(Json(
-        staff::reset_totp(&state, &username, &admin.actor()).await?,
-    ))
+    let enrolment = staff::reset_totp(&state, &username, &admin.actor()).await?;
+    keep_own_session(&state, &admin, &username).await?;
+    Ok(Json(enrolment))
 }
 
 async fn audit(
     State(state): State<AppState>,
-    admin: Staff,
+    _admin: Admin,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, AppError> {
-    admin.require_admin()?;
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
     let events = state
         .store

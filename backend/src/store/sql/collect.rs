@@ -2,43 +2,70 @@
 
 use super::*;
 
+/// The guards every use of a code carries, bound as `$2` (now) and `$3` (the limit on
+/// tries): the order is open, its link and code have not run out, the code is unused.
+fn code_guards() -> String {
+    format!(
+        "id = $1 AND {} AND code_mac IS NOT NULL AND code_expires_at > $2 AND link_expires_at > $2",
+        open()
+    )
+}
+
 #[async_trait]
 impl CollectStore for SqlStore {
-    async fn record_code_failure(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<u32> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        let attempts: Option<i64> = sqlx::query_scalar(
-            "UPDATE orders SET code_attempts = code_attempts + 1, updated_at = $2 WHERE id = $1 \
-             RETURNING code_attempts",
-        )
-        .bind(order_id)
-        .bind(audit.at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(count(attempts.unwrap_or(i64::MAX)))
+    async fn take_code_try(
+        &self,
+        order_id: &str,
+        guard: CodeGuard,
+    ) -> StoreResult<Option<CodeTry>> {
+        let _turn = self.write_turn().await;
+        // One statement: the count and the guard are read and written together, so parallel
+        // tries queue on the row and the ones past the limit match nothing.
+        let sql = format!(
+            "UPDATE orders SET code_attempts = code_attempts + 1, updated_at = $2 \
+             WHERE {} AND code_attempts < $3 RETURNING code_mac, code_attempts",
+            code_guards()
+        );
+        let row = sqlx::query(&sql)
+            .bind(order_id)
+            .bind(guard.now)
+            .bind(i64::from(guard.max_attempts))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(CodeTry {
+                code_mac: row.try_get("code_mac")?,
+                attempts: count(row.try_get("code_attempts")?),
+            })
+        })
+        .transpose()
     }
 
     async fn open_session(
         &self,
         order_id: &str,
         code_mac: &[u8],
+        guard: CodeGuard,
         session_hash: &[u8],
         expires_at: i64,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE orders SET code_mac = NULL, updated_at = $3, \
-             state = CASE WHEN state IN ('issued', 'link_sent') THEN 'code_verified' ELSE state END \
-             WHERE id = $1 AND code_mac = $2",
-        )
-        .bind(order_id)
-        .bind(code_mac.to_vec())
-        .bind(audit.at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let sql = format!(
+            "UPDATE orders SET code_mac = NULL, updated_at = $2, state = {} \
+             WHERE {} AND code_attempts <= $3 AND code_mac = $4 AND {}",
+            moved(OrderEvent::CodeVerified),
+            code_guards(),
+            applies(OrderEvent::CodeVerified),
+        );
+        let updated = sqlx::query(&sql)
+            .bind(order_id)
+            .bind(guard.now)
+            .bind(i64::from(guard.max_attempts))
+            .bind(code_mac.to_vec())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if updated != 1 {
             return refuse(tx).await;
         }
@@ -64,7 +91,8 @@ impl CollectStore for SqlStore {
         let sql = format!(
             "UPDATE orders SET code_mac = $2, code_expires_at = $3, code_attempts = 0, code_sent_at = $4, \
              resends = resends + 1, updated_at = $4 \
-             WHERE id = $1 AND resends < $5 AND code_sent_at <= $6 AND state IN {OPEN_STATES_SQL}"
+             WHERE id = $1 AND resends < $5 AND code_sent_at <= $6 AND {}",
+            open()
         );
         let updated = sqlx::query(&sql)
             .bind(order_id)
@@ -79,7 +107,9 @@ impl CollectStore for SqlStore {
         if updated != 1 {
             return refuse(tx).await;
         }
-        insert_message(&mut *tx, message, audit.at).await?;
+        // A code still waiting to go out no longer works: only the new one should arrive.
+        drop_queued(&mut tx, order_id, Some(&message.purpose), audit.at).await?;
+        insert_message(&mut tx, message, audit.at).await?;
         commit_with(tx, audit).await
     }
 
@@ -107,30 +137,35 @@ impl CollectStore for SqlStore {
         audit: &AuditEvent,
     ) -> StoreResult<Option<Vec<u8>>> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let sealed: Option<Vec<u8>> = sqlx::query_scalar(
-            "UPDATE orders SET downloads = downloads + 1, state = 'downloaded', updated_at = $3 \
-             WHERE id = $1 AND downloads < $2 AND bundle_sealed IS NOT NULL \
-             AND state IN ('code_verified', 'downloaded') RETURNING bundle_sealed",
-        )
-        .bind(order_id)
-        .bind(i64::from(max_downloads))
-        .bind(audit.at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if sealed.is_some() {
-            insert_audit(&mut *tx, audit).await?;
+        let sql = format!(
+            "UPDATE orders SET downloads = downloads + 1, state = {}, updated_at = $3 \
+             WHERE id = $1 AND downloads < $2 AND {}",
+            moved(OrderEvent::Downloaded),
+            applies(OrderEvent::Downloaded)
+        );
+        let updated = sqlx::query(&sql)
+            .bind(order_id)
+            .bind(i64::from(max_downloads))
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let file = if updated == 1 {
+            sealed(&mut *tx, order_id, Sealed::Bundle).await?
+        } else {
+            None
+        };
+        if file.is_none() {
+            tx.rollback().await?;
+            return Ok(None);
         }
+        insert_audit(&mut *tx, audit).await?;
         tx.commit().await?;
-        Ok(sealed)
+        Ok(file)
     }
 
     async fn sealed_password(&self, order_id: &str) -> StoreResult<Option<Vec<u8>>> {
-        let sealed: Option<Option<Vec<u8>>> =
-            sqlx::query_scalar("SELECT password_sealed FROM orders WHERE id = $1")
-                .bind(order_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(sealed.flatten())
+        sealed(&self.pool, order_id, Sealed::Password).await
     }
 
     async fn complete_receipt(
@@ -141,42 +176,52 @@ impl CollectStore for SqlStore {
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE orders SET state = 'collected', collected_at = $3, updated_at = $3, bundle_sealed = NULL, \
-             password_sealed = NULL, code_mac = NULL \
-             WHERE id = $1 AND state = 'downloaded' AND bundle_sha256 = $2",
-        )
-        .bind(order_id)
-        .bind(bundle_sha256.to_vec())
-        .bind(audit.at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let sql = format!(
+            "UPDATE orders SET state = {}, collected_at = $3, updated_at = $3, code_mac = NULL \
+             WHERE id = $1 AND {} AND bundle_sha256 = $2",
+            moved(OrderEvent::Collected),
+            applies(OrderEvent::Collected)
+        );
+        let updated = sqlx::query(&sql)
+            .bind(order_id)
+            .bind(bundle_sha256.to_vec())
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if updated != 1 {
             return refuse(tx).await;
         }
-        insert_message(&mut *tx, message, audit.at).await?;
+        wipe_sealed(&mut *tx, order_id, Sealed::Bundle).await?;
+        wipe_sealed(&mut *tx, order_id, Sealed::Password).await?;
+        insert_message(&mut tx, message, audit.at).await?;
         commit_with(tx, audit).await
     }
 
     async fn expire_links(&self, now: i64) -> StoreResult<Vec<String>> {
         let (_turn, mut tx) = self.begin_write().await?;
         let sql = format!(
-            "UPDATE orders SET state = 'expired', bundle_sealed = NULL, password_sealed = NULL, code_mac = NULL, \
-             updated_at = $1 WHERE link_expires_at <= $1 AND state IN {OPEN_STATES_SQL} RETURNING id, serial"
+            "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $1 \
+             WHERE link_expires_at <= $1 AND {} RETURNING id, serial",
+            moved(OrderEvent::Expired),
+            applies(OrderEvent::Expired)
         );
         let rows = sqlx::query(&sql).bind(now).fetch_all(&mut *tx).await?;
         let mut ids = Vec::with_capacity(rows.len());
         for row in rows {
             let id: String = row.try_get("id")?;
             let serial: String = row.try_get("serial")?;
+            end_flow(&mut tx, &id, now).await?;
             let event = AuditEvent {
                 at: now,
                 actor: "system".into(),
                 action: "link.expired".into(),
                 order_id: Some(id.clone()),
                 serial: Some(serial),
-                detail: Some("the link ran out; the file and password were wiped".into()),
+                detail: Some(
+                    "the link ran out; the file and password were wiped, unsent messages dropped"
+                        .into(),
+                ),
                 ..AuditEvent::default()
             };
             insert_audit(&mut *tx, &event).await?;

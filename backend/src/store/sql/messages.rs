@@ -1,6 +1,31 @@
 //! The message queue.
 
 use super::*;
+use certportal_shared::model::MessageState;
+
+/// A message ends: `set` gives its state and end time (`$2`), its body is wiped. `from` lists
+/// the states it may end from; `false` if it was in none of them.
+async fn end_message(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    message: &QueuedMessage,
+    (from, set): (&str, &str),
+    now: i64,
+    error: Option<&str>,
+) -> StoreResult<bool> {
+    let sql = format!(
+        "UPDATE messages SET {set}, attempts = attempts + 1, claimed_until = NULL, last_error = $3 \
+         WHERE id = $1 AND status IN {from}"
+    );
+    let updated = sqlx::query(&sql)
+        .bind(message.id)
+        .bind(now)
+        .bind(error)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    wipe_sealed(&mut **tx, &message.idempotency_key, Sealed::Message).await?;
+    Ok(updated == 1)
+}
 
 #[async_trait]
 impl MessageStore for SqlStore {
@@ -13,10 +38,15 @@ impl MessageStore for SqlStore {
         let _turn = self.write_turn().await;
         let rows = sqlx::query(
             "UPDATE messages SET claimed_until = $2 WHERE id IN ( \
-                 SELECT id FROM messages WHERE sent_at IS NULL AND next_attempt_at <= $1 \
-                 AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY id LIMIT $3) \
-             AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $1) \
-             RETURNING id, order_id, channel, recipient, subject, body_sealed, purpose, attempts",
+                 SELECT m.id FROM messages m WHERE m.status = 'queued' AND m.next_attempt_at <= $1 \
+                 AND (m.claimed_until IS NULL OR m.claimed_until <= $1) \
+                 AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.status = 'queued' \
+                     AND e.channel = m.channel AND e.recipient = m.recipient AND e.id < m.id) \
+                 ORDER BY m.id LIMIT $3) \
+             AND status = 'queued' AND (claimed_until IS NULL OR claimed_until <= $1) \
+             RETURNING id, idempotency_key, order_id, channel, recipient, subject, purpose, attempts, \
+             (SELECT s.blob FROM sealed_values s WHERE s.owner = messages.idempotency_key \
+                 AND s.kind = 'message') AS body_sealed",
         )
         .bind(now)
         .bind(claim_until)
@@ -28,6 +58,7 @@ impl MessageStore for SqlStore {
             .map(|row| {
                 Ok(QueuedMessage {
                     id: row.try_get("id")?,
+                    idempotency_key: row.try_get("idempotency_key")?,
                     order_id: row.try_get("order_id")?,
                     channel: row.try_get("channel")?,
                     recipient: row.try_get("recipient")?,
@@ -49,19 +80,25 @@ impl MessageStore for SqlStore {
         message: &QueuedMessage,
         now: i64,
         audit: &AuditEvent,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE messages SET sent_at = $2, body_sealed = NULL, attempts = attempts + 1, claimed_until = NULL, \
-             last_error = NULL WHERE id = $1",
-        )
-        .bind(message.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        // A message dropped while it was on its way went out all the same: say so.
+        let was_queued =
+            sqlx::query_scalar::<_, String>("SELECT status FROM messages WHERE id = $1")
+                .bind(message.id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some_and(|status| status == "queued");
+        let sent = ("('queued', 'dropped')", "status = 'sent', sent_at = $2");
+        end_message(&mut tx, message, sent, now, None).await?;
         // The link is out: the order moves on from `issued`.
         if let (Some(order_id), "collect_link") = (&message.order_id, message.purpose.as_str()) {
-            sqlx::query("UPDATE orders SET state = 'link_sent', updated_at = $2 WHERE id = $1 AND state = 'issued'")
+            let sql = format!(
+                "UPDATE orders SET state = {}, updated_at = $2 WHERE id = $1 AND {}",
+                moved(OrderEvent::LinkSent),
+                applies(OrderEvent::LinkSent)
+            );
+            sqlx::query(&sql)
                 .bind(order_id)
                 .bind(now)
                 .execute(&mut *tx)
@@ -69,14 +106,14 @@ impl MessageStore for SqlStore {
         }
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(was_queued)
     }
 
     async fn mark_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> StoreResult<()> {
         let _turn = self.write_turn().await;
         sqlx::query(
             "UPDATE messages SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, claimed_until = NULL \
-             WHERE id = $1",
+             WHERE id = $1 AND status = 'queued'",
         )
         .bind(id)
         .bind(error)
@@ -86,22 +123,42 @@ impl MessageStore for SqlStore {
         Ok(())
     }
 
+    async fn give_up(
+        &self,
+        message: &QueuedMessage,
+        error: &str,
+        now: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        let failed = ("('queued')", "status = 'failed', ended_at = $2");
+        if end_message(&mut tx, message, failed, now, Some(error)).await? {
+            insert_audit(&mut *tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn messages_for_order(&self, order_id: &str) -> StoreResult<Vec<MessageStatus>> {
         let rows = sqlx::query(
-            "SELECT id, channel, purpose, created_at, sent_at, attempts, last_error FROM messages \
-             WHERE order_id = $1 ORDER BY id",
+            "SELECT id, channel, purpose, status, created_at, sent_at, ended_at, attempts, last_error \
+             FROM messages WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|row| {
+                let state: String = row.try_get("status")?;
                 Ok(MessageStatus {
                     id: row.try_get("id")?,
                     channel: row.try_get("channel")?,
                     purpose: row.try_get("purpose")?,
+                    state: MessageState::parse(&state)
+                        .map_err(|e| StoreError::Corrupt(e.message))?,
                     created_at: row.try_get("created_at")?,
                     sent_at: row.try_get("sent_at")?,
+                    ended_at: row.try_get("ended_at")?,
                     attempts: count(row.try_get("attempts")?),
                     last_error: row.try_get("last_error")?,
                 })

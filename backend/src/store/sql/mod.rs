@@ -10,7 +10,7 @@ mod staff;
 pub(super) use super::prelude::*;
 use super::*;
 use async_trait::async_trait;
-use certportal_shared::model::OrderState;
+use certportal_shared::model::{OrderEvent, OrderState};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
@@ -19,15 +19,151 @@ use std::sync::Arc;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// The SQL for the states an order can still be collected in.
-const OPEN_STATES_SQL: &str = "('issued', 'link_sent', 'code_verified', 'downloaded')";
-
 const ORDER_COLUMNS: &str = "o.id, o.serial, o.org, o.service, o.client, o.contact_name, o.email, o.mobile, \
      o.key_type, o.profile, o.locale, o.state, o.created_at, o.created_by, o.updated_at, o.renews_serial, \
      o.supersede_on_collect, o.link_expires_at, o.code_mac, o.code_expires_at, o.code_attempts, \
      o.code_sent_at, o.resends, o.downloads, \
-     CASE WHEN o.bundle_sealed IS NULL THEN 0 ELSE 1 END AS has_bundle, o.bundle_sha256, \
-     o.collected_at, c.not_after";
+     CASE WHEN EXISTS (SELECT 1 FROM sealed_values b WHERE b.owner = o.id AND b.kind = 'bundle') \
+     THEN 1 ELSE 0 END AS has_bundle, o.bundle_sha256, o.collected_at, c.not_after";
+
+/// `('a', 'b')`: states as an SQL list (state names are fixed identifiers, never input).
+fn state_list(states: impl Iterator<Item = OrderState>) -> String {
+    let names: Vec<String> = states
+        .map(|state| format!("'{}'", state.as_str()))
+        .collect();
+    format!("({})", names.join(", "))
+}
+
+/// The guard of an event, from the lifecycle table: `state IN (the states it applies to)`.
+pub(super) fn applies(event: OrderEvent) -> String {
+    format!("state IN {}", state_list(event.sources()))
+}
+
+/// The state an event moves an order to, from the lifecycle table:
+/// `CASE state WHEN 'from' THEN 'to' ... END`. Use with [`applies`].
+pub(super) fn moved(event: OrderEvent) -> String {
+    let arms: Vec<String> = event
+        .moves()
+        .map(|(from, to)| format!("WHEN '{}' THEN '{}'", from.as_str(), to.as_str()))
+        .collect();
+    format!("CASE state {} END", arms.join(" "))
+}
+
+/// `state IN (the states in which an order can still be collected)`.
+pub(super) fn open() -> String {
+    format!("state IN {}", state_list(OrderState::open_states()))
+}
+
+/// What a sealed value is: the column `sealed_values.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Sealed {
+    Bundle,
+    Password,
+    Message,
+}
+
+impl Sealed {
+    fn kind(self) -> &'static str {
+        match self {
+            Self::Bundle => "bundle",
+            Self::Password => "password",
+            Self::Message => "message",
+        }
+    }
+}
+
+pub(super) async fn put_sealed<'c, E: Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    owner: &str,
+    what: Sealed,
+    blob: &[u8],
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO sealed_values (owner, kind, blob) VALUES ($1, $2, $3)")
+        .bind(owner)
+        .bind(what.kind())
+        .bind(blob.to_vec())
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn sealed<'c, E: Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    owner: &str,
+    what: Sealed,
+) -> StoreResult<Option<Vec<u8>>> {
+    Ok(
+        sqlx::query_scalar("SELECT blob FROM sealed_values WHERE owner = $1 AND kind = $2")
+            .bind(owner)
+            .bind(what.kind())
+            .fetch_optional(executor)
+            .await?,
+    )
+}
+
+pub(super) async fn wipe_sealed<'c, E: Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    owner: &str,
+    what: Sealed,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sealed_values WHERE owner = $1 AND kind = $2")
+        .bind(owner)
+        .bind(what.kind())
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Ends what an order that can no longer be collected leaves behind: its file and password,
+/// its collect sessions, and its unsent messages.
+pub(super) async fn end_flow(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    order_id: &str,
+    now: i64,
+) -> StoreResult<()> {
+    wipe_sealed(&mut **tx, order_id, Sealed::Bundle).await?;
+    wipe_sealed(&mut **tx, order_id, Sealed::Password).await?;
+    end_sessions(tx, order_id).await?;
+    drop_queued(tx, order_id, None, now).await
+}
+
+pub(super) async fn end_sessions(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    order_id: &str,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM collect_sessions WHERE order_id = $1")
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Drops an order's unsent messages (of one purpose, or all) and wipes their bodies.
+pub(super) async fn drop_queued(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    order_id: &str,
+    purpose: Option<&str>,
+    now: i64,
+) -> StoreResult<()> {
+    let which = "order_id = $1 AND status = 'queued' AND ($2 IS NULL OR purpose = $2)";
+    sqlx::query(&format!(
+        "DELETE FROM sealed_values WHERE kind = 'message' AND owner IN \
+         (SELECT idempotency_key FROM messages WHERE {which})"
+    ))
+    .bind(order_id)
+    .bind(purpose)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE messages SET status = 'dropped', ended_at = $3, claimed_until = NULL WHERE {which}"
+    ))
+    .bind(order_id)
+    .bind(purpose)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 const CERTIFICATE_COLUMNS: &str = "serial, order_id, subject, key_type, not_before, not_after, fingerprint, der, revoked_at, revocation_reason";
 
@@ -155,26 +291,32 @@ async fn commit_with(
     Ok(true)
 }
 
-async fn insert_message<'c, E: Executor<'c, Database = sqlx::Any>>(
-    executor: E,
+async fn insert_message(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     message: &NewMessage,
     now: i64,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO messages (order_id, channel, recipient, subject, body_sealed, purpose, locale, created_at, \
-         next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        "INSERT INTO messages (idempotency_key, order_id, channel, recipient, subject, purpose, locale, \
+         created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
+    .bind(&message.idempotency_key)
     .bind(&message.order_id)
     .bind(&message.channel)
     .bind(&message.recipient)
     .bind(&message.subject)
-    .bind(&message.body_sealed)
     .bind(&message.purpose)
     .bind(&message.locale)
     .bind(now)
-    .execute(executor)
+    .execute(&mut **tx)
     .await?;
-    Ok(())
+    put_sealed(
+        &mut **tx,
+        &message.idempotency_key,
+        Sealed::Message,
+        &message.body_sealed,
+    )
+    .await
 }
 
 impl SqlStore {
@@ -253,8 +395,12 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn checkpoint(&self) -> StoreResult<bool> {
-        if self.backend != Backend::Sqlite {
+    async fn compact(&self) -> StoreResult<bool> {
+        if self.backend == Backend::Postgres {
+            // A plain VACUUM leaves a dead tuple's bytes in the page's free space; FULL writes
+            // the live rows to a new file and truncates the old one. The table holds only
+            // what open flows need, so the rewrite is small; it locks the table meanwhile.
+            self.pool.execute("VACUUM FULL sealed_values").await?;
             return Ok(true);
         }
         let _turn = self.write_turn().await;

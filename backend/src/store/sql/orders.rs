@@ -29,9 +29,9 @@ impl OrderStore for SqlStore {
         sqlx::query(
             "INSERT INTO orders (id, serial, org, service, client, contact_name, email, mobile, key_type, profile, \
              locale, state, created_at, created_by, updated_at, renews_serial, supersede_on_collect, link_hash, \
-             link_expires_at, code_mac, code_expires_at, code_sent_at, bundle_sealed, bundle_sha256, password_sealed) \
+             link_expires_at, code_mac, code_expires_at, code_sent_at, bundle_sha256) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $12, $14, $15, $16, $17, $18, \
-             $19, $12, $20, $21, $22)",
+             $19, $12, $20)",
         )
         .bind(&order.id)
         .bind(&cert.serial)
@@ -52,13 +52,19 @@ impl OrderStore for SqlStore {
         .bind(order.link_expires_at)
         .bind(&order.code_mac)
         .bind(order.code_expires_at)
-        .bind(&order.bundle_sealed)
         .bind(&order.bundle_sha256)
-        .bind(&order.password_sealed)
         .execute(&mut *tx)
         .await?;
+        put_sealed(&mut *tx, &order.id, Sealed::Bundle, &order.bundle_sealed).await?;
+        put_sealed(
+            &mut *tx,
+            &order.id,
+            Sealed::Password,
+            &order.password_sealed,
+        )
+        .await?;
         for message in messages {
-            insert_message(&mut *tx, message, order.created_at).await?;
+            insert_message(&mut tx, message, order.created_at).await?;
         }
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await?;
@@ -177,8 +183,9 @@ impl OrderStore for SqlStore {
     async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
         let sql = format!(
-            "UPDATE orders SET state = 'cancelled', bundle_sealed = NULL, password_sealed = NULL, \
-             code_mac = NULL, updated_at = $2 WHERE id = $1 AND state IN {OPEN_STATES_SQL}"
+            "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE id = $1 AND {}",
+            moved(OrderEvent::Cancelled),
+            applies(OrderEvent::Cancelled)
         );
         let updated = sqlx::query(&sql)
             .bind(order_id)
@@ -189,10 +196,7 @@ impl OrderStore for SqlStore {
         if updated != 1 {
             return refuse(tx).await;
         }
-        sqlx::query("DELETE FROM collect_sessions WHERE order_id = $1")
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
+        end_flow(&mut tx, order_id, audit.at).await?;
         commit_with(tx, audit).await
     }
 
@@ -207,7 +211,9 @@ impl OrderStore for SqlStore {
         let sql = format!(
             "UPDATE orders SET link_hash = $2, link_expires_at = $3, code_mac = $4, code_expires_at = $5, \
              code_attempts = 0, resends = 0, code_sent_at = $6, updated_at = $6 \
-             WHERE id = $1 AND state IN {OPEN_STATES_SQL} AND bundle_sealed IS NOT NULL"
+             WHERE id = $1 AND {} AND EXISTS (SELECT 1 FROM sealed_values b WHERE b.owner = orders.id \
+             AND b.kind = 'bundle')",
+            open()
         );
         let updated = sqlx::query(&sql)
             .bind(order_id)
@@ -222,8 +228,12 @@ impl OrderStore for SqlStore {
         if updated != 1 {
             return refuse(tx).await;
         }
+        // What the old link opened ends with it, as on cancel; its unsent messages would only
+        // carry a link and code that no longer work.
+        end_sessions(&mut tx, order_id).await?;
+        drop_queued(&mut tx, order_id, None, audit.at).await?;
         for message in messages {
-            insert_message(&mut *tx, message, audit.at).await?;
+            insert_message(&mut tx, message, audit.at).await?;
         }
         commit_with(tx, audit).await
     }

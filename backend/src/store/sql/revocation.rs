@@ -32,14 +32,20 @@ impl RevocationStore for SqlStore {
                 RevokeOutcome::Unknown
             });
         }
-        sqlx::query(
-            "UPDATE orders SET state = 'revoked', bundle_sealed = NULL, password_sealed = NULL, code_mac = NULL, \
-             updated_at = $2 WHERE serial = $1 AND state <> 'cancelled'",
-        )
-        .bind(serial)
-        .bind(audit.at)
-        .execute(&mut *tx)
-        .await?;
+        let sql = format!(
+            "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE serial = $1 AND {} \
+             RETURNING id",
+            moved(OrderEvent::Revoked),
+            applies(OrderEvent::Revoked)
+        );
+        let order_id: Option<String> = sqlx::query_scalar(&sql)
+            .bind(serial)
+            .bind(audit.at)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(order_id) = order_id {
+            end_flow(&mut tx, &order_id, audit.at).await?;
+        }
         insert_audit(&mut *tx, audit).await?;
         tx.commit().await?;
         Ok(RevokeOutcome::Revoked)
@@ -51,6 +57,14 @@ impl RevocationStore for SqlStore {
         );
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(certificate_from_row).collect()
+    }
+
+    async fn latest_revocation(&self) -> StoreResult<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT MAX(revoked_at) FROM certificates")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     async fn crl(&self) -> StoreResult<Option<CrlRecord>> {

@@ -4,7 +4,7 @@ use super::*;
 use certportal_shared::model::Role;
 
 const STAFF_COLUMNS: &str = "username, role, password_hash, totp_sealed, totp_last_step, must_change_password, \
-     disabled, created_at, created_by, updated_at";
+     disabled, credentials_epoch, created_at, created_by, updated_at";
 
 fn staff_from_row(row: &AnyRow) -> StoreResult<StaffRecord> {
     let role: String = row.try_get("role")?;
@@ -16,6 +16,7 @@ fn staff_from_row(row: &AnyRow) -> StoreResult<StaffRecord> {
         totp_last_step: row.try_get("totp_last_step")?,
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
+        credentials_epoch: row.try_get("credentials_epoch")?,
         created_at: row.try_get("created_at")?,
         created_by: row.try_get("created_by")?,
         updated_at: row.try_get("updated_at")?,
@@ -114,7 +115,8 @@ impl StaffStore for SqlStore {
         must_change: bool,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let sql = "UPDATE staff SET password_hash = $3, must_change_password = $4, updated_at = $2 WHERE username = $1";
+        let sql = "UPDATE staff SET password_hash = $3, must_change_password = $4, updated_at = $2, \
+                   credentials_epoch = credentials_epoch + 1 WHERE username = $1";
         self.update_staff(
             sql,
             username,
@@ -130,7 +132,8 @@ impl StaffStore for SqlStore {
         totp_sealed: &[u8],
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let sql = "UPDATE staff SET totp_sealed = $3, totp_last_step = 0, updated_at = $2 WHERE username = $1";
+        let sql = "UPDATE staff SET totp_sealed = $3, totp_last_step = 0, updated_at = $2, \
+                   credentials_epoch = credentials_epoch + 1 WHERE username = $1";
         self.update_staff(sql, username, StaffValue::Bytes(totp_sealed), audit)
             .await
     }
@@ -141,57 +144,81 @@ impl StaffStore for SqlStore {
         disabled: bool,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let sql = "UPDATE staff SET disabled = $3, updated_at = $2 WHERE username = $1";
+        // Disabling ends the sessions for good: enabling again must not bring them back.
+        let sql = "UPDATE staff SET disabled = $3, updated_at = $2, \
+                   credentials_epoch = credentials_epoch + $3 WHERE username = $1";
         self.update_staff(sql, username, StaffValue::Flag(disabled), audit)
             .await
     }
 
-    async fn record_login_failure(&self, username: &str, ip: &str, at: i64) -> StoreResult<()> {
-        let _turn = self.write_turn().await;
-        sqlx::query("INSERT INTO login_failures (at, username, ip) VALUES ($1, $2, $3)")
-            .bind(at)
-            .bind(username)
-            .bind(ip)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn login_failures(
+    async fn take_login_try(
         &self,
         username: &str,
         ip: &str,
-        since: i64,
-    ) -> StoreResult<LoginFailures> {
-        let failures = |column: &'static str, value: String| {
-            let sql = format!(
+        at: i64,
+        limits: &LoginLimits,
+    ) -> StoreResult<Result<LoginTry, LoginFailures>> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            // Under READ COMMITTED two counts can both see room; locks on the account and the
+            // address make the count and the insert one step. Accounts are always locked
+            // before addresses, in two key spaces, so two sign-ins cannot wait on each other.
+            sqlx::query("SELECT pg_advisory_xact_lock(1, hashtext($1))")
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(2, hashtext($1))")
+                .bind(ip)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // One statement in SQLite: counted and inserted under its write lock.
+        let taken: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO login_failures (at, username, ip) SELECT $1, $2, $3 \
+             WHERE (SELECT COUNT(*) FROM login_failures WHERE username = $2 AND at > $4) < $5 \
+             AND (SELECT COUNT(*) FROM login_failures WHERE ip = $3 AND at > $4) < $6 RETURNING id",
+        )
+        .bind(at)
+        .bind(username)
+        .bind(ip)
+        .bind(limits.since)
+        .bind(i64::from(limits.by_user))
+        .bind(i64::from(limits.by_ip))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = taken {
+            tx.commit().await?;
+            return Ok(Ok(LoginTry { id }));
+        }
+        let failures = |column: &str| {
+            format!(
                 "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE {column} = $1 AND at > $2"
-            );
-            async move {
-                let row = sqlx::query(&sql)
-                    .bind(value)
-                    .bind(since)
-                    .fetch_one(&self.pool)
-                    .await?;
-                let n: i64 = row.try_get("n")?;
-                let oldest: Option<i64> = row.try_get("oldest")?;
-                Ok::<_, StoreError>((count(n), oldest))
-            }
+            )
         };
-        let (by_user, oldest_by_user) = failures("username", username.to_owned()).await?;
-        let (by_ip, oldest_by_ip) = failures("ip", ip.to_owned()).await?;
-        Ok(LoginFailures {
-            by_user,
-            oldest_by_user,
-            by_ip,
-            oldest_by_ip,
-        })
+        let by_user = sqlx::query(&failures("username"))
+            .bind(username)
+            .bind(limits.since)
+            .fetch_one(&mut *tx)
+            .await?;
+        let by_ip = sqlx::query(&failures("ip"))
+            .bind(ip)
+            .bind(limits.since)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.rollback().await?;
+        Ok(Err(LoginFailures {
+            by_user: count(by_user.try_get("n")?),
+            oldest_by_user: by_user.try_get("oldest")?,
+            by_ip: count(by_ip.try_get("n")?),
+            oldest_by_ip: by_ip.try_get("oldest")?,
+        }))
     }
 
-    async fn clear_login_failures(&self, username: &str) -> StoreResult<()> {
+    async fn login_succeeded(&self, username: &str, taken: &LoginTry) -> StoreResult<()> {
         let _turn = self.write_turn().await;
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+        sqlx::query("DELETE FROM login_failures WHERE username = $1 OR id = $2")
             .bind(username)
+            .bind(taken.id)
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -199,6 +199,10 @@ pub struct AdminCatalogue {
     pub delivery_waiting: &'static str,
     /// `{error}`, `{n}`
     pub delivery_failing: &'static str,
+    /// The portal gave up: `{time}`, `{error}`, `{n}`
+    pub delivery_failed: &'static str,
+    /// Its order ended before it went out: `{time}`
+    pub delivery_dropped: &'static str,
 
     // --- actions on an order
     pub actions_title: &'static str,
@@ -315,6 +319,7 @@ pub struct AdminCatalogue {
     /// `next` takes `{time}`
     pub throttled: Problem,
     pub session_ended: Problem,
+    pub password_change_required: Problem,
     pub forbidden: Problem,
     pub cross_site: Problem,
     pub not_found: Problem,

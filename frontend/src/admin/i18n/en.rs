@@ -174,6 +174,8 @@ pub static EN: AdminCatalogue = AdminCatalogue {
     delivery_sent: "Sent {time}",
     delivery_waiting: "Waiting to be sent (tries so far: {n})",
     delivery_failing: "Not sent yet: {error} (tries so far: {n})",
+    delivery_failed: "Not sent: the portal gave up {time} after {n} tries ({error})",
+    delivery_dropped: "Not sent: dropped {time}, when the order ended",
 
     actions_title: "Actions",
     no_actions: "Nothing can be done with this order any more.",
@@ -284,6 +286,10 @@ pub static EN: AdminCatalogue = AdminCatalogue {
     session_ended: Problem {
         what: "Your session has ended.",
         next: "Sign in again to go on.",
+    },
+    password_change_required: Problem {
+        what: "You still have the first password you were given.",
+        next: "Choose your own password on your account page; then everything else opens.",
     },
     forbidden: Problem {
         what: "Only admins may see or do this.",

@@ -174,6 +174,8 @@ pub static NB: AdminCatalogue = AdminCatalogue {
     delivery_sent: "Sendt {time}",
     delivery_waiting: "Venter på å bli sendt (forsøk så langt: {n})",
     delivery_failing: "Ikke sendt ennå: {error} (forsøk så langt: {n})",
+    delivery_failed: "Ikke sendt: portalen ga opp {time} etter {n} forsøk ({error})",
+    delivery_dropped: "Ikke sendt: forkastet {time}, da bestillingen ble avsluttet",
 
     actions_title: "Handlinger",
     no_actions: "Det kan ikke gjøres mer med denne bestillingen.",
@@ -284,6 +286,10 @@ pub static NB: AdminCatalogue = AdminCatalogue {
     session_ended: Problem {
         what: "Økten din er avsluttet.",
         next: "Logg inn igjen for å fortsette.",
+    },
+    password_change_required: Problem {
+        what: "Du har fortsatt det første passordet du fikk.",
+        next: "Velg ditt eget passord på kontosiden din; da åpnes alt annet.",
     },
     forbidden: Problem {
         what: "Bare administratorer kan se eller gjøre dette.",

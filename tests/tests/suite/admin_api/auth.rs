@@ -148,8 +148,7 @@ async fn every_admin_endpoint_needs_a_session() {
 #[tokio::test(flavor = "multi_thread")]
 async fn support_staff_cannot_manage_staff_or_read_the_audit_log() {
     let app = spawn_app().await;
-    let support = app.add_staff("sam", Role::Support).await;
-    support.login(&app).await;
+    let support = app.signed_in("sam", Role::Support).await;
     for response in [
         support.get(routes::ADMIN_STAFF).await,
         support.get(routes::ADMIN_AUDIT).await,
@@ -300,8 +299,7 @@ async fn admin_reset_on_the_command_line_is_the_way_back_in() {
     let app = spawn_app().await;
     let alice = app.add_staff("alice", Role::Admin).await;
     alice.login(&app).await;
-    let admin_client = app.add_staff("bob", Role::Admin).await;
-    admin_client.login(&app).await;
+    let admin_client = app.signed_in("bob", Role::Admin).await;
     admin_client
         .post_json("/api/admin/staff/alice/disable", &json!({}))
         .await;

@@ -124,7 +124,7 @@ async fn the_audit_log_shows_staff_actions_with_who_and_from_where() {
         .collect();
     assert_eq!(
         actions,
-        ["order.created", "staff.login"],
+        ["order.created", "staff.password_changed", "staff.login"],
         "newest first, staff only"
     );
     assert!(

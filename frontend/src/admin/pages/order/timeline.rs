@@ -2,9 +2,10 @@
 //! the delivery of each of its messages went.
 
 use crate::format;
-use crate::i18n::use_texts;
-use certportal_frontend::i18n::fill;
+use crate::i18n::{AdminCatalogue, use_texts};
+use certportal_frontend::i18n::{Lang, fill};
 use certportal_shared::api::admin::{AuditEntry, MessageInfo};
+use certportal_shared::model::MessageState;
 use leptos::prelude::*;
 
 /// The order's audit events: issued, messages sent, link opened, code failures, downloads,
@@ -49,6 +50,46 @@ pub fn Timeline(entries: Vec<AuditEntry>) -> impl IntoView {
     }
 }
 
+/// How a message's delivery went, in words, and the class that colours it.
+fn delivery(message: &MessageInfo, t: &AdminCatalogue, lang: Lang) -> (String, &'static str) {
+    let tries = message.attempts.to_string();
+    let when = |time: &Option<String>| {
+        time.as_deref()
+            .map(|time| format::when(time, lang))
+            .unwrap_or_default()
+    };
+    let error = message.last_error.as_deref().unwrap_or_default();
+    match message.status {
+        MessageState::Sent => (
+            fill(t.delivery_sent, &[("time", &when(&message.sent_at))]),
+            "delivery-sent",
+        ),
+        MessageState::Failed => (
+            fill(
+                t.delivery_failed,
+                &[
+                    ("time", &when(&message.ended_at)),
+                    ("error", error),
+                    ("n", &tries),
+                ],
+            ),
+            "delivery-failed",
+        ),
+        MessageState::Dropped => (
+            fill(t.delivery_dropped, &[("time", &when(&message.ended_at))]),
+            "delivery-dropped",
+        ),
+        MessageState::Queued if message.last_error.is_some() => (
+            fill(t.delivery_failing, &[("error", error), ("n", &tries)]),
+            "delivery-pending",
+        ),
+        MessageState::Queued => (
+            fill(t.delivery_waiting, &[("n", &tries)]),
+            "delivery-pending",
+        ),
+    }
+}
+
 /// Each message with how its delivery went.
 #[component]
 pub fn Messages(messages: Vec<MessageInfo>) -> impl IntoView {
@@ -65,21 +106,7 @@ pub fn Messages(messages: Vec<MessageInfo>) -> impl IntoView {
                     "email" => t.channel_email,
                     _ => "",
                 };
-                let tries = message.attempts.to_string();
-                let status = match (&message.sent_at, &message.last_error) {
-                    (Some(sent), _) => {
-                        fill(t.delivery_sent, &[("time", &format::when(sent, lang))])
-                    }
-                    (None, Some(error)) => {
-                        fill(t.delivery_failing, &[("error", error), ("n", &tries)])
-                    }
-                    (None, None) => fill(t.delivery_waiting, &[("n", &tries)]),
-                };
-                let class = if message.sent_at.is_some() {
-                    "delivery-sent"
-                } else {
-                    "delivery-pending"
-                };
+                let (status, class) = delivery(message, t, lang);
                 view! {
                     <tr>
                         <td data-label=t.message_label>{name}</td>
