@@ -6,7 +6,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use base64::Engine as _;
-use certportal::pki::{self, Ca, ClientCertRequest, secret};
+use certportal::pki::{self, Ca, ClientCertRequest};
+use certportal::secrets::random;
 use certportal_shared::model::{ClientName, KeyType, Organisation, Profile, Service};
 use std::path::Path;
 use std::process::Command;
@@ -54,7 +55,7 @@ fn ours(ca: &Ca) -> (Vec<u8>, String) {
         crl_url: "https://portal.example/crl".into(),
     };
     let issued = pki::issue(ca, &request).unwrap();
-    let password = secret::password(20).unwrap();
+    let password = random::password(20).unwrap();
     let file = pki::write_pkcs12(
         &issued,
         ca.cert_der(),
@@ -83,7 +84,7 @@ fn run(dir: &Path, args: &[&str]) {
 /// The same profile with the openssl CLI: a key and request, a certificate signed by the CA
 /// with clientAuth and a CRL distribution point, and the PKCS#12 file.
 fn openssl_pipeline(dir: &Path) {
-    let serial = format!("0x{}", hex::encode(secret::serial().unwrap()));
+    let serial = format!("0x{}", hex::encode(random::serial().unwrap()));
     run(
         dir,
         &[

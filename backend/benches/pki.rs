@@ -5,7 +5,8 @@
 
 #![allow(clippy::expect_used)]
 
-use certportal::pki::{self, Ca, ClientCertRequest, secret};
+use certportal::pki::{self, Ca, ClientCertRequest};
+use certportal::secrets::random;
 use certportal_shared::model::{ClientName, KeyType, Organisation, Profile, Service};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -23,7 +24,7 @@ fn issue_and_wrap(ca: &Ca, key: KeyType, profile: Profile) -> (Vec<u8>, String) 
         crl_url: "https://portal.example/crl".into(),
     };
     let issued = pki::issue(ca, &request).expect("issue");
-    let password = secret::password(20).expect("random");
+    let password = random::password(20).expect("random");
     let file = pki::write_pkcs12(
         &issued,
         ca.cert_der(),

@@ -74,8 +74,8 @@ macro_rules! internal_from {
 internal_from!(
     crate::store::StoreError,
     crate::pki::PkiError,
-    crate::pki::seal::SealError,
-    crate::pki::secret::RandomError,
+    crate::secrets::SealError,
+    crate::secrets::RandomError,
     tokio::task::JoinError
 );
 

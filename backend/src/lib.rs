@@ -1,6 +1,5 @@
 //! certportal: issues client TLS certificates and hands them over to customers safely.
 
-pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,6 +9,7 @@ pub mod flow;
 pub mod http;
 pub mod notify;
 pub mod pki;
+pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod store;

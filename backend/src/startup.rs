@@ -1,13 +1,12 @@
 //! Putting the portal together: load the data dir, pick the providers, bind, and run the
 //! server with its background tasks.
 
-use crate::auth::HashingPool;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, EmailProvider, SmsProvider};
 use crate::datadir::DataDir;
 use crate::notify::{Dispatcher, HttpSms, Mailer, OutboxFile, SmsSender, SmtpMailer};
 use crate::pki::Ca;
-use crate::pki::seal::Kek;
+use crate::secrets::{HashingPool, Kek, SealContext};
 use crate::state::AppState;
 use crate::store::{SqlStore, StaffSessions, Store};
 use anyhow::{Context, Result};
@@ -64,7 +63,7 @@ fn load_secrets(data_dir: &DataDir) -> Result<(Kek, Ca)> {
     let sealed = std::fs::read(data_dir.ca_key())
         .with_context(|| format!("cannot read {}", data_dir.ca_key().display()))?;
     let key = kek
-        .open(crate::cli::init::CA_KEY_CONTEXT, &sealed)
+        .open(SealContext::CaKey, &sealed)
         .context("the CA key does not open with this data dir's key")?;
     let ca = Ca::load(&cert_pem, &key)?;
     Ok((kek, ca))

@@ -1,11 +1,10 @@
 //! What every handler and background task shares.
 
-use crate::auth::HashingPool;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::datadir::DataDir;
 use crate::pki::Ca;
-use crate::pki::seal::Kek;
+use crate::secrets::{HashingPool, Kek};
 use crate::store::{StaffSessions, Store};
 use std::sync::Arc;
 use tokio::sync::{Mutex, Notify};

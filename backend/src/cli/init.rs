@@ -4,12 +4,9 @@ use super::{CliError, CliResult};
 use crate::config::{CONFIG_FILE, Config};
 use crate::datadir::{DataDir, create_private_dir, write_private_new};
 use crate::pki::Ca;
-use crate::pki::seal::Kek;
+use crate::secrets::{Kek, SealContext};
 use certportal_shared::model::KeyType;
 use std::path::Path;
-
-/// The sealing context of the CA key.
-pub const CA_KEY_CONTEXT: &str = "ca-key";
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -130,7 +127,10 @@ pub async fn initialise(
     })
     .await??;
     // The sealed key is written first and never overwritten: two racing inits cannot both win.
-    write_private_new(&dir.ca_key(), &kek.seal(CA_KEY_CONTEXT, &ca.key_pkcs8())?)?;
+    write_private_new(
+        &dir.ca_key(),
+        &kek.seal(SealContext::CaKey, &ca.key_pkcs8())?,
+    )?;
     std::fs::write(dir.ca_cert(), ca.cert_pem())?;
 
     let portal = super::open_portal(root).await?;

@@ -4,7 +4,8 @@ use super::Actor;
 use crate::clock::{rfc3339, unix};
 use crate::error::AppError;
 use crate::notify::{self, queued_message, templates};
-use crate::pki::{self, ClientCertRequest, secret};
+use crate::pki::{self, ClientCertRequest};
+use crate::secrets::{SealContext, random};
 use crate::state::AppState;
 use crate::store::{CertificateRecord, NewLink, NewMessage, NewOrder};
 use certportal_shared::model::{Locale, OrderSpec};
@@ -60,7 +61,7 @@ pub async fn create_order(
                 crl_url,
             };
             let issued = pki::issue(&ca, &request)?;
-            let password = secret::password(password_length)?;
+            let password = random::password(password_length)?;
             let bundle = pki::write_pkcs12(
                 &issued,
                 ca.cert_der(),
@@ -109,9 +110,19 @@ pub async fn create_order(
         link_expires_at: fresh.link.link_expires_at,
         code_mac: fresh.link.code_mac.clone(),
         code_expires_at: fresh.link.code_expires_at,
-        bundle_sealed: kek.seal(&bundle_context(&order_id), &bundle)?,
+        bundle_sealed: kek.seal(
+            SealContext::Bundle {
+                order_id: &order_id,
+            },
+            &bundle,
+        )?,
         bundle_sha256: pki::sha256(&bundle).as_bytes().to_vec(),
-        password_sealed: kek.seal(&password_context(&order_id), password.as_bytes())?,
+        password_sealed: kek.seal(
+            SealContext::Password {
+                order_id: &order_id,
+            },
+            password.as_bytes(),
+        )?,
         certificate: CertificateRecord {
             serial: serial.clone(),
             order_id: order_id.clone(),
@@ -171,8 +182,8 @@ pub struct LinkAndCode {
 pub fn new_link_and_code(state: &AppState, to: &Addressee<'_>) -> Result<LinkAndCode, AppError> {
     let config = &state.config;
     let now = state.clock.now();
-    let token = secret::token()?;
-    let code = secret::code(config.collect.code_digits)?;
+    let token = random::token()?;
+    let code = random::code(config.collect.code_digits)?;
     let link_expires_at = now + Duration::days(i64::from(config.collect.link_ttl_days));
     let code_expires_at = now + Duration::minutes(i64::from(config.collect.code_ttl_minutes));
     let url = Zeroizing::new(routes::collect_url(&config.base_url, &token));
@@ -219,20 +230,10 @@ pub fn new_link_and_code(state: &AppState, to: &Addressee<'_>) -> Result<LinkAnd
         )?,
     ];
     let link = NewLink {
-        link_hash: secret::token_hash(&token),
+        link_hash: random::token_hash(&token),
         link_expires_at: unix(link_expires_at),
         code_mac: kek.code_mac(to.order_id, &code),
         code_expires_at: unix(code_expires_at),
     };
     Ok(LinkAndCode { link, messages })
-}
-
-/// The sealing context of an order's PKCS#12 file.
-pub fn bundle_context(order_id: &str) -> String {
-    format!("bundle:{order_id}")
-}
-
-/// The sealing context of an order's file password.
-pub fn password_context(order_id: &str) -> String {
-    format!("password:{order_id}")
 }

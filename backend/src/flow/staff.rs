@@ -2,10 +2,9 @@
 //! changing and resetting passwords and TOTP, disabling.
 
 use super::Actor;
-use crate::auth::{Totp, hash_password, verify_password};
 use crate::clock::unix;
 use crate::error::AppError;
-use crate::pki::secret;
+use crate::secrets::{SealContext, Totp, hash_password, random, verify_password};
 use crate::state::AppState;
 use crate::store::{LoginFailures, LoginLimits, StaffRecord};
 use certportal_shared::api::admin::{Enrolment, LoginRequest};
@@ -18,10 +17,6 @@ use zeroize::Zeroizing;
 const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
 /// An address may fail this many times more than one account may.
 const IP_FACTOR: u32 = 4;
-
-fn totp_context(username: &str) -> String {
-    format!("totp:{username}")
-}
 
 /// Runs a password hash off the async threads, a few at a time: each takes 19 MiB, so a
 /// burst of sign-ins waits here rather than using gigabytes.
@@ -49,7 +44,10 @@ fn new_totp(state: &AppState, username: &str) -> Result<(Vec<u8>, String), AppEr
     let uri = Totp::new(&secret, username)
         .map_err(anyhow::Error::new)?
         .uri();
-    Ok((state.kek.seal(&totp_context(username), &secret)?, uri))
+    Ok((
+        state.kek.seal(SealContext::Totp { username }, &secret)?,
+        uri,
+    ))
 }
 
 /// The enrolment URI as a QR code, an SVG document.
@@ -102,7 +100,7 @@ pub async fn add(
     role: Role,
     actor: &Actor,
 ) -> Result<Enrolment, AppError> {
-    let password = secret::password(state.config.collect.password_length.max(20))?;
+    let password = random::password(state.config.collect.password_length.max(20))?;
     let hash = {
         let password = password.clone();
         hashed(state, move || hash_password(&password))
@@ -181,9 +179,12 @@ pub async fn login(
     let password_ok = hashed(state, move || verify_password(&password, &hash)).await?;
     let step = match (&record, password_ok) {
         (Some(record), true) if !record.disabled => {
-            let secret = state
-                .kek
-                .open(&totp_context(&record.username), &record.totp_sealed)?;
+            let secret = state.kek.open(
+                SealContext::Totp {
+                    username: &record.username,
+                },
+                &record.totp_sealed,
+            )?;
             let totp = Totp::new(&secret, &record.username).map_err(anyhow::Error::new)?;
             totp.matching_step(&request.totp, u64::try_from(now_unix).unwrap_or_default())
         }
@@ -304,7 +305,7 @@ pub async fn reset_password(
     username: &str,
     actor: &Actor,
 ) -> Result<Enrolment, AppError> {
-    let password = secret::password(20)?;
+    let password = random::password(20)?;
     let hash = {
         let password = password.clone();
         hashed(state, move || hash_password(&password))

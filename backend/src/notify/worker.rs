@@ -4,7 +4,7 @@
 use super::{EMAIL, Mailer, NotifyError, Outgoing, SMS, SmsSender};
 use crate::clock::{Clock, unix};
 use crate::config::DeliveryConfig;
-use crate::pki::seal::{Kek, SealError};
+use crate::secrets::{Kek, SealContext, SealError};
 use crate::state::AppState;
 use crate::store::{AuditEvent, NewMessage, QueuedMessage, Store, StoreError};
 use certportal_shared::model::Locale;
@@ -15,10 +15,6 @@ use zeroize::Zeroizing;
 
 /// Messages handled per look at the queue.
 const BATCH: u32 = 32;
-
-fn seal_context(channel: &str, recipient: &str, purpose: &str) -> String {
-    format!("message:{channel}:{recipient}:{purpose}")
-}
 
 /// A message for the queue, its body sealed so that the code, link or password inside it is
 /// never stored in the clear.
@@ -39,7 +35,14 @@ pub fn queued_message(
         channel: channel.to_owned(),
         recipient: to.to_owned(),
         subject,
-        body_sealed: kek.seal(&seal_context(channel, to, purpose), body.as_bytes())?,
+        body_sealed: kek.seal(
+            SealContext::Message {
+                channel,
+                recipient: to,
+                purpose,
+            },
+            body.as_bytes(),
+        )?,
         purpose: purpose.to_owned(),
         locale: locale.as_str().to_owned(),
     })
@@ -100,10 +103,14 @@ impl Dispatcher {
     }
 
     async fn deliver(&self, message: &QueuedMessage) -> Result<(), NotifyError> {
-        let context = seal_context(&message.channel, &message.recipient, &message.purpose);
+        let context = SealContext::Message {
+            channel: &message.channel,
+            recipient: &message.recipient,
+            purpose: &message.purpose,
+        };
         let body = self
             .kek
-            .open(&context, &message.body_sealed)
+            .open(context, &message.body_sealed)
             .map_err(|e| NotifyError::Refused(format!("message body: {e}")))?;
         let body = String::from_utf8(body.to_vec())
             .map_err(|_| NotifyError::Refused("message body is not text".into()))?;

@@ -49,7 +49,7 @@ impl Ca {
         params.distinguished_name = dn;
         params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        params.serial_number = Some(SerialNumber::from_slice(&super::secret::serial()?));
+        params.serial_number = Some(SerialNumber::from_slice(&crate::secrets::random::serial()?));
         params.not_before = now;
         params.not_after = now + Duration::days(i64::from(validity_days));
         let cert = params.self_signed(&key)?;

@@ -47,7 +47,7 @@ impl std::fmt::Debug for IssuedCertificate {
 /// O = organisation; clientAuth only; a random 128-bit serial.
 pub fn issue(ca: &Ca, request: &ClientCertRequest<'_>) -> Result<IssuedCertificate, PkiError> {
     let key = generate_key(request.key)?;
-    let serial_bytes = super::secret::serial()?;
+    let serial_bytes = crate::secrets::random::serial()?;
     let not_after = request.not_before + Duration::days(i64::from(request.validity_days));
 
     let mut params = CertificateParams::default();

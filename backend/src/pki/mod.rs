@@ -1,12 +1,10 @@
-//! The certificate authority: its key and certificate, client certificates, PKCS#12 files,
-//! CRLs, and the sealing of secrets at rest.
+//! The certificate authority: its key and certificate, client certificates, PKCS#12 files and
+//! CRLs.
 
 mod ca;
 mod crl;
 mod issue;
 mod pkcs12;
-pub mod seal;
-pub mod secret;
 
 pub use ca::Ca;
 pub use crl::{Revoked, build_crl};
@@ -24,7 +22,7 @@ pub enum PkiError {
     #[error("the CA certificate or key cannot be read: {0}")]
     BadCa(String),
     #[error(transparent)]
-    Random(#[from] secret::RandomError),
+    Random(#[from] crate::secrets::RandomError),
 }
 
 /// The SHA-256 of some bytes: files, certificates, inline scripts.

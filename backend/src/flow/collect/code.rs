@@ -76,7 +76,7 @@ pub async fn verify(
         };
         return Err(AppError::refuse(ErrorCode::WrongCode, message).with_attempts_left(left));
     }
-    let session = secret::token()?;
+    let session = random::token()?;
     let expires_at = now + i64::from(limits.session_ttl_minutes) * 60;
     let event = actor.on_order(now, "code.verified", &order, None);
     if !state
@@ -85,7 +85,7 @@ pub async fn verify(
             &order.id,
             &taken.code_mac,
             guard,
-            &secret::token_hash(&session),
+            &random::token_hash(&session),
             expires_at,
             &event,
         )
@@ -159,7 +159,7 @@ pub async fn resend(
     if order.resends >= limits.resend_max || order.code_sent_at > sent_before {
         return Err(refusal(&order));
     }
-    let code = secret::code(limits.code_digits)?;
+    let code = random::code(limits.code_digits)?;
     let code_expires_at = now + Duration::minutes(i64::from(limits.code_ttl_minutes));
     let body = Zeroizing::new(templates::code_sms(
         locale(&order),

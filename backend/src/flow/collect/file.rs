@@ -32,7 +32,12 @@ pub async fn bundle(state: &AppState, session: &str, actor: &Actor) -> Result<Do
             AppError::refuse(ErrorCode::BundleGone, "The file is no longer available.")
         });
     };
-    let bytes = state.kek.open(&bundle_context(&order.id), &sealed)?;
+    let bytes = state.kek.open(
+        SealContext::Bundle {
+            order_id: &order.id,
+        },
+        &sealed,
+    )?;
     let digest: [u8; 32] = order
         .bundle_sha256
         .as_slice()
@@ -109,7 +114,12 @@ pub async fn receipt(
     let Some(sealed) = state.store.sealed_password(&order.id).await? else {
         return raced().await;
     };
-    let password = state.kek.open(&password_context(&order.id), &sealed)?;
+    let password = state.kek.open(
+        SealContext::Password {
+            order_id: &order.id,
+        },
+        &sealed,
+    )?;
     let password = std::str::from_utf8(&password)
         .map_err(|_| anyhow::anyhow!("order {} has a malformed password", order.id))?;
     let body = Zeroizing::new(templates::password_sms(

@@ -7,11 +7,10 @@ pub use code::{open, resend, verify};
 pub use file::{Download, bundle, receipt};
 
 use super::Actor;
-use super::orders::{bundle_context, password_context};
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
 use crate::notify::{self, queued_message, templates};
-use crate::pki::secret;
+use crate::secrets::{SealContext, random};
 use crate::state::AppState;
 use crate::store::{CodeGuard, NewCode, OrderRecord};
 use certportal_shared::ErrorCode;
@@ -73,7 +72,7 @@ pub(super) async fn order_for_link(state: &AppState, token: &str) -> Result<Orde
     }
     let order = state
         .store
-        .order_by_link(&secret::token_hash(token))
+        .order_by_link(&random::token_hash(token))
         .await?
         .ok_or_else(unknown)?;
     check_link(&order, unix(state.clock.now()))?;
@@ -88,7 +87,7 @@ pub(super) async fn order_for_session(
     let now = unix(state.clock.now());
     state
         .store
-        .order_by_session(&secret::token_hash(session), now)
+        .order_by_session(&random::token_hash(session), now)
         .await?
         .ok_or_else(|| {
             AppError::refuse(

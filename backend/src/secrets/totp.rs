@@ -32,7 +32,7 @@ impl Totp {
     /// A fresh random secret (160 bits, as RFC 4226 recommends).
     pub fn generate_secret() -> Result<Zeroizing<Vec<u8>>, AuthError> {
         let mut secret = Zeroizing::new(vec![0u8; 20]);
-        aws_lc_rs::rand::fill(&mut secret).map_err(|_| crate::pki::secret::RandomError)?;
+        aws_lc_rs::rand::fill(&mut secret).map_err(|_| super::RandomError)?;
         Ok(secret)
     }
 

@@ -17,7 +17,7 @@ thread_local! {
 /// Hashes a password with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, AuthError> {
     let mut salt = [0u8; 16];
-    aws_lc_rs::rand::fill(&mut salt).map_err(|_| crate::pki::secret::RandomError)?;
+    aws_lc_rs::rand::fill(&mut salt).map_err(|_| super::RandomError)?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| AuthError::Hash(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)

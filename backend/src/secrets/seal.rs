@@ -14,6 +14,43 @@ const VERSION: u8 = 1;
 /// The length of a key-encryption key.
 pub const KEK_LEN: usize = 32;
 
+/// What a sealed value is and whose: its additional data, so that a blob moved to another
+/// order, message or column does not open. Every kind of sealed value has its variant here,
+/// so the labels cannot collide or drift. The labels are stored with the data: never change one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SealContext<'a> {
+    /// The CA's private key, in the data dir.
+    CaKey,
+    /// An order's PKCS#12 file.
+    Bundle { order_id: &'a str },
+    /// An order's file password.
+    Password { order_id: &'a str },
+    /// A queued message's body (it holds a link, code or password).
+    Message {
+        channel: &'a str,
+        recipient: &'a str,
+        purpose: &'a str,
+    },
+    /// A staff member's TOTP secret.
+    Totp { username: &'a str },
+}
+
+impl SealContext<'_> {
+    fn label(&self) -> String {
+        match self {
+            Self::CaKey => "ca-key".to_owned(),
+            Self::Bundle { order_id } => format!("bundle:{order_id}"),
+            Self::Password { order_id } => format!("password:{order_id}"),
+            Self::Message {
+                channel,
+                recipient,
+                purpose,
+            } => format!("message:{channel}:{recipient}:{purpose}"),
+            Self::Totp { username } => format!("totp:{username}"),
+        }
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum SealError {
     #[error("the key-encryption key must be {KEK_LEN} bytes")]
@@ -61,11 +98,12 @@ impl Kek {
     }
 
     /// Encrypts `plaintext`, bound to `context` (what and whose it is).
-    pub fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
-        let mut in_out = plaintext.to_vec();
+    pub fn seal(&self, context: SealContext<'_>, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
+        let label = context.label();
+        let mut in_out = Zeroizing::new(plaintext.to_vec());
         let nonce = self
             .aead
-            .seal_in_place_append_tag(Aad::from(context.as_bytes()), &mut in_out)
+            .seal_in_place_append_tag(Aad::from(label.as_bytes()), &mut *in_out)
             .map_err(|_| SealError::Seal)?;
         let mut blob = Vec::with_capacity(1 + NONCE_LEN + in_out.len());
         blob.push(VERSION);
@@ -75,7 +113,12 @@ impl Kek {
     }
 
     /// Decrypts a blob sealed with the same `context`.
-    pub fn open(&self, context: &str, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
+    pub fn open(
+        &self,
+        context: SealContext<'_>,
+        blob: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, SealError> {
+        let label = context.label();
         let (&version, rest) = blob.split_first().ok_or(SealError::Open)?;
         if version != VERSION || rest.len() < NONCE_LEN {
             return Err(SealError::Open);
@@ -85,7 +128,7 @@ impl Kek {
         let mut in_out = Zeroizing::new(sealed.to_vec());
         let plaintext_len = self
             .aead
-            .open_in_place(nonce, Aad::from(context.as_bytes()), in_out.as_mut_slice())
+            .open_in_place(nonce, Aad::from(label.as_bytes()), in_out.as_mut_slice())
             .map_err(|_| SealError::Open)?
             .len();
         in_out.truncate(plaintext_len);
@@ -113,26 +156,54 @@ mod tests {
     #[test]
     fn a_sealed_blob_opens_with_its_context_only() {
         let kek = kek();
-        let blob = kek.seal("bundle:order-1", b"pkcs12 bytes").expect("seal");
+        let order_1 = SealContext::Bundle {
+            order_id: "order-1",
+        };
+        let blob = kek.seal(order_1, b"pkcs12 bytes").expect("seal");
         assert!(!blob.windows(12).any(|w| w == b"pkcs12 bytes"));
         assert_eq!(
-            kek.open("bundle:order-1", &blob).expect("open").as_slice(),
+            kek.open(order_1, &blob).expect("open").as_slice(),
             b"pkcs12 bytes"
         );
-        assert!(kek.open("bundle:order-2", &blob).is_err());
-        assert!(kek.open("password:order-1", &blob).is_err());
+        let order_2 = SealContext::Bundle {
+            order_id: "order-2",
+        };
+        assert!(kek.open(order_2, &blob).is_err());
+        let password = SealContext::Password {
+            order_id: "order-1",
+        };
+        assert!(kek.open(password, &blob).is_err());
     }
 
     #[test]
     fn a_damaged_or_foreign_blob_does_not_open() {
         let kek = kek();
-        let mut blob = kek.seal("c", b"secret").expect("seal");
+        let mut blob = kek.seal(SealContext::CaKey, b"secret").expect("seal");
         let last = blob.len() - 1;
         blob[last] ^= 1;
-        assert!(kek.open("c", &blob).is_err());
-        assert!(kek.open("c", &[]).is_err());
-        let other = self::kek().seal("c", b"secret").expect("seal");
-        assert!(kek.open("c", &other).is_err());
+        assert!(kek.open(SealContext::CaKey, &blob).is_err());
+        assert!(kek.open(SealContext::CaKey, &[]).is_err());
+        let other = self::kek()
+            .seal(SealContext::CaKey, b"secret")
+            .expect("seal");
+        assert!(kek.open(SealContext::CaKey, &other).is_err());
+    }
+
+    #[test]
+    fn the_labels_stay_those_stored_with_the_data() {
+        assert_eq!(SealContext::CaKey.label(), "ca-key");
+        assert_eq!(SealContext::Bundle { order_id: "o" }.label(), "bundle:o");
+        assert_eq!(
+            SealContext::Password { order_id: "o" }.label(),
+            "password:o"
+        );
+        assert_eq!(SealContext::Totp { username: "u" }.label(), "totp:u");
+        let message = SealContext::Message {
+            channel: "sms",
+            recipient: "+4791234567",
+            purpose: "otp",
+        };
+        assert_eq!(message.label(), "message:sms:+4791234567:otp");
     }
 
     #[test]
