@@ -1,9 +1,8 @@
-//! The only place that speaks HTTP. One submodule per API resource (`collect` for the
-//! customers' app, `admin` for the staff app); this file holds what they share: sending a
-//! request, reading a refusal, reading a body in chunks.
+//! The only place that speaks HTTP. Each app's `api` module names the calls it makes (the
+//! collect app's in `collect/api.rs`, the staff app's in `admin`); this file holds what they
+//! share: sending a request, reading a refusal, reading a body in chunks.
 
 pub mod admin;
-pub mod collect;
 
 use certportal_shared::ApiError;
 use js_sys::{Reflect, Uint8Array};

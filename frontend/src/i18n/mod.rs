@@ -1,16 +1,19 @@
-//! Languages: one catalogue per language, chosen from the browser and switchable.
+//! Languages: the one the page speaks, chosen from the browser and switchable, shared by both
+//! apps; each app has its own catalogue of strings per language (`collect/i18n/`,
+//! `admin/i18n/`), so that neither downloads the other's.
 //!
 //! A catalogue is a plain struct of `&'static str`, so a missing string is a compile error
 //! rather than a blank on screen. Strings that take values use `{name}` placeholders, filled
 //! by [`fill`].
 
-mod catalogue;
-mod en;
-mod nb;
-
-pub use catalogue::{Catalogue, Guide, Problem};
-
 use leptos::prelude::*;
+
+/// A problem in plain words: what happened, and what to do next.
+#[derive(Debug)]
+pub struct Problem {
+    pub what: &'static str,
+    pub next: &'static str,
+}
 
 /// A language the app speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,14 +38,6 @@ impl Lang {
         match self {
             Lang::En => "English",
             Lang::Nb => "Norsk bokmål",
-        }
-    }
-
-    /// The collect pages' strings in this language.
-    pub fn catalogue(self) -> &'static Catalogue {
-        match self {
-            Lang::En => &en::EN,
-            Lang::Nb => &nb::NB,
         }
     }
 
@@ -77,44 +72,18 @@ pub struct I18n {
 }
 
 impl I18n {
-    /// The current catalogue; reading it subscribes the caller to language changes.
-    pub fn t(&self) -> &'static Catalogue {
-        self.lang.get().catalogue()
-    }
-
+    /// The current language; reading it subscribes the caller to language changes.
     pub fn lang(&self) -> Lang {
         self.lang.get()
     }
 
-    /// A catalogue string that follows the language.
+    /// A string of an app's catalogue (chosen by `catalogue` for the language) that follows
+    /// the language.
     ///
     /// Views take it as a `Signal` rather than a closure on purpose: Leptos compiles a
     /// renderer per closure type, and with a hundred strings on a page that was the larger
     /// part of the wasm. Every `Signal<&str>` shares one renderer.
-    pub fn text(self, pick: fn(&'static Catalogue) -> &'static str) -> Signal<&'static str> {
-        self.text_in(Lang::catalogue, pick)
-    }
-
-    /// One of two catalogue strings, by a condition (a button's label while it works).
-    pub fn text_if(
-        self,
-        condition: impl Get<Value = bool> + Send + Sync + 'static,
-        yes: fn(&'static Catalogue) -> &'static str,
-        no: fn(&'static Catalogue) -> &'static str,
-    ) -> Signal<&'static str> {
-        self.text_if_in(Lang::catalogue, condition, yes, no)
-    }
-
-    /// Text built from the catalogue and values, following the language (see [`Self::text`]).
-    pub fn format(
-        self,
-        build: impl Fn(&'static Catalogue) -> String + Send + Sync + 'static,
-    ) -> Signal<String> {
-        self.format_in(Lang::catalogue, build)
-    }
-
-    /// [`Self::text`] for any app's catalogue, chosen by `catalogue` for the language.
-    pub fn text_in<C: Sync + 'static>(
+    pub fn text<C: Sync + 'static>(
         self,
         catalogue: fn(Lang) -> &'static C,
         pick: impl Fn(&'static C) -> &'static str + Send + Sync + 'static,
@@ -122,8 +91,8 @@ impl I18n {
         Signal::derive(move || pick(catalogue(self.lang())))
     }
 
-    /// [`Self::text_if`] for any app's catalogue.
-    pub fn text_if_in<C: Sync + 'static>(
+    /// One of two catalogue strings, by a condition (a button's label while it works).
+    pub fn text_if<C: Sync + 'static>(
         self,
         catalogue: fn(Lang) -> &'static C,
         condition: impl Get<Value = bool> + Send + Sync + 'static,
@@ -140,8 +109,9 @@ impl I18n {
         })
     }
 
-    /// [`Self::format`] for any app's catalogue.
-    pub fn format_in<C: Sync + 'static>(
+    /// Text built from an app's catalogue and values, following the language (see
+    /// [`Self::text`]).
+    pub fn format<C: Sync + 'static>(
         self,
         catalogue: fn(Lang) -> &'static C,
         build: impl Fn(&'static C) -> String + Send + Sync + 'static,
@@ -209,17 +179,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_catalogue_has_the_same_placeholders_in_the_same_strings() {
-        // Pretty Debug puts each string on a line of its own, in field order, so the lines of
-        // two catalogues pair up field by field.
-        let english = format!("{:#?}", Lang::En.catalogue());
-        let norwegian = format!("{:#?}", Lang::Nb.catalogue());
-        let (english, norwegian): (Vec<_>, Vec<_>) =
-            (english.lines().collect(), norwegian.lines().collect());
-        assert_eq!(english.len(), norwegian.len());
-        for (en, nb) in english.iter().zip(&norwegian) {
-            assert_eq!(placeholders(en), placeholders(nb), "{en} / {nb}");
-        }
+    fn placeholders_are_the_lowercase_names_in_braces_sorted() {
+        assert_eq!(placeholders("{n} of {total}, {n}"), ["n", "n", "total"]);
+        assert!(placeholders("{} {Name} no brace").is_empty());
     }
 
     #[test]

@@ -38,7 +38,7 @@ impl Texts {
         self,
         pick: impl Fn(&'static AdminCatalogue) -> &'static str + Send + Sync + 'static,
     ) -> Signal<&'static str> {
-        self.0.text_in(catalogue, pick)
+        self.0.text(catalogue, pick)
     }
 
     /// One of two catalogue strings, by a condition (a button's label while it works).
@@ -48,7 +48,7 @@ impl Texts {
         yes: fn(&'static AdminCatalogue) -> &'static str,
         no: fn(&'static AdminCatalogue) -> &'static str,
     ) -> Signal<&'static str> {
-        self.0.text_if_in(catalogue, condition, yes, no)
+        self.0.text_if(catalogue, condition, yes, no)
     }
 
     /// Text built from the catalogue and values, following the language.
@@ -56,7 +56,7 @@ impl Texts {
         self,
         build: impl Fn(&'static AdminCatalogue) -> String + Send + Sync + 'static,
     ) -> Signal<String> {
-        self.0.format_in(catalogue, build)
+        self.0.format(catalogue, build)
     }
 }
 

@@ -3,7 +3,7 @@
 //! page leaves nothing behind and works in an iframe with storage blocked.
 
 use super::trouble::Trouble;
-use crate::time::{Ticker, deadline_in};
+use certportal_frontend::time::{Ticker, deadline_in};
 use certportal_shared::api::collect::{OpenResponse, ReceiptResponse, ResendResponse};
 use certportal_shared::model::Sha256Digest;
 use leptos::prelude::*;
@@ -107,7 +107,7 @@ impl Flow {
     pub fn refresh_code(&self) {
         let flow = *self;
         leptos::task::spawn_local(async move {
-            if let Ok(order) = crate::api::collect::open(flow.token.get_value()).await {
+            if let Ok(order) = crate::api::open(flow.token.get_value()).await {
                 flow.code.set(CodeStatus::from_open(&order));
             }
         });
@@ -125,7 +125,7 @@ impl Flow {
             // The code that opened the session was used up by it.
             self.code.update(CodeStatus::end);
             self.back_to_code.set(Some(trouble));
-            crate::browser::focus(super::code::HEADING_ID);
+            certportal_frontend::browser::focus(super::code::HEADING_ID);
             return None;
         }
         Some(trouble)

@@ -1,14 +1,15 @@
 //! Step 1: how to handle the file, read and confirmed before anything can be downloaded.
 
 use super::flow::Flow;
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::{catalogue, use_texts};
+use certportal_frontend::i18n::Lang;
 use leptos::prelude::*;
 
 pub const HEADING_ID: &str = "step-warnings";
 
 #[component]
 pub fn Warnings(flow: Flow) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     // Once a session is open the confirmation has done its work; unticking it then would
     // only hide steps the contact is in the middle of.
     let locked = Signal::derive(move || {
@@ -16,12 +17,12 @@ pub fn Warnings(flow: Flow) -> impl IntoView {
     });
     let described_by =
         Signal::derive(move || (!flow.acknowledged.get()).then_some("warnings-ack-hint"));
-    let items = (0..Lang::En.catalogue().warnings.len())
-        .map(|i| view! { <li>{i18n.format(move |t| t.warnings[i].to_owned())}</li> })
+    let items = (0..catalogue(Lang::En).warnings.len())
+        .map(|i| view! { <li>{texts.format(move |t| t.warnings[i].to_owned())}</li> })
         .collect_view();
     view! {
         <div class="warnings" data-test="warnings">
-            <p>{i18n.text(|t| t.warnings_intro)}</p>
+            <p>{texts.text(|t| t.warnings_intro)}</p>
             <ul class="warning-list">{items}</ul>
         </div>
         <div class="ack">
@@ -36,10 +37,10 @@ pub fn Warnings(flow: Flow) -> impl IntoView {
                 aria-describedby=described_by
                 on:change:target=move |event| flow.acknowledged.set(event.target().checked())
             />
-            <label for="warnings-ack">{i18n.text(|t| t.warnings_ack)}</label>
+            <label for="warnings-ack">{texts.text(|t| t.warnings_ack)}</label>
         </div>
         <Show when=move || !flow.acknowledged.get()>
-            <p id="warnings-ack-hint" class="muted">{i18n.text(|t| t.warnings_ack_needed)}</p>
+            <p id="warnings-ack-hint" class="muted">{texts.text(|t| t.warnings_ack_needed)}</p>
         </Show>
     }
 }

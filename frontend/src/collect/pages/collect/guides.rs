@@ -3,7 +3,8 @@
 //! catalogue.
 
 use super::flow::Flow;
-use crate::i18n::{Catalogue, Guide, Lang, fill, use_i18n};
+use crate::i18n::{CollectCatalogue, Guide, catalogue, use_texts};
+use certportal_frontend::i18n::{Lang, fill};
 use leptos::prelude::*;
 
 pub const HEADING_ID: &str = "step-install";
@@ -122,14 +123,14 @@ fn haproxy(file: &str) -> Commands {
 
 #[component]
 fn GuideView(
-    pick: fn(&'static Catalogue) -> &'static Guide,
+    pick: fn(&'static CollectCatalogue) -> &'static Guide,
     commands: Commands,
     #[prop(optional)] open: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let Commands { first, second } = commands;
     let part =
-        move |part: fn(&Guide) -> &'static str| i18n.format(move |t| part(pick(t)).to_owned());
+        move |part: fn(&Guide) -> &'static str| texts.format(move |t| part(pick(t)).to_owned());
     view! {
         <details class="guide" open=open>
             <summary>{part(|g| g.title)}</summary>
@@ -148,7 +149,7 @@ fn GuideView(
 
 #[component]
 pub fn Guides(flow: Flow) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let filename = move || {
         flow.file
             .with(|file| file.as_ref().map(|f| f.filename.clone()))
@@ -158,11 +159,11 @@ pub fn Guides(flow: Flow) -> impl IntoView {
             filename().map(|file| {
                 let intro = {
                     let file = file.clone();
-                    i18n.format(move |t| fill(t.guides_intro, &[("file", &file)]))
+                    texts.format(move |t| fill(t.guides_intro, &[("file", &file)]))
                 };
                 view! {
                     <p>{intro}</p>
-                    <p class="muted">{i18n.text(|t| t.guide_placeholder_note)}</p>
+                    <p class="muted">{texts.text(|t| t.guide_placeholder_note)}</p>
                     <div class="guides">
                         <GuideView pick=|t| &t.guide_curl commands=curl(&file) open=true />
                         <GuideView pick=|t| &t.guide_java commands=java(&file) />
@@ -172,15 +173,15 @@ pub fn Guides(flow: Flow) -> impl IntoView {
                         <GuideView pick=|t| &t.guide_nginx commands=nginx(&file) />
                         <GuideView pick=|t| &t.guide_haproxy commands=haproxy(&file) />
                     </div>
-                    <p class="muted">{i18n.text(|t| t.guide_compat)}</p>
+                    <p class="muted">{texts.text(|t| t.guide_compat)}</p>
                 }
             })
         }}
         <section class="reminder card" aria-labelledby="reminder-title">
-            <h3 id="reminder-title">{i18n.text(|t| t.reminder_title)}</h3>
+            <h3 id="reminder-title">{texts.text(|t| t.reminder_title)}</h3>
             <ul>
-                {(0..Lang::En.catalogue().reminders.len())
-                    .map(|i| view! { <li>{i18n.format(move |t| t.reminders[i].to_owned())}</li> })
+                {(0..catalogue(Lang::En).reminders.len())
+                    .map(|i| view! { <li>{texts.format(move |t| t.reminders[i].to_owned())}</li> })
                     .collect_view()}
             </ul>
         </section>

@@ -12,9 +12,10 @@ mod trouble;
 mod warnings;
 
 use crate::api;
-use crate::browser;
-use crate::components::{Alert, Step, StepState};
-use crate::i18n::use_i18n;
+use crate::components::{Step, StepState};
+use crate::i18n::use_texts;
+use certportal_frontend::browser;
+use certportal_frontend::components::Alert;
 use certportal_shared::api::collect::OpenResponse;
 use flow::Flow;
 use leptos::prelude::*;
@@ -25,7 +26,7 @@ const STEPS: u8 = 5;
 /// Where a customer contact collects the certificate; the link token arrives in the fragment.
 #[component]
 pub fn CollectPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     // Read once and wiped from the address bar before anything else happens.
     let token = StoredValue::new(browser::take_fragment_token());
     // A signal and a spawned task rather than Suspense and a LocalResource: the same
@@ -35,7 +36,7 @@ pub fn CollectPage() -> impl IntoView {
         opened.set(None);
         leptos::task::spawn_local(async move {
             let result = match token.get_value() {
-                Some(token) => api::collect::open(token.clone())
+                Some(token) => api::open(token.clone())
                     .await
                     .map(|order| (token, order))
                     .map_err(Trouble::Api),
@@ -47,9 +48,9 @@ pub fn CollectPage() -> impl IntoView {
     open();
 
     view! {
-        <h1>{i18n.text(|t| t.collect_title)}</h1>
+        <h1>{texts.text(|t| t.collect_title)}</h1>
         {move || match opened.get() {
-            None => view! { <p class="loading" role="status">{i18n.text(|t| t.loading)}</p> }.into_any(),
+            None => view! { <p class="loading" role="status">{texts.text(|t| t.loading)}</p> }.into_any(),
             Some(Ok((token, order))) => view! { <CollectFlow flow=Flow::new(token, order) /> }.into_any(),
             Some(Err(trouble)) => view! { <OpenFailed trouble retry=Callback::new(move |()| open()) /> }.into_any(),
         }}
@@ -59,7 +60,7 @@ pub fn CollectPage() -> impl IntoView {
 /// The link could not be opened: say why, and offer to try again when that can help.
 #[component]
 fn OpenFailed(trouble: Trouble, retry: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     // Worth another try: no answer, an unreadable one, or the rate limit; not a refusal of
     // the link itself.
     let retryable = match &trouble {
@@ -68,12 +69,12 @@ fn OpenFailed(trouble: Trouble, retry: Callback<()>) -> impl IntoView {
             .is_none_or(|error| error.code == certportal_shared::ErrorCode::RateLimited),
         _ => false,
     };
-    let message = Signal::derive(move || Some(trouble.message(i18n.t())));
+    let message = Signal::derive(move || Some(trouble.message(texts.t())));
     view! {
         <Alert message />
         <Show when=move || retryable>
             <button type="button" class="button" on:click=move |_| retry.run(())>
-                {i18n.text(|t| t.try_again)}
+                {texts.text(|t| t.try_again)}
             </button>
         </Show>
     }
@@ -82,8 +83,8 @@ fn OpenFailed(trouble: Trouble, retry: Callback<()>) -> impl IntoView {
 /// The five steps, each shown when its turn comes.
 #[component]
 fn CollectFlow(flow: Flow) -> impl IntoView {
-    let i18n = use_i18n();
-    let fatal = Signal::derive(move || flow.fatal.get().map(|trouble| trouble.message(i18n.t())));
+    let texts = use_texts();
+    let fatal = Signal::derive(move || flow.fatal.get().map(|trouble| trouble.message(texts.t())));
     let state = move |step: u8| -> Signal<StepState> {
         Signal::derive(move || {
             let current = if flow.receipt.with(Option::is_some) {
@@ -111,23 +112,23 @@ fn CollectFlow(flow: Flow) -> impl IntoView {
         >
             <arrival::Arrival flow />
             <Step number=1 total=STEPS heading_id=warnings::HEADING_ID
-                title=i18n.text(|t| t.step_warnings) state=state(1)>
+                title=texts.text(|t| t.step_warnings) state=state(1)>
                 <warnings::Warnings flow />
             </Step>
             <Step number=2 total=STEPS heading_id=code::HEADING_ID
-                title=i18n.text(|t| t.step_code) state=state(2)>
+                title=texts.text(|t| t.step_code) state=state(2)>
                 <code::CodeStep flow />
             </Step>
             <Step number=3 total=STEPS heading_id=download::HEADING_ID
-                title=i18n.text(|t| t.step_download) state=state(3)>
+                title=texts.text(|t| t.step_download) state=state(3)>
                 <download::DownloadStep flow />
             </Step>
             <Step number=4 total=STEPS heading_id=check::HEADING_ID
-                title=i18n.text(|t| t.step_check) state=state(4)>
+                title=texts.text(|t| t.step_check) state=state(4)>
                 <check::CheckStep flow />
             </Step>
             <Step number=5 total=STEPS heading_id=guides::HEADING_ID
-                title=i18n.text(|t| t.step_install) state=state(5)>
+                title=texts.text(|t| t.step_install) state=state(5)>
                 <guides::Guides flow />
             </Step>
         </Show>

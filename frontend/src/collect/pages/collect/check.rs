@@ -10,11 +10,11 @@ use super::flow::Flow;
 use super::summary::{Checked, Summary};
 use super::trouble::Trouble;
 use crate::api;
-use crate::browser;
-use crate::components::Alert;
-use crate::i18n::use_i18n;
-use crate::job::Job;
+use crate::i18n::use_texts;
 use base64::Engine as _;
+use certportal_frontend::browser;
+use certportal_frontend::components::Alert;
+use certportal_frontend::job::Job;
 use certportal_shared::ErrorCode;
 use certportal_shared::bundle;
 use leptos::prelude::*;
@@ -35,7 +35,7 @@ fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
 
 #[component]
 pub fn CheckStep(flow: Flow) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let typed = RwSignal::new(String::new());
     let reveal = RwSignal::new(false);
     let trouble = RwSignal::new(None::<Trouble>);
@@ -47,10 +47,7 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
                 return;
             };
             // The CA certificate is public; fetching it tells nobody anything about the file.
-            let ca = api::collect::ca_pem()
-                .await
-                .ok()
-                .and_then(|pem| pem_to_der(&pem));
+            let ca = api::ca_pem().await.ok().and_then(|pem| pem_to_der(&pem));
             // Let "Checking…" reach the screen before the key derivation holds the thread.
             browser::after_paint().await;
             let now = (js_sys::Date::now() / 1000.0) as i64;
@@ -96,7 +93,7 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
         }
         check.start(password);
     };
-    let message = Signal::derive(move || trouble.get().map(|t| t.message(i18n.t())));
+    let message = Signal::derive(move || trouble.get().map(|t| t.message(texts.t())));
     let invalid = Signal::derive(move || {
         if trouble.with(Option::is_some) {
             "true"
@@ -112,8 +109,8 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
         }
     });
     let field_type = Signal::derive(move || if reveal.get() { "text" } else { "password" });
-    let submit_label = i18n.text_if(check.pending(), |t| t.checking, |t| t.password_submit);
-    let status = i18n.format(move |t| {
+    let submit_label = texts.text_if(check.pending(), |t| t.checking, |t| t.password_submit);
+    let status = texts.format(move |t| {
         if check.pending().get() {
             t.checking.to_owned()
         } else {
@@ -122,12 +119,12 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
     });
 
     view! {
-        <p>{i18n.text(|t| t.check_intro)}</p>
+        <p>{texts.text(|t| t.check_intro)}</p>
         // No action and no name on the field: nothing here can be submitted to a server (the
         // CSP's form-action 'none' would refuse it too).
         <form class="password-form" novalidate on:submit=submit>
-            <label for=INPUT_ID class="field-label">{i18n.text(|t| t.password_label)}</label>
-            <p id="password-help" class="field-help">{i18n.text(|t| t.password_help)}</p>
+            <label for=INPUT_ID class="field-label">{texts.text(|t| t.password_label)}</label>
+            <p id="password-help" class="field-help">{texts.text(|t| t.password_help)}</p>
             <div class="inline-field">
                 <input
                     id=INPUT_ID
@@ -158,7 +155,7 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
                     prop:checked=reveal
                     on:change:target=move |event| reveal.set(event.target().checked())
                 />
-                <label for="password-reveal">{i18n.text(|t| t.password_show)}</label>
+                <label for="password-reveal">{texts.text(|t| t.password_show)}</label>
             </div>
             <p role="status" class="status">{status}</p>
             <Alert message id="password-error" />

@@ -1,6 +1,9 @@
-//! The collect API: open, verify, resend, bundle, receipt, and the CA certificate.
+//! The calls the collect app makes: open, verify, resend, bundle, receipt, and the CA
+//! certificate. Sending them is the shared client's work (`certportal_frontend::api`).
 
-use super::{ApiFailure, Call, header, read_body};
+pub use certportal_frontend::api::ApiFailure;
+
+use certportal_frontend::api::{Call, header, read_body};
 use certportal_shared::api::collect::{
     OpenResponse, ReceiptRequest, ReceiptResponse, ResendResponse, TokenRequest, VerifyRequest,
     VerifyResponse, attachment_filename, repr_digest_sha256,

@@ -5,11 +5,13 @@
 use super::flow::{Flow, SavedFile};
 use super::trouble::Trouble;
 use crate::api;
-use crate::browser;
-use crate::components::{Alert, CheckItem};
-use crate::i18n::{fill, use_i18n};
-use crate::job::Job;
-use crate::time::remaining;
+use crate::components::CheckItem;
+use crate::i18n::use_texts;
+use certportal_frontend::browser;
+use certportal_frontend::components::Alert;
+use certportal_frontend::i18n::fill;
+use certportal_frontend::job::Job;
+use certportal_frontend::time::remaining;
 use certportal_shared::bundle;
 use certportal_shared::model::Sha256Digest;
 use leptos::prelude::*;
@@ -20,7 +22,7 @@ pub const HEADING_ID: &str = "step-download";
 const MIME: &str = "application/x-pkcs12";
 
 /// Checks what arrived against what the server said it sent.
-fn verify(download: &api::collect::Download) -> Result<Sha256Digest, Trouble> {
+fn verify(download: &api::Download) -> Result<Sha256Digest, Trouble> {
     let expected = download.digest.ok_or(Trouble::DigestMissing)?;
     let actual = Sha256Digest::from_bytes(Sha256::digest(&download.bytes).into());
     if actual != expected {
@@ -32,7 +34,7 @@ fn verify(download: &api::collect::Download) -> Result<Sha256Digest, Trouble> {
 
 #[component]
 pub fn DownloadStep(flow: Flow) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let trouble = RwSignal::new(None::<Trouble>);
     let progress = RwSignal::new(None::<(u64, Option<u64>)>);
 
@@ -41,7 +43,7 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
         else {
             return;
         };
-        match api::collect::receipt(&session.bearer, file.sha256).await {
+        match api::receipt(&session.bearer, file.sha256).await {
             Ok(receipt) => {
                 trouble.set(None);
                 flow.receipt.set(Some(receipt));
@@ -58,7 +60,7 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
             return;
         };
         trouble.set(None);
-        let result = api::collect::bundle(&session.bearer, move |got, total| {
+        let result = api::bundle(&session.bearer, move |got, total| {
             progress.set(Some((got, total)))
         })
         .await;
@@ -105,12 +107,12 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
             trouble.set(Some(Trouble::SaveFailed));
         }
     };
-    let message = Signal::derive(move || trouble.get().map(|t| t.message(i18n.t())));
+    let message = Signal::derive(move || trouble.get().map(|t| t.message(texts.t())));
     let busy = move || download.pending().get() || confirm.pending().get();
     let saved = move || flow.file.with(Option::is_some);
     let confirmed = move || flow.receipt.with(Option::is_some);
-    let button_label = i18n.text_if(download.pending(), |t| t.downloading, |t| t.download_button);
-    let session_note = i18n.format(move |t| match flow.session.get().filter(|_| !confirmed()) {
+    let button_label = texts.text_if(download.pending(), |t| t.downloading, |t| t.download_button);
+    let session_note = texts.format(move |t| match flow.session.get().filter(|_| !confirmed()) {
         Some(session) => format!(
             "{} · {}",
             fill(
@@ -127,7 +129,7 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
         ),
         None => String::new(),
     });
-    let status = i18n.format(move |t| {
+    let status = texts.format(move |t| {
         if confirm.pending().get() {
             return t.confirming.to_owned();
         }
@@ -148,7 +150,7 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
     });
 
     view! {
-        <p>{i18n.text(|t| t.download_intro)}</p>
+        <p>{texts.text(|t| t.download_intro)}</p>
         <Show when=move || !saved()>
             <button
                 type="button"
@@ -168,7 +170,7 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
                 .map(|(got, total)| {
                     view! {
                         <div class="progress">
-                            <label for="download-progress">{i18n.text(|t| t.download_progress)}</label>
+                            <label for="download-progress">{texts.text(|t| t.download_progress)}</label>
                             // Without a length the bar is indeterminate: it moves but shows no share.
                             <progress
                                 id="download-progress"
@@ -185,16 +187,16 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
         <Alert message />
         {move || {
             flow.file.get().map(|file| {
-                let saved_as = i18n.format(move |t| fill(t.saved_as, &[("file", &file.filename)]));
+                let saved_as = texts.format(move |t| fill(t.saved_as, &[("file", &file.filename)]));
                 view! {
                     <ul class="checks">
-                        <CheckItem ok=true text=i18n.format(|t| t.verified_digest.to_owned()) />
-                        <CheckItem ok=true text=i18n.format(|t| t.verified_pkcs12.to_owned()) />
+                        <CheckItem ok=true text=texts.format(|t| t.verified_digest.to_owned()) />
+                        <CheckItem ok=true text=texts.format(|t| t.verified_pkcs12.to_owned()) />
                         <CheckItem ok=true text=saved_as />
                     </ul>
-                    <p class="muted">{i18n.text(|t| t.save_hint)}</p>
+                    <p class="muted">{texts.text(|t| t.save_hint)}</p>
                     <button type="button" class="button" on:click=save_again>
-                        {i18n.text(|t| t.save_again)}
+                        {texts.text(|t| t.save_again)}
                     </button>
                 }
             })
@@ -203,7 +205,7 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
         <Show when=move || saved() && !confirmed() && !busy() && flow.session.with(Option::is_some)>
             <button type="button" class="button button-primary" on:click=move |_| {
                 confirm.start(());
-            }>{i18n.text(|t| t.confirm_again)}</button>
+            }>{texts.text(|t| t.confirm_again)}</button>
         </Show>
     }
 }

@@ -1,8 +1,9 @@
 //! English.
 
-use super::catalogue::{Catalogue, Guide, Problem};
+use super::catalogue::{CollectCatalogue, Guide};
+use certportal_frontend::i18n::Problem;
 
-pub static EN: Catalogue = Catalogue {
+pub static EN: CollectCatalogue = CollectCatalogue {
     language_label: "Language",
     document_title: "Collect your certificate · certportal",
     brand: "Client certificate portal",

@@ -1,11 +1,6 @@
 //! The shape every language's catalogue fills in. `{name}` marks a value filled in at run time.
 
-/// A problem in plain words: what happened, and what to do next.
-#[derive(Debug)]
-pub struct Problem {
-    pub what: &'static str,
-    pub next: &'static str,
-}
+use certportal_frontend::i18n::Problem;
 
 /// One install guide: a title and the sentences around its commands.
 #[derive(Debug)]
@@ -17,9 +12,9 @@ pub struct Guide {
     pub then: &'static str,
 }
 
-/// Every string the app shows, for one language.
+/// Every string the collect app shows, for one language.
 #[derive(Debug)]
-pub struct Catalogue {
+pub struct CollectCatalogue {
     pub language_label: &'static str,
     pub document_title: &'static str,
     pub brand: &'static str,

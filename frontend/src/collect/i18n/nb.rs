@@ -1,8 +1,9 @@
 //! Norsk bokmål.
 
-use super::catalogue::{Catalogue, Guide, Problem};
+use super::catalogue::{CollectCatalogue, Guide};
+use certportal_frontend::i18n::Problem;
 
-pub static NB: Catalogue = Catalogue {
+pub static NB: CollectCatalogue = CollectCatalogue {
     language_label: "Språk",
     document_title: "Hent sertifikatet ditt · certportal",
     brand: "Portal for klientsertifikater",

@@ -4,9 +4,10 @@
 //! rest of the page.
 
 use crate::api::ApiFailure;
-use crate::components::Message;
-use crate::i18n::{Catalogue, Problem, fill};
-use crate::time::remaining;
+use crate::i18n::CollectCatalogue;
+use certportal_frontend::components::Message;
+use certportal_frontend::i18n::{Problem, fill};
+use certportal_frontend::time::remaining;
 use certportal_shared::ErrorCode;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,7 +57,7 @@ impl Trouble {
     }
 
     /// The words for the current language.
-    pub fn message(&self, t: &Catalogue) -> Message {
+    pub fn message(&self, t: &CollectCatalogue) -> Message {
         let plain = |problem: &Problem| Message {
             what: problem.what.to_owned(),
             next: problem.next.to_owned(),
@@ -117,7 +118,8 @@ impl Trouble {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
+    use crate::i18n::catalogue;
+    use certportal_frontend::i18n::Lang;
     use certportal_shared::ApiError;
 
     fn refused(code: ErrorCode) -> Trouble {
@@ -136,8 +138,7 @@ mod tests {
         let mut error = ApiError::new(ErrorCode::WrongCode, "m");
         error.attempts_left = Some(3);
         for lang in Lang::ALL {
-            let message =
-                Trouble::Api(ApiFailure::Refused(error.clone())).message(lang.catalogue());
+            let message = Trouble::Api(ApiFailure::Refused(error.clone())).message(catalogue(lang));
             assert!(message.next.contains('3'), "{lang:?}: {}", message.next);
         }
     }

@@ -5,9 +5,10 @@
 //! would buy nothing, and the router cost about 20 KB of the gzip budget. The staff app under
 //! `/admin` is a separate wasm (`src/admin/`), which the backend serves there.
 
-use crate::components::LanguageSwitch;
-use crate::i18n::{provide_i18n, use_i18n};
+use crate::i18n::{catalogue, use_texts};
 use crate::pages::{CollectPage, NotFoundPage};
+use certportal_frontend::components::LanguageSwitch;
+use certportal_frontend::i18n::provide_i18n;
 use certportal_shared::routes;
 use leptos::prelude::*;
 
@@ -22,15 +23,15 @@ fn page(path: &str) -> AnyView {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_i18n(|lang| lang.catalogue().document_title);
-    let i18n = use_i18n();
+    provide_i18n(|lang| catalogue(lang).document_title);
+    let texts = use_texts();
     let path = web_sys::window()
         .and_then(|window| window.location().pathname().ok())
         .unwrap_or_default();
     view! {
         <header class="site-header">
-            <p class="brand">{i18n.text(|t| t.brand)}</p>
-            <LanguageSwitch label=i18n.text(|t| t.language_label) />
+            <p class="brand">{texts.text(|t| t.brand)}</p>
+            <LanguageSwitch label=texts.text(|t| t.language_label) />
         </header>
         <main id="main">{page(&path)}</main>
     }

@@ -4,11 +4,12 @@
 use super::flow::{CodeStatus, Flow, Session};
 use super::trouble::Trouble;
 use crate::api::{self, ApiFailure};
-use crate::browser;
-use crate::components::Alert;
-use crate::i18n::{fill, use_i18n};
-use crate::job::Job;
-use crate::time::{clock_time, deadline_in, remaining};
+use crate::i18n::use_texts;
+use certportal_frontend::browser;
+use certportal_frontend::components::Alert;
+use certportal_frontend::i18n::fill;
+use certportal_frontend::job::Job;
+use certportal_frontend::time::{clock_time, deadline_in, remaining};
 use certportal_shared::ErrorCode;
 use leptos::prelude::*;
 
@@ -26,13 +27,13 @@ fn normalised(code: &str) -> Option<String> {
 
 #[component]
 pub fn CodeStep(flow: Flow) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let typed = RwSignal::new(String::new());
     let trouble = RwSignal::new(None::<Trouble>);
     let sent_again = RwSignal::new(false);
 
     let verify = Job::new(move |code: String| async move {
-        match api::collect::verify(flow.token.get_value(), code).await {
+        match api::verify(flow.token.get_value(), code).await {
             Ok(opened) => {
                 trouble.set(None);
                 flow.back_to_code.set(None);
@@ -72,7 +73,7 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
     });
 
     let resend = Job::new(move |()| async move {
-        match api::collect::resend(flow.token.get_value()).await {
+        match api::resend(flow.token.get_value()).await {
             Ok(resent) => {
                 trouble.set(None);
                 flow.back_to_code.set(None);
@@ -129,7 +130,7 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
         trouble
             .get()
             .or_else(|| flow.back_to_code.get())
-            .map(|trouble| trouble.message(i18n.t()))
+            .map(|trouble| trouble.message(texts.t()))
     });
     let invalid = Signal::derive(move || {
         if shown_trouble.with(Option::is_some) {
@@ -148,20 +149,20 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
     let mobile = flow.order.with_value(|order| order.masked_mobile.clone());
     let help = {
         let mobile = mobile.clone();
-        i18n.format(move |t| fill(t.code_help, &[("mobile", &mobile)]))
+        texts.format(move |t| fill(t.code_help, &[("mobile", &mobile)]))
     };
-    let submit_label = i18n.text_if(verify.pending(), |t| t.code_checking, |t| t.code_submit);
-    let countdown = i18n.format(move |t| match code_left() {
+    let submit_label = texts.text_if(verify.pending(), |t| t.code_checking, |t| t.code_submit);
+    let countdown = texts.format(move |t| match code_left() {
         (_, 0) => t.code_dead.to_owned(),
         (deadline, left) => fill(
             t.code_countdown,
             &[
                 ("time", &remaining(left)),
-                ("clock", &clock_time(deadline, i18n.lang())),
+                ("clock", &clock_time(deadline, texts.lang())),
             ],
         ),
     });
-    let attempts = i18n.format(move |t| {
+    let attempts = texts.format(move |t| {
         match flow
             .code
             .with(|c| c.attempts_left)
@@ -171,9 +172,9 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
             None => String::new(),
         }
     });
-    let resend_label = i18n.text_if(resend.pending(), |t| t.resend_sending, |t| t.resend_button);
+    let resend_label = texts.text_if(resend.pending(), |t| t.resend_sending, |t| t.resend_button);
     // The countdown ticks every second, so it stays out of the live region below.
-    let resend_wait_text = i18n.format(move |t| {
+    let resend_wait_text = texts.format(move |t| {
         let wait = resend_wait();
         if wait > 0 && flow.code.with(|c| c.resends_left > 0) {
             fill(t.resend_wait, &[("time", &remaining(wait))])
@@ -181,13 +182,13 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
             String::new()
         }
     });
-    let resends_left = i18n.format(move |t| {
+    let resends_left = texts.format(move |t| {
         fill(
             t.resends_left,
             &[("n", &flow.code.with(|c| c.resends_left).to_string())],
         )
     });
-    let sent_text = i18n.format(move |t| {
+    let sent_text = texts.format(move |t| {
         if sent_again.get() {
             fill(t.resend_sent, &[("mobile", &mobile)])
         } else {
@@ -198,11 +199,11 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
     view! {
         <Show
             when=move || flow.session.with(Option::is_none) && flow.receipt.with(Option::is_none)
-            fallback=move || view! { <p class="done-note">{i18n.text(|t| t.code_accepted)}</p> }
+            fallback=move || view! { <p class="done-note">{texts.text(|t| t.code_accepted)}</p> }
         >
             // novalidate: the page checks the code itself and says what is wrong in words.
             <form class="code-form" novalidate on:submit=submit>
-                <label for=INPUT_ID class="field-label">{i18n.text(|t| t.code_label)}</label>
+                <label for=INPUT_ID class="field-label">{texts.text(|t| t.code_label)}</label>
                 <p id="code-help" class="field-help">{help}</p>
                 <div class="inline-field">
                     <input
@@ -234,7 +235,7 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
                 <Alert message=shown_trouble id="code-error" />
             </form>
             <div class="resend">
-                <p class="resend-question">{i18n.text(|t| t.resend_question)}</p>
+                <p class="resend-question">{texts.text(|t| t.resend_question)}</p>
                 <button
                     type="button"
                     class="button"

@@ -1,7 +1,8 @@
 //! A numbered step of a flow. Steps ahead show only their heading, so that people see what
 //! is coming; the current and finished steps show their content.
 
-use crate::i18n::{fill, use_i18n};
+use crate::i18n::use_texts;
+use certportal_frontend::i18n::fill;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +22,7 @@ pub fn Step(
     state: Signal<StepState>,
     children: ChildrenFn,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let is = move |wanted: StepState| Signal::derive(move || state.get() == wanted);
     // The number is for the eye; the hidden text says the same, and whether the step is done,
     // to screen readers.
@@ -32,13 +33,13 @@ pub fn Step(
             number.to_string()
         }
     });
-    let position = i18n.format(move |t| {
+    let position = texts.format(move |t| {
         fill(
             t.step_label,
             &[("n", &number.to_string()), ("total", &total.to_string())],
         )
     });
-    let done = i18n.format(move |t| {
+    let done = texts.format(move |t| {
         if state.get() == StepState::Done {
             format!(" ({})", t.step_done)
         } else {

@@ -2,8 +2,9 @@
 //! with the SHA-256 fingerprint people compare against `openssl x509 -fingerprint -sha256`.
 
 use crate::components::CheckItem;
-use crate::i18n::{fill, use_i18n};
-use crate::time::date;
+use crate::i18n::use_texts;
+use certportal_frontend::i18n::fill;
+use certportal_frontend::time::date;
 use certportal_shared::bundle::{self, Report, ValidityStatus};
 use leptos::prelude::*;
 
@@ -21,7 +22,7 @@ pub struct Checked {
 
 #[component]
 pub fn Summary(checked: Checked) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let Checked {
         report,
         elapsed_ms,
@@ -32,7 +33,7 @@ pub fn Summary(checked: Checked) -> impl IntoView {
     let fingerprint_colons = bundle::colon_hex(&certificate.fingerprint_sha256);
     let chain = report.chain.clone();
     let chain_ok = chain.as_ref().is_some_and(|chain| chain.trusted);
-    let chain_text = i18n.format(move |t| match (&chain, ca_known) {
+    let chain_text = texts.format(move |t| match (&chain, ca_known) {
         (Some(chain), _) if chain.trusted => fill(
             t.result_chain_ok,
             &[("ca", chain.ca_subject.as_deref().unwrap_or_default())],
@@ -53,7 +54,7 @@ pub fn Summary(checked: Checked) -> impl IntoView {
     let (not_before, not_after) = (certificate.not_before, certificate.not_after);
     let validity = report.validity;
     let days_left = report.days_left;
-    let validity_text = i18n.format(move |t| {
+    let validity_text = texts.format(move |t| {
         let status = match validity {
             ValidityStatus::Valid => t.validity_valid,
             ValidityStatus::NotYetValid => t.validity_not_yet,
@@ -68,10 +69,10 @@ pub fn Summary(checked: Checked) -> impl IntoView {
     let elapsed = (elapsed_ms.max(0.0).round() as u64).to_string();
     let checked_in = {
         let elapsed = elapsed.clone();
-        i18n.format(move |t| fill(t.checked_in, &[("ms", &elapsed)]))
+        texts.format(move |t| fill(t.checked_in, &[("ms", &elapsed)]))
     };
-    let valid_from = i18n.format(move |_| date(not_before, i18n.lang()));
-    let valid_until = i18n.format(move |_| date(not_after, i18n.lang()));
+    let valid_from = texts.format(move |_| date(not_before, texts.lang()));
+    let valid_until = texts.format(move |_| date(not_after, texts.lang()));
 
     view! {
         <section
@@ -80,48 +81,48 @@ pub fn Summary(checked: Checked) -> impl IntoView {
             data-check-ms=elapsed
             aria-labelledby=HEADING_ID
         >
-            <h3 id=HEADING_ID tabindex="-1">{i18n.text(|t| t.summary_title)}</h3>
+            <h3 id=HEADING_ID tabindex="-1">{texts.text(|t| t.summary_title)}</h3>
             <ul class="checks">
-                <CheckItem ok=true text=i18n.format(|t| t.result_password.to_owned()) />
-                <CheckItem ok=true text=i18n.format(|t| t.result_key.to_owned()) />
+                <CheckItem ok=true text=texts.format(|t| t.result_password.to_owned()) />
+                <CheckItem ok=true text=texts.format(|t| t.result_key.to_owned()) />
                 <CheckItem ok=chain_ok text=chain_text />
                 <CheckItem ok=validity == ValidityStatus::Valid text=validity_text />
             </ul>
             <dl class="details">
                 <div>
-                    <dt>{i18n.text(|t| t.subject_label)}</dt>
+                    <dt>{texts.text(|t| t.subject_label)}</dt>
                     <dd>{certificate.subject.clone()}</dd>
                 </div>
                 <div>
-                    <dt>{i18n.text(|t| t.issuer_label)}</dt>
+                    <dt>{texts.text(|t| t.issuer_label)}</dt>
                     <dd>{certificate.issuer.clone()}</dd>
                 </div>
                 <div>
-                    <dt>{i18n.text(|t| t.serial_label)}</dt>
+                    <dt>{texts.text(|t| t.serial_label)}</dt>
                     <dd><code>{certificate.serial.clone()}</code></dd>
                 </div>
                 <div>
-                    <dt>{i18n.text(|t| t.valid_from_label)}</dt>
+                    <dt>{texts.text(|t| t.valid_from_label)}</dt>
                     <dd>{valid_from}</dd>
                 </div>
                 <div>
-                    <dt>{i18n.text(|t| t.valid_until_label)}</dt>
+                    <dt>{texts.text(|t| t.valid_until_label)}</dt>
                     <dd>{valid_until}</dd>
                 </div>
                 <div>
-                    <dt>{i18n.text(|t| t.days_left_label)}</dt>
+                    <dt>{texts.text(|t| t.days_left_label)}</dt>
                     <dd>{days_left}</dd>
                 </div>
                 <div>
-                    <dt>{i18n.text(|t| t.key_label)}</dt>
+                    <dt>{texts.text(|t| t.key_label)}</dt>
                     <dd>{report.key.description.clone()}</dd>
                 </div>
                 <div>
-                    <dt>{i18n.text(|t| t.fingerprint_label)}</dt>
+                    <dt>{texts.text(|t| t.fingerprint_label)}</dt>
                     <dd><code class="fingerprint" data-test="fingerprint">{fingerprint}</code></dd>
                 </div>
                 <div>
-                    <dt>{i18n.text(|t| t.fingerprint_colon_label)}</dt>
+                    <dt>{texts.text(|t| t.fingerprint_colon_label)}</dt>
                     <dd><code class="fingerprint">{fingerprint_colons}</code></dd>
                 </div>
             </dl>

@@ -1,9 +1,10 @@
 //! Who the certificate is for, where the code went, and until when it works.
 
 use super::flow::Flow;
-use crate::browser;
-use crate::i18n::{fill, use_i18n};
-use crate::time::{clock_time, date_time, remaining};
+use crate::i18n::use_texts;
+use certportal_frontend::browser;
+use certportal_frontend::i18n::fill;
+use certportal_frontend::time::{clock_time, date_time, remaining};
 use leptos::prelude::*;
 
 /// The User Timing mark `cargo xtask bench` reads as "time to first render".
@@ -11,10 +12,10 @@ pub const READY_MARK: &str = "certportal:collect-ready";
 
 #[component]
 pub fn Arrival(flow: Flow) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts();
     let order = flow.order.get_value();
     let link_expires_ms = js_sys::Date::parse(&order.link_expires_at);
-    let code_valid = i18n.format(move |t| {
+    let code_valid = texts.format(move |t| {
         if flow.session.with(Option::is_some) || flow.receipt.with(Option::is_some) {
             return t.code_accepted.to_owned();
         }
@@ -24,15 +25,15 @@ pub fn Arrival(flow: Flow) -> impl IntoView {
             left => fill(
                 t.code_valid_value,
                 &[
-                    ("clock", &clock_time(deadline, i18n.lang())),
+                    ("clock", &clock_time(deadline, texts.lang())),
                     ("time", &remaining(left)),
                 ],
             ),
         }
     });
     let name = order.contact_name.clone();
-    let greeting = i18n.format(move |t| fill(t.greeting, &[("name", &name)]));
-    let link_valid = i18n.format(move |_| date_time(link_expires_ms, i18n.lang()));
+    let greeting = texts.format(move |t| fill(t.greeting, &[("name", &name)]));
+    let link_valid = texts.format(move |_| date_time(link_expires_ms, texts.lang()));
     // After the first paint of real content: the page is usable from here.
     request_animation_frame(|| browser::mark(READY_MARK));
     let fact = |label: Signal<&'static str>, value: Signal<String>| {
@@ -47,12 +48,12 @@ pub fn Arrival(flow: Flow) -> impl IntoView {
         <section class="arrival card" aria-labelledby="arrival-title">
             <p id="arrival-title" class="arrival-greeting">{greeting}</p>
             <dl class="facts">
-                {fact(i18n.text(|t| t.org_label), Signal::stored(order.org.clone()))}
-                {fact(i18n.text(|t| t.service_label), Signal::stored(order.service.clone()))}
-                {fact(i18n.text(|t| t.client_label), Signal::stored(order.client.clone()))}
-                {fact(i18n.text(|t| t.mobile_label), Signal::stored(order.masked_mobile.clone()))}
-                {fact(i18n.text(|t| t.code_valid_label), code_valid)}
-                {fact(i18n.text(|t| t.link_valid_label), link_valid)}
+                {fact(texts.text(|t| t.org_label), Signal::stored(order.org.clone()))}
+                {fact(texts.text(|t| t.service_label), Signal::stored(order.service.clone()))}
+                {fact(texts.text(|t| t.client_label), Signal::stored(order.client.clone()))}
+                {fact(texts.text(|t| t.mobile_label), Signal::stored(order.masked_mobile.clone()))}
+                {fact(texts.text(|t| t.code_valid_label), code_valid)}
+                {fact(texts.text(|t| t.link_valid_label), link_valid)}
             </dl>
         </section>
     }
