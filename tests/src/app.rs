@@ -372,10 +372,10 @@ impl TestApp {
                 for message in messages {
                     match counts
                         .iter_mut()
-                        .find(|(purpose, _)| *purpose == message.purpose)
+                        .find(|(purpose, _)| purpose == message.purpose.as_str())
                     {
                         Some((_, n)) => *n += 1,
-                        None => counts.push((message.purpose, 1)),
+                        None => counts.push((message.purpose.as_str().to_owned(), 1)),
                     }
                 }
                 return counts;

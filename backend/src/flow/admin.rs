@@ -2,7 +2,7 @@
 //! dashboard, and the actions resend, cancel and renew.
 
 use super::Actor;
-use super::orders::{Addressee, CreatedOrder, Renewal, create_order, new_link_and_code};
+use super::orders::{CreatedOrder, Renewal, create_order, new_link_and_code};
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -12,7 +12,7 @@ use certportal_shared::api::admin::{
     AuditEntry, CertificateInfo, Dashboard, MessageInfo, OrderActions, OrderDetail, OrderList,
     OrderQuery, OrderSummary, StateCount,
 };
-use certportal_shared::model::{Locale, OrderDraft, OrderState, RevocationReason, Serial};
+use certportal_shared::model::{OrderDraft, OrderState, RevocationReason, Serial};
 use time::Duration;
 
 /// Certificates expiring within this many days show on the dashboard.
@@ -27,12 +27,12 @@ pub fn order_summary(order: &OrderRecord) -> OrderSummary {
         order_id: order.id.clone(),
         serial: order.serial.clone(),
         state: order.state,
-        org: order.org.clone(),
-        service: order.service.clone(),
-        client: order.client.clone(),
-        contact_name: order.contact_name.clone(),
-        email: order.email.clone(),
-        mobile: order.mobile.clone(),
+        org: order.spec.org.to_string(),
+        service: order.spec.service.to_string(),
+        client: order.spec.client.to_string(),
+        contact_name: order.spec.contact_name.to_string(),
+        email: order.spec.email.to_string(),
+        mobile: order.spec.mobile.to_string(),
         created_at: time(order.created_at),
         created_by: order.created_by.clone(),
         not_after: time(order.not_after),
@@ -58,7 +58,7 @@ pub fn certificate_info(cert: CertificateRecord) -> CertificateInfo {
         serial: cert.serial,
         subject: cert.subject,
         fingerprint: cert.fingerprint,
-        key_type: cert.key_type,
+        key_type: cert.key_type.as_str().to_owned(),
         not_before: time(cert.not_before),
         not_after: time(cert.not_after),
         revoked_at: cert.revoked_at.map(time),
@@ -124,8 +124,8 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
         .await?
         .into_iter()
         .map(|m| MessageInfo {
-            channel: m.channel,
-            purpose: m.purpose,
+            channel: m.channel.as_str().to_owned(),
+            purpose: m.purpose.as_str().to_owned(),
             status: m.state,
             queued_at: time(m.created_at),
             sent_at: m.sent_at.map(time),
@@ -136,9 +136,9 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
         .collect();
     Ok(OrderDetail {
         order: order_summary(&order),
-        key: order.key_type.clone(),
-        profile: order.profile.clone(),
-        locale: order.locale.clone(),
+        key: order.spec.key.as_str().to_owned(),
+        profile: order.spec.profile.as_str().to_owned(),
+        locale: order.spec.locale.as_str().to_owned(),
         link_expires_at: time(order.link_expires_at),
         code_attempts: order.code_attempts,
         resends: order.resends,
@@ -216,19 +216,7 @@ pub async fn create(
 /// code stop working.
 pub async fn resend(state: &AppState, order_id: &str, actor: &Actor) -> Result<(), AppError> {
     let order = order(state, order_id).await?;
-    let fresh = new_link_and_code(
-        state,
-        &Addressee {
-            order_id: &order.id,
-            org: &order.org,
-            service: &order.service,
-            client: &order.client,
-            contact_name: &order.contact_name,
-            email: &order.email,
-            mobile: &order.mobile,
-            locale: Locale::parse(&order.locale).unwrap_or_default(),
-        },
-    )?;
+    let fresh = new_link_and_code(state, &order.id, &order.spec)?;
     let event = actor.on_order(unix(state.clock.now()), "link.resent", &order, None);
     if !state
         .store

@@ -3,12 +3,12 @@
 use super::Actor;
 use crate::clock::{rfc3339, unix};
 use crate::error::AppError;
-use crate::notify::{self, queued_message, templates};
+use crate::notify::{Recipient, queued_message, templates};
 use crate::pki::{self, ClientCertRequest};
 use crate::secrets::{SealContext, random};
 use crate::state::AppState;
 use crate::store::{CertificateRecord, NewLink, NewMessage, NewOrder};
-use certportal_shared::model::{Locale, OrderSpec};
+use certportal_shared::model::{OrderSpec, Purpose};
 use certportal_shared::routes;
 use time::Duration;
 use zeroize::Zeroizing;
@@ -76,48 +76,25 @@ pub async fn create_order(
     };
 
     let kek = &state.kek;
-    let fresh = new_link_and_code(
-        state,
-        &Addressee {
-            order_id: &order_id,
-            org: spec.org.as_str(),
-            service: spec.service.as_str(),
-            client: spec.client.as_str(),
-            contact_name: spec.contact_name.as_str(),
-            email: spec.email.as_str(),
-            mobile: spec.mobile.as_str(),
-            locale: spec.locale,
-        },
-    )?;
-
+    let fresh = new_link_and_code(state, &order_id, spec)?;
     let serial = issued.serial.to_string();
+    let sealed = |context, bytes: &[u8]| kek.seal(context, bytes);
     let order = NewOrder {
         id: order_id.clone(),
-        org: spec.org.to_string(),
-        service: spec.service.to_string(),
-        client: spec.client.to_string(),
-        contact_name: spec.contact_name.to_string(),
-        email: spec.email.to_string(),
-        mobile: spec.mobile.to_string(),
-        key_type: spec.key.as_str().to_owned(),
-        profile: spec.profile.as_str().to_owned(),
-        locale: spec.locale.as_str().to_owned(),
+        spec: spec.clone(),
         created_at: unix(now),
         created_by: actor.name.clone(),
         renews_serial: renewal.renews_serial.clone(),
         supersede_on_collect: renewal.supersede_on_collect,
-        link_hash: fresh.link.link_hash.clone(),
-        link_expires_at: fresh.link.link_expires_at,
-        code_mac: fresh.link.code_mac.clone(),
-        code_expires_at: fresh.link.code_expires_at,
-        bundle_sealed: kek.seal(
+        link: fresh.link,
+        bundle_sealed: sealed(
             SealContext::Bundle {
                 order_id: &order_id,
             },
             &bundle,
         )?,
         bundle_sha256: pki::sha256(&bundle).as_bytes().to_vec(),
-        password_sealed: kek.seal(
+        password_sealed: sealed(
             SealContext::Password {
                 order_id: &order_id,
             },
@@ -127,7 +104,7 @@ pub async fn create_order(
             serial: serial.clone(),
             order_id: order_id.clone(),
             subject: issued.subject.clone(),
-            key_type: spec.key.as_str().to_owned(),
+            key_type: spec.key,
             not_before: unix(issued.not_before),
             not_after: unix(issued.not_after),
             fingerprint: issued.fingerprint.clone(),
@@ -159,18 +136,6 @@ pub async fn create_order(
     Ok(CreatedOrder { order_id, serial })
 }
 
-/// Who the link and the code go to, and what the order is.
-pub struct Addressee<'a> {
-    pub order_id: &'a str,
-    pub org: &'a str,
-    pub service: &'a str,
-    pub client: &'a str,
-    pub contact_name: &'a str,
-    pub email: &'a str,
-    pub mobile: &'a str,
-    pub locale: Locale,
-}
-
 /// A fresh link and code, as stored, and the two messages that carry them.
 pub struct LinkAndCode {
     pub link: NewLink,
@@ -179,7 +144,11 @@ pub struct LinkAndCode {
 
 /// Makes a new link token and code, valid from now, and the sealed link e-mail and code SMS
 /// that carry them; the token and code themselves live only inside the sealed messages.
-pub fn new_link_and_code(state: &AppState, to: &Addressee<'_>) -> Result<LinkAndCode, AppError> {
+pub fn new_link_and_code(
+    state: &AppState,
+    order_id: &str,
+    to: &OrderSpec,
+) -> Result<LinkAndCode, AppError> {
     let config = &state.config;
     let now = state.clock.now();
     let token = random::token()?;
@@ -191,10 +160,10 @@ pub fn new_link_and_code(state: &AppState, to: &Addressee<'_>) -> Result<LinkAnd
     let (subject, body) = templates::link_email(
         to.locale,
         &templates::LinkMail {
-            contact_name: to.contact_name,
-            org: to.org,
-            service: to.service,
-            client: to.client,
+            contact_name: to.contact_name.as_str(),
+            org: to.org.as_str(),
+            service: to.service.as_str(),
+            client: to.client.as_str(),
             url: &url,
             expires_on: expires_on.get(..10).unwrap_or(&expires_on),
             code_ttl_minutes: config.collect.code_ttl_minutes,
@@ -210,29 +179,23 @@ pub fn new_link_and_code(state: &AppState, to: &Addressee<'_>) -> Result<LinkAnd
     let messages = [
         queued_message(
             kek,
-            to.order_id,
-            notify::EMAIL,
-            to.email,
+            &Recipient::email(order_id, to),
+            Purpose::CollectLink,
             Some(subject),
             &body,
-            "collect_link",
-            to.locale,
         )?,
         queued_message(
             kek,
-            to.order_id,
-            notify::SMS,
-            to.mobile,
+            &Recipient::sms(order_id, to),
+            Purpose::Otp,
             None,
             &code_body,
-            "otp",
-            to.locale,
         )?,
     ];
     let link = NewLink {
         link_hash: random::token_hash(&token),
         link_expires_at: unix(link_expires_at),
-        code_mac: kek.code_mac(to.order_id, &code),
+        code_mac: kek.code_mac(order_id, &code),
         code_expires_at: unix(code_expires_at),
     };
     Ok(LinkAndCode { link, messages })

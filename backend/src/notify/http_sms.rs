@@ -109,7 +109,7 @@ mod tests {
             to: "+4791234567".into(),
             subject: None,
             body: Zeroizing::new("line \"one\"\nline two".into()),
-            purpose: "otp".into(),
+            purpose: certportal_shared::model::Purpose::Otp,
         };
         let body: serde_json::Value =
             serde_json::from_str(&sms.body(&message)).expect("valid JSON");

@@ -16,9 +16,10 @@ pub use http_sms::HttpSms;
 pub use outbox::{OutboxFile, OutboxLine};
 pub use recording::{Recording, RecordingMailer, RecordingSms};
 pub use smtp::SmtpMailer;
-pub use worker::{Dispatcher, queued_message};
+pub use worker::{Dispatcher, Recipient, queued_message};
 
 use async_trait::async_trait;
+use certportal_shared::model::Purpose;
 use std::fmt;
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -34,8 +35,7 @@ pub struct Outgoing {
     /// E-mail only.
     pub subject: Option<String>,
     pub body: Zeroizing<String>,
-    /// `collect_link`, `otp`, `password`, ...
-    pub purpose: String,
+    pub purpose: Purpose,
 }
 
 impl fmt::Debug for Outgoing {
@@ -71,7 +71,3 @@ pub trait SmsSender: Send + Sync {
 pub trait Mailer: Send + Sync {
     async fn send_email(&self, message: &Outgoing) -> Result<(), NotifyError>;
 }
-
-/// The two channels, as stored in the queue.
-pub const SMS: &str = "sms";
-pub const EMAIL: &str = "email";

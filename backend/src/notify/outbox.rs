@@ -3,6 +3,7 @@
 use super::{Mailer, NotifyError, Outgoing, SmsSender};
 use crate::clock::{Clock, rfc3339};
 use async_trait::async_trait;
+use certportal_shared::model::Channel;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,7 +41,7 @@ impl OutboxFile {
             to: message.to.clone(),
             subject: message.subject.clone(),
             body: message.body.to_string(),
-            purpose: message.purpose.clone(),
+            purpose: message.purpose.as_str().to_owned(),
             order_id: message.order_id.clone(),
             at: rfc3339(self.clock.now()),
         };
@@ -74,14 +75,14 @@ impl OutboxFile {
 #[async_trait]
 impl SmsSender for OutboxFile {
     async fn send_sms(&self, message: &Outgoing) -> Result<(), NotifyError> {
-        self.append(super::SMS, message)
+        self.append(Channel::Sms.as_str(), message)
     }
 }
 
 #[async_trait]
 impl Mailer for OutboxFile {
     async fn send_email(&self, message: &Outgoing) -> Result<(), NotifyError> {
-        self.append(super::EMAIL, message)
+        self.append(Channel::Email.as_str(), message)
     }
 }
 
@@ -89,6 +90,7 @@ impl Mailer for OutboxFile {
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
+    use certportal_shared::model::Purpose;
     use time::OffsetDateTime;
     use zeroize::Zeroizing;
 
@@ -99,17 +101,20 @@ mod tests {
             dir.path().join("outbox.jsonl"),
             Arc::new(ManualClock::new(OffsetDateTime::UNIX_EPOCH)),
         );
-        let message = |purpose: &str, subject: Option<&str>| Outgoing {
+        let message = |purpose: Purpose, subject: Option<&str>| Outgoing {
             idempotency_key: format!("key-{purpose}"),
             order_id: Some("o1".into()),
             to: "+4791234567".into(),
             subject: subject.map(str::to_owned),
             body: Zeroizing::new(format!("body of {purpose}")),
-            purpose: purpose.into(),
+            purpose,
         };
-        outbox.send_sms(&message("otp", None)).await.expect("sms");
         outbox
-            .send_email(&message("collect_link", Some("Subject")))
+            .send_sms(&message(Purpose::Otp, None))
+            .await
+            .expect("sms");
+        outbox
+            .send_email(&message(Purpose::CollectLink, Some("Subject")))
             .await
             .expect("email");
         let text = std::fs::read_to_string(dir.path().join("outbox.jsonl")).expect("read");

@@ -30,7 +30,7 @@ impl Recorder {
             to: message.to.clone(),
             subject: message.subject.clone(),
             body: message.body.to_string(),
-            purpose: message.purpose.clone(),
+            purpose: message.purpose.as_str().to_owned(),
             order_id: message.order_id.clone(),
         });
         Ok(())

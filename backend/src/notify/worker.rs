@@ -1,13 +1,13 @@
 //! The dispatcher: claims due messages, opens their sealed bodies, hands them to the provider,
 //! marks them sent (wiping the body) or schedules a retry with exponential back-off.
 
-use super::{EMAIL, Mailer, NotifyError, Outgoing, SMS, SmsSender};
+use super::{Mailer, NotifyError, Outgoing, SmsSender};
 use crate::clock::{Clock, unix};
 use crate::config::DeliveryConfig;
 use crate::secrets::{Kek, SealContext, SealError};
 use crate::state::AppState;
 use crate::store::{AuditEvent, NewMessage, QueuedMessage, Store, StoreError};
-use certportal_shared::model::Locale;
+use certportal_shared::model::{Channel, Locale, OrderSpec, Purpose};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
@@ -16,35 +16,60 @@ use zeroize::Zeroizing;
 /// Messages handled per look at the queue.
 const BATCH: u32 = 32;
 
+/// Who a message goes to, by which channel, and in which language.
+#[derive(Clone, Copy, Debug)]
+pub struct Recipient<'a> {
+    pub order_id: &'a str,
+    pub channel: Channel,
+    pub address: &'a str,
+    pub locale: Locale,
+}
+
+impl<'a> Recipient<'a> {
+    /// The order's contact, by SMS.
+    pub fn sms(order_id: &'a str, spec: &'a OrderSpec) -> Self {
+        Self {
+            order_id,
+            channel: Channel::Sms,
+            address: spec.mobile.as_str(),
+            locale: spec.locale,
+        }
+    }
+
+    /// The order's contact, by e-mail.
+    pub fn email(order_id: &'a str, spec: &'a OrderSpec) -> Self {
+        Self {
+            order_id,
+            channel: Channel::Email,
+            address: spec.email.as_str(),
+            locale: spec.locale,
+        }
+    }
+}
+
 /// A message for the queue, its body sealed so that the code, link or password inside it is
 /// never stored in the clear.
-#[allow(clippy::too_many_arguments)]
 pub fn queued_message(
     kek: &Kek,
-    order_id: &str,
-    channel: &str,
-    to: &str,
+    to: &Recipient<'_>,
+    purpose: Purpose,
     subject: Option<String>,
     body: &str,
-    purpose: &str,
-    locale: Locale,
 ) -> Result<NewMessage, SealError> {
+    let context = SealContext::Message {
+        channel: to.channel.as_str(),
+        recipient: to.address,
+        purpose: purpose.as_str(),
+    };
     Ok(NewMessage {
         idempotency_key: uuid::Uuid::new_v4().to_string(),
-        order_id: Some(order_id.to_owned()),
-        channel: channel.to_owned(),
-        recipient: to.to_owned(),
+        order_id: Some(to.order_id.to_owned()),
+        channel: to.channel,
+        recipient: to.address.to_owned(),
         subject,
-        body_sealed: kek.seal(
-            SealContext::Message {
-                channel,
-                recipient: to,
-                purpose,
-            },
-            body.as_bytes(),
-        )?,
-        purpose: purpose.to_owned(),
-        locale: locale.as_str().to_owned(),
+        body_sealed: kek.seal(context, body.as_bytes())?,
+        purpose,
+        locale: to.locale,
     })
 }
 
@@ -104,9 +129,9 @@ impl Dispatcher {
 
     async fn deliver(&self, message: &QueuedMessage) -> Result<(), NotifyError> {
         let context = SealContext::Message {
-            channel: &message.channel,
+            channel: message.channel.as_str(),
             recipient: &message.recipient,
-            purpose: &message.purpose,
+            purpose: message.purpose.as_str(),
         };
         let body = self
             .kek
@@ -120,12 +145,11 @@ impl Dispatcher {
             to: message.recipient.clone(),
             subject: message.subject.clone(),
             body: Zeroizing::new(body),
-            purpose: message.purpose.clone(),
+            purpose: message.purpose,
         };
-        match message.channel.as_str() {
-            SMS => self.sms.send_sms(&outgoing).await,
-            EMAIL => self.mailer.send_email(&outgoing).await,
-            other => Err(NotifyError::Refused(format!("unknown channel {other}"))),
+        match message.channel {
+            Channel::Sms => self.sms.send_sms(&outgoing).await,
+            Channel::Email => self.mailer.send_email(&outgoing).await,
         }
     }
 

@@ -1,6 +1,8 @@
 //! What the store reads and writes.
 
-use certportal_shared::model::{MessageState, OrderState, RevocationReason, Role};
+use certportal_shared::model::{
+    Channel, KeyType, Locale, MessageState, OrderSpec, OrderState, Purpose, RevocationReason, Role,
+};
 
 /// Who did what, when and from where.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,7 +26,7 @@ pub struct CertificateRecord {
     pub serial: String,
     pub order_id: String,
     pub subject: String,
-    pub key_type: String,
+    pub key_type: KeyType,
     pub not_before: i64,
     pub not_after: i64,
     pub fingerprint: String,
@@ -37,23 +39,13 @@ pub struct CertificateRecord {
 #[derive(Clone, Debug)]
 pub struct NewOrder {
     pub id: String,
-    pub org: String,
-    pub service: String,
-    pub client: String,
-    pub contact_name: String,
-    pub email: String,
-    pub mobile: String,
-    pub key_type: String,
-    pub profile: String,
-    pub locale: String,
+    /// What staff asked for, parsed.
+    pub spec: OrderSpec,
     pub created_at: i64,
     pub created_by: String,
     pub renews_serial: Option<String>,
     pub supersede_on_collect: bool,
-    pub link_hash: Vec<u8>,
-    pub link_expires_at: i64,
-    pub code_mac: Vec<u8>,
-    pub code_expires_at: i64,
+    pub link: NewLink,
     pub bundle_sealed: Vec<u8>,
     pub bundle_sha256: Vec<u8>,
     pub password_sealed: Vec<u8>,
@@ -65,15 +57,8 @@ pub struct NewOrder {
 pub struct OrderRecord {
     pub id: String,
     pub serial: String,
-    pub org: String,
-    pub service: String,
-    pub client: String,
-    pub contact_name: String,
-    pub email: String,
-    pub mobile: String,
-    pub key_type: String,
-    pub profile: String,
-    pub locale: String,
+    /// What staff asked for, parsed again at the store's edge.
+    pub spec: OrderSpec,
     pub state: OrderState,
     pub created_at: i64,
     pub created_by: String,
@@ -101,14 +86,12 @@ pub struct NewMessage {
     /// idempotency key get this one, so a message sent twice arrives once.
     pub idempotency_key: String,
     pub order_id: Option<String>,
-    /// `sms` or `email`.
-    pub channel: String,
+    pub channel: Channel,
     pub recipient: String,
     pub subject: Option<String>,
     pub body_sealed: Vec<u8>,
-    /// `collect_link`, `otp`, `password`, ...
-    pub purpose: String,
-    pub locale: String,
+    pub purpose: Purpose,
+    pub locale: Locale,
 }
 
 /// A replacement code and the guards under which it may replace the current one.
@@ -128,11 +111,11 @@ pub struct QueuedMessage {
     pub id: i64,
     pub idempotency_key: String,
     pub order_id: Option<String>,
-    pub channel: String,
+    pub channel: Channel,
     pub recipient: String,
     pub subject: Option<String>,
     pub body_sealed: Vec<u8>,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub attempts: u32,
 }
 
@@ -140,8 +123,8 @@ pub struct QueuedMessage {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageStatus {
     pub id: i64,
-    pub channel: String,
-    pub purpose: String,
+    pub channel: Channel,
+    pub purpose: Purpose,
     pub state: MessageState,
     pub created_at: i64,
     pub sent_at: Option<i64>,

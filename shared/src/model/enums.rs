@@ -1,5 +1,5 @@
-//! The closed choices: key, profile, language, revocation reason, order state, message state,
-//! staff role.
+//! The closed choices: key, profile, language, revocation reason, order state, message
+//! channel, purpose and state, staff role.
 
 use super::field_error;
 use crate::error::FieldError;
@@ -124,6 +124,30 @@ text_enum! {
         Cancelled => "cancelled",
         /// The certificate was revoked.
         Revoked => "revoked",
+    }
+}
+
+text_enum! {
+    /// How a message reaches its recipient.
+    Channel, "channel" {
+        /// A text message to the contact's mobile.
+        #[default]
+        Sms => "sms",
+        /// An e-mail to the contact's address.
+        Email => "email",
+    }
+}
+
+text_enum! {
+    /// What a message is for.
+    Purpose, "purpose" {
+        /// The e-mail with the collect link.
+        #[default]
+        CollectLink => "collect_link",
+        /// The SMS with a one-time code.
+        Otp => "otp",
+        /// The SMS with the file's password, after the receipt.
+        Password => "password",
     }
 }
 

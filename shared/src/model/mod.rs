@@ -79,7 +79,9 @@ mod names;
 mod order;
 
 pub use contact::{Email, Mobile};
-pub use enums::{KeyType, Locale, MessageState, OrderState, Profile, RevocationReason, Role};
+pub use enums::{
+    Channel, KeyType, Locale, MessageState, OrderState, Profile, Purpose, RevocationReason, Role,
+};
 pub use ids::{Serial, Sha256Digest};
 pub use lifecycle::{OrderEvent, TRANSITIONS};
 pub use names::{ClientName, ContactName, Organisation, Service, Username, check_new_password};

@@ -79,7 +79,7 @@ async fn staff_issue_an_order_see_it_collected_then_revoke_and_renew_it() {
     browser.wait_for_heading("e-banking · Acme AS").await;
     let order = app.state().store.order(&order_id).await.unwrap().unwrap();
     assert_eq!(order.created_by, "staff:alice");
-    assert_eq!(order.mobile, "+4791234567");
+    assert_eq!(order.spec.mobile.as_str(), "+4791234567");
     let old_serial = order.serial.clone();
 
     // The contact collects it on the collect pages, in the same browser, a few minutes on

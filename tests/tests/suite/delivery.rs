@@ -73,7 +73,7 @@ async fn messages_survive_a_gateway_outage_and_arrive_once() {
     assert!(
         statuses
             .iter()
-            .filter(|m| m.channel == "sms")
+            .filter(|m| m.channel == certportal_shared::model::Channel::Sms)
             .all(|m| m.sent_at.is_some() && m.last_error.is_none())
     );
 }

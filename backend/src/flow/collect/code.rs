@@ -12,11 +12,11 @@ pub async fn open(state: &AppState, token: &str, actor: &Actor) -> Result<OpenRe
         .record(&actor.on_order(now, "link.opened", &order, None))
         .await?;
     Ok(OpenResponse {
-        org: order.org.clone(),
-        service: order.service.clone(),
-        client: order.client.clone(),
-        contact_name: order.contact_name.clone(),
-        masked_mobile: masked(&order.mobile),
+        org: order.spec.org.to_string(),
+        service: order.spec.service.to_string(),
+        client: order.spec.client.to_string(),
+        contact_name: order.spec.contact_name.to_string(),
+        masked_mobile: order.spec.mobile.masked(),
         state: order.state,
         code_expires_at: rfc3339(from_unix(order.code_expires_at)),
         code_expires_in: if order.code_mac.is_some() {
@@ -31,7 +31,7 @@ pub async fn open(state: &AppState, token: &str, actor: &Actor) -> Result<OpenRe
             now,
         ),
         link_expires_at: rfc3339(from_unix(order.link_expires_at)),
-        locale: order.locale.clone(),
+        locale: order.spec.locale.as_str().to_owned(),
     })
 }
 
@@ -162,20 +162,12 @@ pub async fn resend(
     let code = random::code(limits.code_digits)?;
     let code_expires_at = now + Duration::minutes(i64::from(limits.code_ttl_minutes));
     let body = Zeroizing::new(templates::code_sms(
-        locale(&order),
+        order.spec.locale,
         &code,
         limits.code_ttl_minutes,
     ));
-    let message = queued_message(
-        &state.kek,
-        &order.id,
-        notify::SMS,
-        &order.mobile,
-        None,
-        &body,
-        "otp",
-        locale(&order),
-    )?;
+    let to = Recipient::sms(&order.id, &order.spec);
+    let message = queued_message(&state.kek, &to, Purpose::Otp, None, &body)?;
     let event = actor.on_order(now_unix, "code.resent", &order, None);
     let replaced = state
         .store
@@ -201,7 +193,7 @@ pub async fn resend(
     state.wiped.notify_one();
     let resends = order.resends + 1;
     Ok(ResendResponse {
-        masked_mobile: masked(&order.mobile),
+        masked_mobile: order.spec.mobile.masked(),
         code_expires_at: rfc3339(code_expires_at),
         code_expires_in: seconds_until(unix(code_expires_at), now_unix),
         resends_left: limits.resend_max.saturating_sub(resends),

@@ -43,9 +43,7 @@ pub async fn bundle(state: &AppState, session: &str, actor: &Actor) -> Result<Do
         .as_slice()
         .try_into()
         .map_err(|_| anyhow::anyhow!("order {} has a malformed file digest", order.id))?;
-    let stem = ClientName::parse(&order.client)
-        .map(|c| c.file_stem())
-        .unwrap_or_else(|_| "client".into());
+    let stem = order.spec.client.file_stem();
     Ok(Download {
         bytes,
         sha256: Sha256Digest::from_bytes(digest),
@@ -65,7 +63,7 @@ async fn taken_already(
             order.state == OrderState::Collected && order.bundle_sha256 == sha256.as_bytes()
         })
         .map(|order| ReceiptResponse {
-            masked_mobile: masked(&order.mobile),
+            masked_mobile: order.spec.mobile.masked(),
             state: OrderState::Collected,
         }))
 }
@@ -81,7 +79,7 @@ pub async fn receipt(
     let order = order_for_session(state, session).await?;
     if order.state == OrderState::Collected && order.bundle_sha256 == sha256.as_bytes() {
         return Ok(ReceiptResponse {
-            masked_mobile: masked(&order.mobile),
+            masked_mobile: order.spec.mobile.masked(),
             state: OrderState::Collected,
         });
     }
@@ -123,20 +121,12 @@ pub async fn receipt(
     let password = std::str::from_utf8(&password)
         .map_err(|_| anyhow::anyhow!("order {} has a malformed password", order.id))?;
     let body = Zeroizing::new(templates::password_sms(
-        locale(&order),
-        &order.client,
+        order.spec.locale,
+        order.spec.client.as_str(),
         password,
     ));
-    let message = queued_message(
-        &state.kek,
-        &order.id,
-        notify::SMS,
-        &order.mobile,
-        None,
-        &body,
-        "password",
-        locale(&order),
-    )?;
+    let to = Recipient::sms(&order.id, &order.spec);
+    let message = queued_message(&state.kek, &to, Purpose::Password, None, &body)?;
     let detail = Some("download confirmed; password queued; file and password wiped".to_owned());
     let event = actor.on_order(now, "receipt.confirmed", &order, detail);
     if !state
@@ -150,7 +140,7 @@ pub async fn receipt(
     state.wiped.notify_one();
     crate::flow::revoke::supersede_renewed(state, &order).await?;
     Ok(ReceiptResponse {
-        masked_mobile: masked(&order.mobile),
+        masked_mobile: order.spec.mobile.masked(),
         state: OrderState::Collected,
     })
 }

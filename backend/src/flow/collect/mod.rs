@@ -9,7 +9,7 @@ pub use file::{Download, bundle, receipt};
 use super::Actor;
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
-use crate::notify::{self, queued_message, templates};
+use crate::notify::{Recipient, queued_message, templates};
 use crate::secrets::{SealContext, random};
 use crate::state::AppState;
 use crate::store::{CodeGuard, NewCode, OrderRecord};
@@ -17,22 +17,12 @@ use certportal_shared::ErrorCode;
 use certportal_shared::api::collect::{
     OpenResponse, ReceiptResponse, ResendResponse, VerifyResponse,
 };
-use certportal_shared::model::{ClientName, Locale, Mobile, OrderState, Sha256Digest};
+use certportal_shared::model::{OrderState, Purpose, Sha256Digest};
 use time::Duration;
 use zeroize::Zeroizing;
 
 pub(super) fn seconds_until(at: i64, now: i64) -> u64 {
     u64::try_from(at.saturating_sub(now)).unwrap_or(0)
-}
-
-pub(super) fn masked(mobile: &str) -> String {
-    Mobile::parse(mobile)
-        .map(|m| m.masked())
-        .unwrap_or_else(|_| "•••".into())
-}
-
-pub(super) fn locale(order: &OrderRecord) -> Locale {
-    Locale::parse(&order.locale).unwrap_or_default()
 }
 
 /// Refuses an order whose link no longer works, with the reason.

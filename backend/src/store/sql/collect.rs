@@ -108,7 +108,7 @@ impl CollectStore for SqlStore {
             return refuse(tx).await;
         }
         // A code still waiting to go out no longer works: only the new one should arrive.
-        drop_queued(&mut tx, order_id, Some(&message.purpose), audit.at).await?;
+        drop_queued(&mut tx, order_id, Some(message.purpose), audit.at).await?;
         insert_message(&mut tx, message, audit.at).await?;
         commit_with(tx, audit).await
     }

@@ -1,7 +1,7 @@
 //! The message queue.
 
 use super::*;
-use certportal_shared::model::MessageState;
+use certportal_shared::model::{MessageState, Purpose};
 
 /// A message ends: `set` gives its state and end time (`$2`), its body is wiped. `from` lists
 /// the states it may end from; `false` if it was in none of them.
@@ -60,13 +60,13 @@ impl MessageStore for SqlStore {
                     id: row.try_get("id")?,
                     idempotency_key: row.try_get("idempotency_key")?,
                     order_id: row.try_get("order_id")?,
-                    channel: row.try_get("channel")?,
+                    channel: parse(row, "channel")?,
                     recipient: row.try_get("recipient")?,
                     subject: row.try_get("subject")?,
                     body_sealed: row
                         .try_get::<Option<Vec<u8>>, _>("body_sealed")?
                         .unwrap_or_default(),
-                    purpose: row.try_get("purpose")?,
+                    purpose: parse(row, "purpose")?,
                     attempts: count(row.try_get("attempts")?),
                 })
             })
@@ -92,7 +92,7 @@ impl MessageStore for SqlStore {
         let sent = ("('queued', 'dropped')", "status = 'sent', sent_at = $2");
         end_message(&mut tx, message, sent, now, None).await?;
         // The link is out: the order moves on from `issued`.
-        if let (Some(order_id), "collect_link") = (&message.order_id, message.purpose.as_str()) {
+        if let (Some(order_id), Purpose::CollectLink) = (&message.order_id, message.purpose) {
             let sql = format!(
                 "UPDATE orders SET state = {}, updated_at = $2 WHERE id = $1 AND {}",
                 moved(OrderEvent::LinkSent),
@@ -149,13 +149,11 @@ impl MessageStore for SqlStore {
         .await?;
         rows.iter()
             .map(|row| {
-                let state: String = row.try_get("status")?;
                 Ok(MessageStatus {
                     id: row.try_get("id")?,
-                    channel: row.try_get("channel")?,
-                    purpose: row.try_get("purpose")?,
-                    state: MessageState::parse(&state)
-                        .map_err(|e| StoreError::Corrupt(e.message))?,
+                    channel: parse(row, "channel")?,
+                    purpose: parse(row, "purpose")?,
+                    state: parse::<MessageState>(row, "status")?,
                     created_at: row.try_get("created_at")?,
                     sent_at: row.try_get("sent_at")?,
                     ended_at: row.try_get("ended_at")?,

@@ -10,10 +10,12 @@ mod staff;
 pub(super) use super::prelude::*;
 use super::*;
 use async_trait::async_trait;
-use certportal_shared::model::{OrderEvent, OrderState};
+use certportal_shared::model::{
+    Channel, ClientName, ContactName, Email, KeyType, Locale, MessageState, Mobile, OrderEvent,
+    OrderSpec, OrderState, Organisation, Profile, Purpose, RevocationReason, Role, Service,
+};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
-use std::str::FromStr;
 use std::sync::Arc;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -142,9 +144,10 @@ pub(super) async fn end_sessions(
 pub(super) async fn drop_queued(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     order_id: &str,
-    purpose: Option<&str>,
+    purpose: Option<Purpose>,
     now: i64,
 ) -> StoreResult<()> {
+    let purpose = purpose.map(Purpose::as_str);
     let which = "order_id = $1 AND status = 'queued' AND ($2 IS NULL OR purpose = $2)";
     sqlx::query(&format!(
         "DELETE FROM sealed_values WHERE kind = 'message' AND owner IN \
@@ -188,21 +191,63 @@ pub(super) fn count(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
+/// A value the store keeps as text and hands out parsed: the database is read through the
+/// same parsers as the API, once, here; a value that no longer parses is corruption, not
+/// something to paper over further in.
+pub(super) trait Stored: Sized {
+    fn from_stored(text: &str) -> Result<Self, certportal_shared::FieldError>;
+}
+
+macro_rules! stored {
+    ($($type:ty),*) => {
+        $(impl Stored for $type {
+            fn from_stored(text: &str) -> Result<Self, certportal_shared::FieldError> {
+                <$type>::parse(text)
+            }
+        })*
+    };
+}
+
+stored!(
+    Organisation,
+    Service,
+    ClientName,
+    ContactName,
+    Email,
+    Mobile,
+    KeyType,
+    Profile,
+    Locale,
+    OrderState,
+    Channel,
+    Purpose,
+    MessageState,
+    RevocationReason,
+    Role
+);
+
+/// The text column `column`, parsed.
+pub(super) fn parse<T: Stored>(row: &AnyRow, column: &str) -> StoreResult<T> {
+    let text: String = row.try_get(column)?;
+    T::from_stored(&text).map_err(|e| StoreError::Corrupt(format!("{column}: {}", e.message)))
+}
+
 fn order_from_row(row: &AnyRow) -> StoreResult<OrderRecord> {
-    let state: String = row.try_get("state")?;
     Ok(OrderRecord {
         id: row.try_get("id")?,
         serial: row.try_get("serial")?,
-        org: row.try_get("org")?,
-        service: row.try_get("service")?,
-        client: row.try_get("client")?,
-        contact_name: row.try_get("contact_name")?,
-        email: row.try_get("email")?,
-        mobile: row.try_get("mobile")?,
-        key_type: row.try_get("key_type")?,
-        profile: row.try_get("profile")?,
-        locale: row.try_get("locale")?,
-        state: OrderState::parse(&state).map_err(|e| StoreError::Corrupt(e.message))?,
+        spec: OrderSpec {
+            org: parse(row, "org")?,
+            service: parse(row, "service")?,
+            client: parse(row, "client")?,
+            contact_name: parse(row, "contact_name")?,
+            email: parse(row, "email")?,
+            mobile: parse(row, "mobile")?,
+            key: parse(row, "key_type")?,
+            profile: parse(row, "profile")?,
+            locale: parse(row, "locale")?,
+        },
+        state: parse(row, "state")?,
         created_at: row.try_get("created_at")?,
         created_by: row.try_get("created_by")?,
         updated_at: row.try_get("updated_at")?,
@@ -228,14 +273,14 @@ fn certificate_from_row(row: &AnyRow) -> StoreResult<CertificateRecord> {
         serial: row.try_get("serial")?,
         order_id: row.try_get("order_id")?,
         subject: row.try_get("subject")?,
-        key_type: row.try_get("key_type")?,
+        key_type: parse(row, "key_type")?,
         not_before: row.try_get("not_before")?,
         not_after: row.try_get("not_after")?,
         fingerprint: row.try_get("fingerprint")?,
         der: row.try_get("der")?,
         revoked_at: row.try_get("revoked_at")?,
         revocation_reason: reason
-            .map(|r| RevocationReason::from_str(&r).map_err(|e| StoreError::Corrupt(e.message)))
+            .map(|r| RevocationReason::from_stored(&r).map_err(|e| StoreError::Corrupt(e.message)))
             .transpose()?,
     })
 }
@@ -302,11 +347,11 @@ async fn insert_message(
     )
     .bind(&message.idempotency_key)
     .bind(&message.order_id)
-    .bind(&message.channel)
+    .bind(message.channel.as_str())
     .bind(&message.recipient)
     .bind(&message.subject)
-    .bind(&message.purpose)
-    .bind(&message.locale)
+    .bind(message.purpose.as_str())
+    .bind(message.locale.as_str())
     .bind(now)
     .execute(&mut **tx)
     .await?;

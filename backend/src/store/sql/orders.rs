@@ -10,7 +10,7 @@ impl OrderStore for SqlStore {
         messages: &[NewMessage],
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let cert = &order.certificate;
+        let (cert, spec) = (&order.certificate, &order.spec);
         let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO certificates (serial, order_id, subject, key_type, not_before, not_after, fingerprint, der) \
@@ -19,7 +19,7 @@ impl OrderStore for SqlStore {
         .bind(&cert.serial)
         .bind(&order.id)
         .bind(&cert.subject)
-        .bind(&cert.key_type)
+        .bind(cert.key_type.as_str())
         .bind(cert.not_before)
         .bind(cert.not_after)
         .bind(&cert.fingerprint)
@@ -35,23 +35,23 @@ impl OrderStore for SqlStore {
         )
         .bind(&order.id)
         .bind(&cert.serial)
-        .bind(&order.org)
-        .bind(&order.service)
-        .bind(&order.client)
-        .bind(&order.contact_name)
-        .bind(&order.email)
-        .bind(&order.mobile)
-        .bind(&order.key_type)
-        .bind(&order.profile)
-        .bind(&order.locale)
+        .bind(spec.org.as_str())
+        .bind(spec.service.as_str())
+        .bind(spec.client.as_str())
+        .bind(spec.contact_name.as_str())
+        .bind(spec.email.as_str())
+        .bind(spec.mobile.as_str())
+        .bind(spec.key.as_str())
+        .bind(spec.profile.as_str())
+        .bind(spec.locale.as_str())
         .bind(order.created_at)
         .bind(&order.created_by)
         .bind(&order.renews_serial)
         .bind(i64::from(order.supersede_on_collect))
-        .bind(&order.link_hash)
-        .bind(order.link_expires_at)
-        .bind(&order.code_mac)
-        .bind(order.code_expires_at)
+        .bind(&order.link.link_hash)
+        .bind(order.link.link_expires_at)
+        .bind(&order.link.code_mac)
+        .bind(order.link.code_expires_at)
         .bind(&order.bundle_sha256)
         .execute(&mut *tx)
         .await?;
@@ -158,11 +158,8 @@ impl OrderStore for SqlStore {
             .await?;
         rows.iter()
             .map(|row| {
-                let state: String = row.try_get("state")?;
                 let n: i64 = row.try_get("n")?;
-                let state =
-                    OrderState::parse(&state).map_err(|e| StoreError::Corrupt(e.message))?;
-                Ok((state, u64::try_from(n).unwrap_or_default()))
+                Ok((parse(row, "state")?, u64::try_from(n).unwrap_or_default()))
             })
             .collect()
     }

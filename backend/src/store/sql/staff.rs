@@ -1,16 +1,14 @@
 //! Staff accounts and their sign-in records.
 
 use super::*;
-use certportal_shared::model::Role;
 
 const STAFF_COLUMNS: &str = "username, role, password_hash, totp_sealed, totp_last_step, must_change_password, \
      disabled, credentials_epoch, created_at, created_by, updated_at";
 
 fn staff_from_row(row: &AnyRow) -> StoreResult<StaffRecord> {
-    let role: String = row.try_get("role")?;
     Ok(StaffRecord {
         username: row.try_get("username")?,
-        role: Role::parse(&role).map_err(|e| StoreError::Corrupt(e.message))?,
+        role: parse(row, "role")?,
         password_hash: row.try_get("password_hash")?,
         totp_sealed: row.try_get("totp_sealed")?,
         totp_last_step: row.try_get("totp_last_step")?,
