@@ -1,15 +1,15 @@
 //! The frame around every page: the header with the navigation, the sign-in gate, and the
 //! page for the address.
 
+use crate::api::{self, ApiFailure};
 use crate::i18n::{catalogue, use_texts};
 use crate::pages::{self, SignIn};
 use crate::problem;
 use crate::router::{Link, Page, Router, Section, use_router};
 use crate::session::{Session, Status, use_session};
-use certportal_frontend::api::{self, ApiFailure};
-use certportal_frontend::components::{Alert, LanguageSwitch};
-use certportal_frontend::i18n::{fill, provide_i18n};
 use certportal_shared::ErrorCode;
+use kit::components::{Alert, LanguageSwitch};
+use kit::i18n::{fill, provide_i18n};
 use leptos::prelude::*;
 
 /// What the main area shows; a memo of it keeps a page from re-rendering when only the
@@ -121,7 +121,7 @@ fn Navigation() -> impl IntoView {
         }
         signing_out.set(true);
         leptos::task::spawn_local(async move {
-            match api::admin::logout().await {
+            match api::logout().await {
                 Ok(()) => session.signed_out(),
                 Err(ApiFailure::Refused(error)) if error.code == ErrorCode::Unauthenticated => {
                     session.signed_out()

@@ -1,10 +1,10 @@
 //! The portal's values in words: states, reasons, actors, audit actions, messages, times.
 
 use super::i18n::AdminCatalogue;
-use certportal_frontend::i18n::{Lang, fill};
-use certportal_frontend::time::{locale_tag, options};
 use certportal_shared::model::{OrderState, RevocationReason, Role};
 use js_sys::Date;
+use kit::i18n::{Lang, fill};
+use kit::time::{locale_tag, options};
 use wasm_bindgen::JsValue;
 
 /// Milliseconds since the epoch of an RFC 3339 time (NaN when it is not one).

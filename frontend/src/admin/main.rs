@@ -3,6 +3,7 @@
 //! log. A wasm of its own, served under `/admin` from `dist/admin/`, so that customers never
 //! download it.
 
+mod api;
 mod app;
 mod components;
 mod format;

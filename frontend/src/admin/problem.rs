@@ -1,11 +1,11 @@
 //! Refusals and failures in words: what happened, and what to do next.
 
 use super::i18n::AdminCatalogue;
-use certportal_frontend::api::ApiFailure;
-use certportal_frontend::components::Message;
-use certportal_frontend::i18n::{Problem, fill};
-use certportal_frontend::time::remaining;
+use crate::api::ApiFailure;
 use certportal_shared::ErrorCode;
+use kit::components::Message;
+use kit::i18n::{Problem, fill};
+use kit::time::remaining;
 
 fn from(problem: &Problem) -> Message {
     Message {
@@ -48,8 +48,8 @@ pub fn message(failure: &ApiFailure, t: &'static AdminCatalogue) -> Message {
 mod tests {
     use super::*;
     use crate::i18n::catalogue;
-    use certportal_frontend::i18n::Lang;
     use certportal_shared::ApiError;
+    use kit::i18n::Lang;
 
     #[test]
     fn a_throttled_sign_in_says_how_long_to_wait() {

@@ -3,8 +3,8 @@
 use super::i18n::use_texts;
 use super::problem;
 use super::session::{Session, use_session};
-use certportal_frontend::api::ApiFailure;
-use certportal_frontend::components::Alert;
+use crate::api::ApiFailure;
+use kit::components::Alert;
 use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;

@@ -4,10 +4,10 @@
 //! A small router of its own rather than leptos_router: nine pages, no nesting, and the
 //! parsing is plain functions that the native tests can check.
 
-use certportal_frontend::browser;
-use certportal_frontend::url;
 use certportal_shared::model::OrderState;
 use certportal_shared::routes::ADMIN_PAGE;
+use kit::browser;
+use kit::url;
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;

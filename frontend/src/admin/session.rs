@@ -2,7 +2,7 @@
 //! asks `GET /api/admin/me` at start, and any call that answers `401 UNAUTHENTICATED` sends
 //! the user back to the sign-in form.
 
-use certportal_frontend::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::StaffMe;
 use certportal_shared::model::Role;
@@ -33,7 +33,7 @@ impl Session {
         };
         provide_context(session);
         leptos::task::spawn_local(async move {
-            let status = match api::admin::me().await {
+            let status = match api::me().await {
                 Ok(me) => Status::SignedIn(me),
                 // Unreachable or refused alike: the sign-in form says what the portal says.
                 Err(_) => Status::SignedOut { ended: false },

@@ -1,15 +1,15 @@
 //! The calls the collect app makes: open, verify, resend, bundle, receipt, and the CA
-//! certificate. Sending them is the shared client's work (`certportal_frontend::api`).
+//! certificate. Sending them is the shared client's work (`kit::http`).
 
-pub use certportal_frontend::api::ApiFailure;
+pub use kit::http::ApiFailure;
 
-use certportal_frontend::api::{Call, header, read_body};
 use certportal_shared::api::collect::{
     OpenResponse, ReceiptRequest, ReceiptResponse, ResendResponse, TokenRequest, VerifyRequest,
     VerifyResponse, attachment_filename, repr_digest_sha256,
 };
 use certportal_shared::model::Sha256Digest;
 use certportal_shared::routes;
+use kit::http::{Call, header, read_body};
 
 /// Describes the order behind the link; never uses the link up.
 pub async fn open(token: String) -> Result<OpenResponse, ApiFailure> {

@@ -7,9 +7,9 @@
 
 use crate::i18n::{catalogue, use_texts};
 use crate::pages::{CollectPage, NotFoundPage};
-use certportal_frontend::components::LanguageSwitch;
-use certportal_frontend::i18n::provide_i18n;
 use certportal_shared::routes;
+use kit::components::LanguageSwitch;
+use kit::i18n::provide_i18n;
 use leptos::prelude::*;
 
 /// The page for a path. The paths are `certportal_shared::routes`, which the backend uses too.

@@ -1,7 +1,7 @@
 //! The shape every language's staff catalogue fills in. `{name}` marks a value filled in at
 //! run time.
 
-use certportal_frontend::i18n::Problem;
+use kit::i18n::Problem;
 
 /// Every string the staff app shows, for one language.
 #[derive(Debug)]

@@ -1,7 +1,7 @@
 //! English.
 
 use super::catalogue::AdminCatalogue;
-use certportal_frontend::i18n::Problem;
+use kit::i18n::Problem;
 
 pub static EN: AdminCatalogue = AdminCatalogue {
     document_title: "Staff · certportal",

@@ -8,7 +8,7 @@ mod nb;
 
 pub use catalogue::AdminCatalogue;
 
-use certportal_frontend::i18n::{I18n, Lang, use_i18n};
+use kit::i18n::{I18n, Lang, use_i18n};
 use leptos::prelude::*;
 
 /// The staff app's strings in `lang`.
@@ -67,7 +67,7 @@ pub fn use_texts() -> Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use certportal_frontend::i18n::placeholders;
+    use kit::i18n::placeholders;
 
     #[test]
     fn both_catalogues_have_the_same_placeholders_in_the_same_strings() {

@@ -1,7 +1,7 @@
 //! Norwegian (Bokmål).
 
 use super::catalogue::AdminCatalogue;
-use certportal_frontend::i18n::Problem;
+use kit::i18n::Problem;
 
 pub static NB: AdminCatalogue = AdminCatalogue {
     document_title: "Ansatte · certportal",

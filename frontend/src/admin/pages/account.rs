@@ -1,20 +1,20 @@
 //! One's own account: who one is, a new password (required after the first sign-in), and
 //! signing out.
 
+use crate::api::{self, ApiFailure};
 use crate::components::TextField;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::problem;
 use crate::router::TITLE_ID;
 use crate::session::use_session;
-use certportal_frontend::api::{self, ApiFailure};
-use certportal_frontend::browser;
-use certportal_frontend::components::Alert;
-use certportal_frontend::i18n::fill;
-use certportal_frontend::job::Job;
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::ChangePasswordRequest;
 use certportal_shared::model::check_new_password;
+use kit::browser;
+use kit::components::Alert;
+use kit::i18n::fill;
+use kit::job::Job;
 use leptos::prelude::*;
 
 #[component]
@@ -32,7 +32,7 @@ pub fn Account() -> impl IntoView {
 
     let change = Job::new(move |request: ChangePasswordRequest| async move {
         let tried = request.current_password.clone();
-        match session.check(api::admin::change_password(&request).await) {
+        match session.check(api::change_password(&request).await) {
             Ok(()) => {
                 for field in [current, new, repeat] {
                     field.set(String::new());

@@ -1,15 +1,15 @@
 //! The audit log of staff actions (admins only), newest first, a page at a time.
 
+use crate::api::{self, ApiFailure};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::problem;
 use crate::router::{Link, Page, TITLE_ID};
 use crate::session::use_session;
-use certportal_frontend::api::{self, ApiFailure};
-use certportal_frontend::components::Alert;
-use certportal_frontend::i18n::fill;
-use certportal_frontend::job::Job;
 use certportal_shared::api::admin::AuditEntry;
+use kit::components::Alert;
+use kit::i18n::fill;
+use kit::job::Job;
 use leptos::prelude::*;
 
 /// Events per page.
@@ -25,7 +25,7 @@ pub fn AuditLog() -> impl IntoView {
     let trouble = RwSignal::new(None::<ApiFailure>);
 
     let load = Job::new(move |before: Option<i64>| async move {
-        match session.check(api::admin::audit(before, PAGE_SIZE).await) {
+        match session.check(api::audit(before, PAGE_SIZE).await) {
             Ok(page) => {
                 trouble.set(None);
                 more.set(page.events.len() as u32 == PAGE_SIZE);

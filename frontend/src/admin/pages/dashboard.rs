@@ -2,18 +2,18 @@
 //! (so that their renewals can start in time).
 
 use super::orders::OrderTable;
+use crate::api;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::remote::{Remote, show};
 use crate::router::{Link, OrderFilter, Page, TITLE_ID};
-use certportal_frontend::api;
-use certportal_frontend::i18n::fill;
+use kit::i18n::fill;
 use leptos::prelude::*;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let texts = use_texts();
-    let dashboard = Remote::new(api::admin::dashboard);
+    let dashboard = Remote::new(api::dashboard);
     view! {
         <h1 id=TITLE_ID tabindex="-1">{texts.text(|t| t.dashboard_title)}</h1>
         {show(dashboard, move |dashboard| {

@@ -1,15 +1,15 @@
 //! The order list: newest first, searched by words and filtered by state, a page at a time.
 //! The search lives in the address, so the back button and bookmarks keep it.
 
+use crate::api;
 use crate::components::{Choice, ChoiceField, StateBadge};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::remote::{Remote, show};
 use crate::router::{Link, OrderFilter, Page, TITLE_ID, use_router};
-use certportal_frontend::api;
-use certportal_frontend::i18n::fill;
 use certportal_shared::api::admin::OrderSummary;
 use certportal_shared::model::OrderState;
+use kit::i18n::fill;
 use leptos::prelude::*;
 
 /// Orders per page.
@@ -47,9 +47,7 @@ pub fn Orders(filter: OrderFilter) -> impl IntoView {
     let wanted = filter.clone();
     let list = Remote::new(move || {
         let wanted = wanted.clone();
-        async move {
-            api::admin::orders(&wanted.q, wanted.state, PAGE_SIZE, wanted.page * PAGE_SIZE).await
-        }
+        async move { api::orders(&wanted.q, wanted.state, PAGE_SIZE, wanted.page * PAGE_SIZE).await }
     });
     let search = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();

@@ -1,15 +1,15 @@
 //! Staff sign-in: user name, password and the code from an authenticator app.
 
+use crate::api::{self, ApiFailure};
 use crate::components::TextField;
 use crate::i18n::use_texts;
 use crate::problem;
 use crate::router::{Page, TITLE_ID, use_router};
 use crate::session::use_session;
-use certportal_frontend::api::{self, ApiFailure};
-use certportal_frontend::browser;
-use certportal_frontend::components::{Alert, Message};
-use certportal_frontend::job::Job;
 use certportal_shared::api::admin::LoginRequest;
+use kit::browser;
+use kit::components::{Alert, Message};
+use kit::job::Job;
 use leptos::prelude::*;
 
 /// Why the form shows a message.
@@ -38,7 +38,7 @@ pub fn SignIn(ended: bool) -> impl IntoView {
     let trouble = RwSignal::new(ended.then_some(Trouble::Ended));
 
     let login = Job::new(move |request: LoginRequest| async move {
-        match api::admin::login(&request).await {
+        match api::login(&request).await {
             Ok(me) => {
                 password.set(String::new());
                 totp.set(String::new());

@@ -2,7 +2,7 @@
 //! is coming; the current and finished steps show their content.
 
 use crate::i18n::use_texts;
-use certportal_frontend::i18n::fill;
+use kit::i18n::fill;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

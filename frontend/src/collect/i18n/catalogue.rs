@@ -1,6 +1,6 @@
 //! The shape every language's catalogue fills in. `{name}` marks a value filled in at run time.
 
-use certportal_frontend::i18n::Problem;
+use kit::i18n::Problem;
 
 /// One install guide: a title and the sentences around its commands.
 #[derive(Debug)]

@@ -1,7 +1,7 @@
 //! English.
 
 use super::catalogue::{CollectCatalogue, Guide};
-use certportal_frontend::i18n::Problem;
+use kit::i18n::Problem;
 
 pub static EN: CollectCatalogue = CollectCatalogue {
     language_label: "Language",

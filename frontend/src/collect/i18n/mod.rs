@@ -8,7 +8,7 @@ mod nb;
 
 pub use catalogue::{CollectCatalogue, Guide};
 
-use certportal_frontend::i18n::{I18n, Lang, use_i18n};
+use kit::i18n::{I18n, Lang, use_i18n};
 use leptos::prelude::*;
 
 /// The collect app's strings in `lang`.
@@ -68,7 +68,7 @@ pub fn use_texts() -> Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use certportal_frontend::i18n::placeholders;
+    use kit::i18n::placeholders;
 
     #[test]
     fn every_catalogue_has_the_same_placeholders_in_the_same_strings() {

@@ -1,7 +1,7 @@
 //! Norsk bokmål.
 
 use super::catalogue::{CollectCatalogue, Guide};
-use certportal_frontend::i18n::Problem;
+use kit::i18n::Problem;
 
 pub static NB: CollectCatalogue = CollectCatalogue {
     language_label: "Språk",

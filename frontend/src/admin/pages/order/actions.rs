@@ -2,19 +2,19 @@
 //! cancel, revoke (with a reason, after a confirm step), renew. The two that cannot be undone
 //! ask first.
 
+use crate::api::{self, ApiFailure};
 use crate::components::{Choice, ChoiceField};
 use crate::i18n::{AdminCatalogue, use_texts};
 use crate::problem;
 use crate::remote::Remote;
 use crate::router::{Link, Page};
 use crate::session::use_session;
-use certportal_frontend::api::{self, ApiFailure};
-use certportal_frontend::browser;
-use certportal_frontend::components::Alert;
-use certportal_frontend::i18n::fill;
-use certportal_frontend::job::Job;
 use certportal_shared::api::admin::OrderDetail;
 use certportal_shared::model::RevocationReason;
+use kit::browser;
+use kit::components::Alert;
+use kit::i18n::fill;
+use kit::job::Job;
 use leptos::prelude::*;
 
 /// What the last action did, for the page's status line.
@@ -71,7 +71,7 @@ pub fn Actions(
     };
     let resend = Job::new(move |()| async move {
         done.set(None);
-        match session.check(api::admin::order_action(&order_id.get_value(), "resend").await) {
+        match session.check(api::order_action(&order_id.get_value(), "resend").await) {
             Ok(fresh) => {
                 let (email, mobile) = contact.get_value();
                 done.set(Some(Done::Resent { email, mobile }));
@@ -81,7 +81,7 @@ pub fn Actions(
         }
     });
     let cancel = Job::new(move |()| async move {
-        match session.check(api::admin::order_action(&order_id.get_value(), "cancel").await) {
+        match session.check(api::order_action(&order_id.get_value(), "cancel").await) {
             Ok(fresh) => {
                 done.set(Some(Done::Cancelled));
                 detail.set(fresh);
@@ -90,7 +90,7 @@ pub fn Actions(
         }
     });
     let revoke = Job::new(move |why: RevocationReason| async move {
-        match session.check(api::admin::revoke(&serial.get_value(), why).await) {
+        match session.check(api::revoke(&serial.get_value(), why).await) {
             Ok(_) => {
                 done.set(Some(Done::Revoked));
                 // The state, the timeline and the actions all moved: fetch them anew.

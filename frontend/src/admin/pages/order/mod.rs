@@ -4,15 +4,15 @@
 mod actions;
 mod timeline;
 
+use crate::api;
 use crate::components::StateBadge;
 use crate::format;
 use crate::i18n::use_texts;
 use crate::remote::{Remote, show};
 use crate::router::{Link, OrderFilter, Page, TITLE_ID};
 use actions::{Actions, Done};
-use certportal_frontend::api;
-use certportal_frontend::i18n::fill;
 use certportal_shared::api::admin::{CertificateInfo, OrderDetail};
+use kit::i18n::fill;
 use leptos::prelude::*;
 use timeline::{Messages, Timeline};
 
@@ -21,7 +21,7 @@ pub fn OrderPage(id: String) -> impl IntoView {
     let texts = use_texts();
     let detail = Remote::new(move || {
         let id = id.clone();
-        async move { api::admin::order(&id).await }
+        async move { api::order(&id).await }
     });
     // Outside the detail, which an action replaces: the outcome outlives the re-render and
     // is announced from a live region that was already on the page.

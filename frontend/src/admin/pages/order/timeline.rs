@@ -3,9 +3,9 @@
 
 use crate::format;
 use crate::i18n::{AdminCatalogue, use_texts};
-use certportal_frontend::i18n::{Lang, fill};
 use certportal_shared::api::admin::{AuditEntry, MessageInfo};
 use certportal_shared::model::MessageState;
+use kit::i18n::{Lang, fill};
 use leptos::prelude::*;
 
 /// The order's audit events: issued, messages sent, link opened, code failures, downloads,

@@ -127,8 +127,8 @@ impl Values {
 mod tests {
     use super::*;
     use crate::i18n::catalogue;
-    use certportal_frontend::i18n::Lang;
     use certportal_shared::model::Locale;
+    use kit::i18n::Lang;
 
     fn filled() -> Values {
         Values {

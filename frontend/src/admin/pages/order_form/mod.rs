@@ -4,6 +4,7 @@
 
 mod fields;
 
+use crate::api::{self, ApiFailure};
 use crate::components::{Choice, ChoiceField, TextField};
 use crate::format;
 use crate::i18n::use_texts;
@@ -11,15 +12,14 @@ use crate::problem;
 use crate::remote::{Remote, show};
 use crate::router::{Page, TITLE_ID, use_router};
 use crate::session::use_session;
-use certportal_frontend::api::{self, ApiFailure};
-use certportal_frontend::browser;
-use certportal_frontend::components::{Alert, Message};
-use certportal_frontend::i18n::fill;
-use certportal_frontend::job::Job;
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::OrderDetail;
 use certportal_shared::model::OrderDraft;
 use fields::{TYPED, Values, check};
+use kit::browser;
+use kit::components::{Alert, Message};
+use kit::i18n::fill;
+use kit::job::Job;
 use leptos::prelude::*;
 
 #[component]
@@ -37,7 +37,7 @@ pub fn Renew(id: String) -> impl IntoView {
     let texts = use_texts();
     let old = Remote::new(move || {
         let id = id.clone();
-        async move { api::admin::order(&id).await }
+        async move { api::order(&id).await }
     });
     view! {
         <h1 id=TITLE_ID tabindex="-1">{texts.text(|t| t.renew_title)}</h1>
@@ -126,7 +126,7 @@ fn OrderForm(values: Values, renews: Option<OrderDetail>) -> impl IntoView {
     };
 
     let create = Job::new(move |draft: OrderDraft| async move {
-        match session.check(api::admin::create_order(&draft).await) {
+        match session.check(api::create_order(&draft).await) {
             Ok(created) => router.go(Page::Order(created.order_id)),
             Err(ApiFailure::Refused(error)) if error.code == ErrorCode::InvalidInput => {
                 for refused in &error.fields {

@@ -4,8 +4,8 @@
 
 use crate::i18n::use_texts;
 use base64::Engine as _;
-use certportal_frontend::i18n::fill;
 use certportal_shared::api::admin::Enrolment;
+use kit::i18n::fill;
 use leptos::prelude::*;
 
 pub const TITLE_ID: &str = "enrolment-title";

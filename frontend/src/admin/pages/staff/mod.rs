@@ -4,6 +4,7 @@
 
 mod enrolment;
 
+use crate::api::{self, ApiFailure};
 use crate::components::{Choice, ChoiceField, TextField};
 use crate::format;
 use crate::i18n::use_texts;
@@ -11,15 +12,14 @@ use crate::problem;
 use crate::remote::{Remote, show};
 use crate::router::TITLE_ID;
 use crate::session::use_session;
-use certportal_frontend::api::{self, ApiFailure};
-use certportal_frontend::browser;
-use certportal_frontend::components::Alert;
-use certportal_frontend::i18n::fill;
-use certportal_frontend::job::Job;
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::{Enrolment, StaffSummary};
 use certportal_shared::model::{Role, Username};
 use enrolment::EnrolmentPanel;
+use kit::browser;
+use kit::components::Alert;
+use kit::i18n::fill;
+use kit::job::Job;
 use leptos::prelude::*;
 
 /// Something to do to an account.
@@ -49,20 +49,18 @@ const CONFIRM_ID: &str = "staff-confirm-title";
 pub fn StaffPage() -> impl IntoView {
     let texts = use_texts();
     let session = use_session();
-    let staff = Remote::new(api::admin::staff);
+    let staff = Remote::new(api::staff);
     let enrolment = RwSignal::new(None::<Enrolment>);
     let asking = RwSignal::new(None::<(String, Change)>);
     let trouble = RwSignal::new(None::<ApiFailure>);
 
     let change = Job::new(move |(username, what): (String, Change)| async move {
         let result = match what {
-            Change::Disable | Change::Enable => api::admin::staff_switch(&username, what.action())
+            Change::Disable | Change::Enable => api::staff_switch(&username, what.action())
                 .await
                 .map(|()| None),
             Change::ResetPassword | Change::ResetTotp => {
-                api::admin::staff_reset(&username, what.action())
-                    .await
-                    .map(Some)
+                api::staff_reset(&username, what.action()).await.map(Some)
             }
         };
         match session.check(result) {
@@ -221,7 +219,7 @@ fn AddStaff(
     let trouble = RwSignal::new(None::<ApiFailure>);
 
     let add = Job::new(move |(name, role): (String, Role)| async move {
-        match session.check(api::admin::add_staff(name.clone(), role).await) {
+        match session.check(api::add_staff(name.clone(), role).await) {
             Ok(handed_out) => {
                 username.set(String::new());
                 touched.set(false);

@@ -2,9 +2,9 @@
 
 use super::flow::Flow;
 use crate::i18n::use_texts;
-use certportal_frontend::browser;
-use certportal_frontend::i18n::fill;
-use certportal_frontend::time::{clock_time, date_time, remaining};
+use kit::browser;
+use kit::i18n::fill;
+use kit::time::{clock_time, date_time, remaining};
 use leptos::prelude::*;
 
 /// The User Timing mark `cargo xtask bench` reads as "time to first render".

@@ -12,11 +12,11 @@ use super::trouble::Trouble;
 use crate::api;
 use crate::i18n::use_texts;
 use base64::Engine as _;
-use certportal_frontend::browser;
-use certportal_frontend::components::Alert;
-use certportal_frontend::job::Job;
 use certportal_shared::ErrorCode;
 use certportal_shared::bundle;
+use kit::browser;
+use kit::components::Alert;
+use kit::job::Job;
 use leptos::prelude::*;
 
 pub const HEADING_ID: &str = "step-check";

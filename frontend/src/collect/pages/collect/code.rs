@@ -5,12 +5,12 @@ use super::flow::{CodeStatus, Flow, Session};
 use super::trouble::Trouble;
 use crate::api::{self, ApiFailure};
 use crate::i18n::use_texts;
-use certportal_frontend::browser;
-use certportal_frontend::components::Alert;
-use certportal_frontend::i18n::fill;
-use certportal_frontend::job::Job;
-use certportal_frontend::time::{clock_time, deadline_in, remaining};
 use certportal_shared::ErrorCode;
+use kit::browser;
+use kit::components::Alert;
+use kit::i18n::fill;
+use kit::job::Job;
+use kit::time::{clock_time, deadline_in, remaining};
 use leptos::prelude::*;
 
 pub const HEADING_ID: &str = "step-code";

@@ -3,9 +3,9 @@
 //! page leaves nothing behind and works in an iframe with storage blocked.
 
 use super::trouble::Trouble;
-use certportal_frontend::time::{Ticker, deadline_in};
 use certportal_shared::api::collect::{OpenResponse, ReceiptResponse, ResendResponse};
 use certportal_shared::model::Sha256Digest;
+use kit::time::{Ticker, deadline_in};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -125,7 +125,7 @@ impl Flow {
             // The code that opened the session was used up by it.
             self.code.update(CodeStatus::end);
             self.back_to_code.set(Some(trouble));
-            certportal_frontend::browser::focus(super::code::HEADING_ID);
+            kit::browser::focus(super::code::HEADING_ID);
             return None;
         }
         Some(trouble)

@@ -4,7 +4,7 @@
 
 use super::flow::Flow;
 use crate::i18n::{CollectCatalogue, Guide, catalogue, use_texts};
-use certportal_frontend::i18n::{Lang, fill};
+use kit::i18n::{Lang, fill};
 use leptos::prelude::*;
 
 pub const HEADING_ID: &str = "step-install";

@@ -14,10 +14,10 @@ mod warnings;
 use crate::api;
 use crate::components::{Step, StepState};
 use crate::i18n::use_texts;
-use certportal_frontend::browser;
-use certportal_frontend::components::Alert;
 use certportal_shared::api::collect::OpenResponse;
 use flow::Flow;
+use kit::browser;
+use kit::components::Alert;
 use leptos::prelude::*;
 use trouble::Trouble;
 

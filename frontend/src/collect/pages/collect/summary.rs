@@ -3,9 +3,9 @@
 
 use crate::components::CheckItem;
 use crate::i18n::use_texts;
-use certportal_frontend::i18n::fill;
-use certportal_frontend::time::date;
 use certportal_shared::bundle::{self, Report, ValidityStatus};
+use kit::i18n::fill;
+use kit::time::date;
 use leptos::prelude::*;
 
 pub const HEADING_ID: &str = "summary-title";

@@ -5,10 +5,10 @@
 
 use crate::api::ApiFailure;
 use crate::i18n::CollectCatalogue;
-use certportal_frontend::components::Message;
-use certportal_frontend::i18n::{Problem, fill};
-use certportal_frontend::time::remaining;
 use certportal_shared::ErrorCode;
+use kit::components::Message;
+use kit::i18n::{Problem, fill};
+use kit::time::remaining;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Trouble {
@@ -119,8 +119,8 @@ impl Trouble {
 mod tests {
     use super::*;
     use crate::i18n::catalogue;
-    use certportal_frontend::i18n::Lang;
     use certportal_shared::ApiError;
+    use kit::i18n::Lang;
 
     fn refused(code: ErrorCode) -> Trouble {
         Trouble::Api(ApiFailure::Refused(ApiError::new(code, "m")))

@@ -2,7 +2,7 @@
 
 use super::flow::Flow;
 use crate::i18n::{catalogue, use_texts};
-use certportal_frontend::i18n::Lang;
+use kit::i18n::Lang;
 use leptos::prelude::*;
 
 pub const HEADING_ID: &str = "step-warnings";

@@ -1,8 +1,9 @@
-//! The admin API, for the staff app. Every call carries the staff session cookie (same
-//! origin only); a `401 UNAUTHENTICATED` from any of them means the session has ended.
+//! The calls the staff app makes. Every call carries the staff session cookie (same origin
+//! only); a `401 UNAUTHENTICATED` from any of them means the session has ended. Sending them is
+//! the kit's work (`kit::http`).
 
-use super::{ApiFailure, Call};
-use crate::url;
+pub use kit::http::ApiFailure;
+
 use certportal_shared::api::admin::{
     AuditPage, CertificateInfo, ChangePasswordRequest, CreateOrderRequest, CreateOrderResponse,
     Dashboard, Enrolment, LoginRequest, NewStaffRequest, OrderDetail, OrderList, RevokeRequest,
@@ -10,6 +11,8 @@ use certportal_shared::api::admin::{
 };
 use certportal_shared::model::{OrderState, RevocationReason, Role};
 use certportal_shared::routes;
+use kit::http::Call;
+use kit::url;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

@@ -1,5 +1,5 @@
 //! The browser around the app: the address bar, saving files, focus, timing marks. Nothing
-//! here speaks HTTP (that is `api`).
+//! here speaks HTTP (that is `http`).
 
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,8 +1,6 @@
-//! The only place that speaks HTTP. Each app's `api` module names the calls it makes (the
-//! collect app's in `collect/api.rs`, the staff app's in `admin`); this file holds what they
-//! share: sending a request, reading a refusal, reading a body in chunks.
-
-pub mod admin;
+//! The only place that speaks HTTP. Each app's `api.rs` names the calls it makes
+//! (`collect/api.rs`, `admin/api.rs`); this file holds what they share: sending a request,
+//! reading a refusal, reading a body in chunks.
 
 use certportal_shared::ApiError;
 use js_sys::{Reflect, Uint8Array};
