@@ -7,6 +7,7 @@
 //! make a frozen page noticeable; a worker would add a second wasm instance to download.
 
 use super::flow::Flow;
+use super::headings;
 use super::summary::{Checked, Summary};
 use super::trouble::Trouble;
 use crate::api;
@@ -19,7 +20,6 @@ use kit::components::Alert;
 use kit::job::Job;
 use leptos::prelude::*;
 
-pub const HEADING_ID: &str = "step-check";
 const INPUT_ID: &str = "password-input";
 
 /// The DER of the first certificate in a PEM text.
@@ -65,7 +65,7 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
                         elapsed_ms,
                         ca_known: ca.is_some(),
                     }));
-                    browser::focus(super::summary::HEADING_ID);
+                    browser::focus(headings::SUMMARY);
                 }
                 Err(error) => {
                     checked.set(None);

@@ -2,6 +2,7 @@
 //! on request.
 
 use super::flow::{CodeStatus, Flow, Session};
+use super::headings;
 use super::trouble::Trouble;
 use crate::api::{self, ApiFailure};
 use crate::i18n::use_texts;
@@ -13,7 +14,6 @@ use kit::job::Job;
 use kit::time::{clock_time, deadline_in, remaining};
 use leptos::prelude::*;
 
-pub const HEADING_ID: &str = "step-code";
 pub const INPUT_ID: &str = "code-input";
 
 /// What the contact typed, without the spaces and dashes people add while copying.
@@ -44,7 +44,7 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
                     downloads_left: opened.downloads_left,
                 }));
                 typed.set(String::new());
-                browser::focus(super::download::HEADING_ID);
+                browser::focus(headings::DOWNLOAD);
             }
             Err(failure) => {
                 if let ApiFailure::Refused(error) = &failure {

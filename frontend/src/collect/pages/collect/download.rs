@@ -3,6 +3,7 @@
 //! the password goes out.
 
 use super::flow::{Flow, SavedFile};
+use super::headings;
 use super::trouble::Trouble;
 use crate::api;
 use crate::components::CheckItem;
@@ -18,7 +19,6 @@ use leptos::prelude::*;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-pub const HEADING_ID: &str = "step-download";
 const MIME: &str = "application/x-pkcs12";
 
 /// Checks what arrived against what the server said it sent.
@@ -49,7 +49,7 @@ pub fn DownloadStep(flow: Flow) -> impl IntoView {
                 flow.receipt.set(Some(receipt));
                 // The session has done its work; the bearer need not stay in memory.
                 flow.session.set(None);
-                browser::focus(super::check::HEADING_ID);
+                browser::focus(headings::CHECK);
             }
             Err(failure) => trouble.set(flow.triage(Trouble::Api(failure))),
         }

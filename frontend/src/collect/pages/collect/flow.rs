@@ -2,6 +2,7 @@
 //! link token, the session bearer and the file are never put in storage or cookies, so the
 //! page leaves nothing behind and works in an iframe with storage blocked.
 
+use super::headings;
 use super::trouble::Trouble;
 use certportal_shared::api::collect::{OpenResponse, ReceiptResponse, ResendResponse};
 use certportal_shared::model::Sha256Digest;
@@ -125,7 +126,7 @@ impl Flow {
             // The code that opened the session was used up by it.
             self.code.update(CodeStatus::end);
             self.back_to_code.set(Some(trouble));
-            kit::browser::focus(super::code::HEADING_ID);
+            kit::browser::focus(headings::CODE);
             return None;
         }
         Some(trouble)

@@ -7,8 +7,6 @@ use crate::i18n::{CollectCatalogue, Guide, catalogue, use_texts};
 use kit::i18n::{Lang, fill};
 use leptos::prelude::*;
 
-pub const HEADING_ID: &str = "step-install";
-
 /// The commands of each guide for a file called `file`: one or two blocks.
 struct Commands {
     first: String,

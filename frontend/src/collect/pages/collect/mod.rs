@@ -7,6 +7,7 @@ mod code;
 mod download;
 mod flow;
 mod guides;
+mod headings;
 mod summary;
 mod trouble;
 mod warnings;
@@ -111,23 +112,23 @@ fn CollectFlow(flow: Flow) -> impl IntoView {
             fallback=move || view! { <Alert message=fatal /> }
         >
             <arrival::Arrival flow />
-            <Step number=1 total=STEPS heading_id=warnings::HEADING_ID
+            <Step number=1 total=STEPS heading_id=headings::WARNINGS
                 title=texts.text(|t| t.step_warnings) state=state(1)>
                 <warnings::Warnings flow />
             </Step>
-            <Step number=2 total=STEPS heading_id=code::HEADING_ID
+            <Step number=2 total=STEPS heading_id=headings::CODE
                 title=texts.text(|t| t.step_code) state=state(2)>
                 <code::CodeStep flow />
             </Step>
-            <Step number=3 total=STEPS heading_id=download::HEADING_ID
+            <Step number=3 total=STEPS heading_id=headings::DOWNLOAD
                 title=texts.text(|t| t.step_download) state=state(3)>
                 <download::DownloadStep flow />
             </Step>
-            <Step number=4 total=STEPS heading_id=check::HEADING_ID
+            <Step number=4 total=STEPS heading_id=headings::CHECK
                 title=texts.text(|t| t.step_check) state=state(4)>
                 <check::CheckStep flow />
             </Step>
-            <Step number=5 total=STEPS heading_id=guides::HEADING_ID
+            <Step number=5 total=STEPS heading_id=headings::INSTALL
                 title=texts.text(|t| t.step_install) state=state(5)>
                 <guides::Guides flow />
             </Step>

@@ -1,14 +1,13 @@
 //! What the in-browser check found: the checks that passed and the certificate's details,
 //! with the SHA-256 fingerprint people compare against `openssl x509 -fingerprint -sha256`.
 
+use super::headings;
 use crate::components::CheckItem;
 use crate::i18n::use_texts;
 use certportal_shared::bundle::{self, Report, ValidityStatus};
 use kit::i18n::fill;
 use kit::time::date;
 use leptos::prelude::*;
-
-pub const HEADING_ID: &str = "summary-title";
 
 /// A report and what it cost.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,9 +78,9 @@ pub fn Summary(checked: Checked) -> impl IntoView {
             class="summary card"
             data-test="bundle-summary"
             data-check-ms=elapsed
-            aria-labelledby=HEADING_ID
+            aria-labelledby=headings::SUMMARY
         >
-            <h3 id=HEADING_ID tabindex="-1">{texts.text(|t| t.summary_title)}</h3>
+            <h3 id=headings::SUMMARY tabindex="-1">{texts.text(|t| t.summary_title)}</h3>
             <ul class="checks">
                 <CheckItem ok=true text=texts.format(|t| t.result_password.to_owned()) />
                 <CheckItem ok=true text=texts.format(|t| t.result_key.to_owned()) />

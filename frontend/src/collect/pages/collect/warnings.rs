@@ -5,8 +5,6 @@ use crate::i18n::{catalogue, use_texts};
 use kit::i18n::Lang;
 use leptos::prelude::*;
 
-pub const HEADING_ID: &str = "step-warnings";
-
 #[component]
 pub fn Warnings(flow: Flow) -> impl IntoView {
     let texts = use_texts();
