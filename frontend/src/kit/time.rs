@@ -16,7 +16,12 @@ pub fn now_ms() -> f64 {
 
 /// A moment `seconds` from now, in milliseconds since the epoch.
 pub fn deadline_in(seconds: u64) -> f64 {
-    now_ms() + seconds as f64 * 1000.0
+    seconds_after(now_ms(), seconds)
+}
+
+/// The moment `seconds` after `ms` (both in milliseconds since the epoch).
+pub fn seconds_after(ms: f64, seconds: u64) -> f64 {
+    ms + seconds as f64 * 1000.0
 }
 
 /// A signal that holds [`now_ms`] and moves once a second while its owner lives.

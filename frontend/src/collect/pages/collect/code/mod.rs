@@ -1,17 +1,18 @@
 //! Step 2: the one-time code from the SMS, with its countdown, the tries left, and a new code
 //! on request.
 
+mod refusal;
+
 use super::flow::{CodeStatus, Flow, Session};
 use super::headings;
 use super::trouble::Trouble;
 use crate::api::{self, ApiFailure};
 use crate::i18n::use_texts;
-use certportal_shared::ErrorCode;
 use kit::browser;
 use kit::components::Alert;
 use kit::i18n::fill;
 use kit::job::Job;
-use kit::time::{clock_time, deadline_in, remaining};
+use kit::time::{clock_time, deadline_in, now_ms, remaining};
 use leptos::prelude::*;
 
 pub const INPUT_ID: &str = "code-input";
@@ -48,19 +49,8 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
             }
             Err(failure) => {
                 if let ApiFailure::Refused(error) = &failure {
-                    let ended = match error.code {
-                        ErrorCode::WrongCode => error.attempts_left == Some(0),
-                        ErrorCode::CodeExpired | ErrorCode::CodeLocked => true,
-                        _ => false,
-                    };
-                    flow.code.update(|code| {
-                        if error.code == ErrorCode::WrongCode {
-                            code.attempts_left = error.attempts_left;
-                        }
-                        if ended {
-                            code.end();
-                        }
-                    });
+                    let (code, ended) = refusal::verify_refused(&flow.code.get_untracked(), error);
+                    flow.code.set(code);
                     if ended {
                         // When a new code may be asked for is the portal's to say.
                         flow.refresh_code();
@@ -84,13 +74,8 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
             }
             Err(failure) => {
                 if let ApiFailure::Refused(error) = &failure {
-                    flow.code.update(|code| match error.code {
-                        ErrorCode::ResendCooldown => {
-                            code.resend_at_ms = deadline_in(error.retry_after.unwrap_or(60));
-                        }
-                        ErrorCode::ResendLimit => code.resends_left = 0,
-                        _ => {}
-                    });
+                    let code = refusal::resend_refused(&flow.code.get_untracked(), error, now_ms());
+                    flow.code.set(code);
                 }
                 sent_again.set(false);
                 trouble.set(flow.triage(Trouble::Api(failure)));
