@@ -14,7 +14,40 @@ pub enum AppError {
     Refused(ApiError),
     /// A fault; the client sees `INTERNAL`.
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(#[from] Fault),
+}
+
+/// What went wrong inside, for the log; never shown to a client. Each kind of failure the
+/// flows can meet has its variant, so `anyhow` stays at the edges (main, startup, tasks).
+#[derive(Debug, thiserror::Error)]
+pub enum Fault {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Pki(#[from] crate::pki::PkiError),
+    #[error(transparent)]
+    Seal(#[from] crate::secrets::SealError),
+    #[error(transparent)]
+    Random(#[from] crate::secrets::RandomError),
+    #[error(transparent)]
+    Auth(#[from] crate::secrets::AuthError),
+    #[error(transparent)]
+    Hashing(#[from] crate::secrets::HashingStopped),
+    #[error("a task did not finish: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("the staff session store failed: {0}")]
+    Session(String),
+    #[error("the outbox file cannot be read: {0}")]
+    Outbox(#[from] std::io::Error),
+    /// A stored value that should have been impossible: a record without its certificate,
+    /// a digest of the wrong length.
+    #[error("stored data does not fit: {0}")]
+    Inconsistent(String),
+    /// A response header or body that cannot be built from what the portal holds.
+    #[error("cannot build the response: {0}")]
+    Response(String),
+    #[error("the CRL cannot be published: {0}")]
+    Crl(String),
 }
 
 impl AppError {
@@ -65,7 +98,7 @@ macro_rules! internal_from {
     ($($source:ty),*) => {
         $(impl From<$source> for AppError {
             fn from(error: $source) -> Self {
-                Self::Internal(anyhow::Error::new(error))
+                Self::Internal(Fault::from(error))
             }
         })*
     };
@@ -76,8 +109,18 @@ internal_from!(
     crate::pki::PkiError,
     crate::secrets::SealError,
     crate::secrets::RandomError,
-    tokio::task::JoinError
+    crate::secrets::AuthError,
+    crate::secrets::HashingStopped,
+    tokio::task::JoinError,
+    std::io::Error
 );
+
+impl AppError {
+    /// A fault from stored data that should have been impossible.
+    pub fn inconsistent(what: impl Into<String>) -> Self {
+        Self::Internal(Fault::Inconsistent(what.into()))
+    }
+}
 
 /// The HTTP status for a refusal code.
 pub fn status_for(code: &ErrorCode) -> StatusCode {
@@ -145,10 +188,20 @@ mod tests {
         assert_eq!(status_for(&ErrorCode::LinkExpired), StatusCode::GONE);
     }
 
-    #[test]
-    fn an_internal_error_hides_its_cause() {
-        let response =
-            AppError::Internal(anyhow::anyhow!("disk full at /secret/path")).into_response();
+    #[tokio::test]
+    async fn an_internal_error_hides_its_cause() {
+        let cause = std::io::Error::other("disk full at /secret/path");
+        let response = AppError::from(cause).into_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .expect("body");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(body["code"], "INTERNAL");
+        let text = body.to_string();
+        assert!(
+            !text.contains("disk full") && !text.contains("/secret/path"),
+            "the cause stays in the log: {text}"
+        );
     }
 }

@@ -42,11 +42,42 @@ pub const ADMIN_STAFF: &str = "/api/admin/staff";
 /// The audit log.
 pub const ADMIN_AUDIT: &str = "/api/admin/audit";
 
+// Paths with a parameter, as patterns: the server routes them as written (axum's `{name}`
+// syntax), the app and the tests fill them with `path`, so the two sides cannot drift.
+
+/// One order.
+pub const ADMIN_ORDER: &str = "/api/admin/orders/{id}";
+/// A new link and code for an order.
+pub const ADMIN_ORDER_RESEND: &str = "/api/admin/orders/{id}/resend";
+/// Cancelling an order.
+pub const ADMIN_ORDER_CANCEL: &str = "/api/admin/orders/{id}/cancel";
+/// Revoking a certificate.
+pub const ADMIN_REVOKE: &str = "/api/admin/certificates/{serial}/revoke";
+/// Disabling a staff account.
+pub const ADMIN_STAFF_DISABLE: &str = "/api/admin/staff/{username}/disable";
+/// Enabling a staff account again.
+pub const ADMIN_STAFF_ENABLE: &str = "/api/admin/staff/{username}/enable";
+/// A new first password for a staff account.
+pub const ADMIN_STAFF_RESET_PASSWORD: &str = "/api/admin/staff/{username}/reset-password";
+/// A new TOTP enrolment for a staff account.
+pub const ADMIN_STAFF_RESET_TOTP: &str = "/api/admin/staff/{username}/reset-totp";
+
+/// A pattern's `{…}` parameter filled with `value` (an id, serial or user name: no `/`).
+pub fn path(pattern: &str, value: &str) -> String {
+    match (pattern.find('{'), pattern.find('}')) {
+        (Some(open), Some(close)) if open < close => {
+            format!("{}{value}{}", &pattern[..open], &pattern[close + 1..])
+        }
+        _ => pattern.to_owned(),
+    }
+}
+
 /// One order (GET), or an action on it: `resend`, `cancel`.
 pub fn admin_order(order_id: &str, action: Option<&str>) -> String {
+    let order = path(ADMIN_ORDER, order_id);
     match action {
-        Some(action) => format!("{ADMIN_ORDERS}/{order_id}/{action}"),
-        None => format!("{ADMIN_ORDERS}/{order_id}"),
+        Some(action) => format!("{order}/{action}"),
+        None => order,
     }
 }
 
@@ -62,12 +93,35 @@ pub fn collect_url(base_url: &str, token: &str) -> String {
 
 /// The revoke endpoint for a certificate.
 pub fn admin_revoke(serial: &str) -> String {
-    format!("/api/admin/certificates/{serial}/revoke")
+    path(ADMIN_REVOKE, serial)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_filled_paths_are_the_routed_patterns() {
+        assert_eq!(admin_order("o1", None), path(ADMIN_ORDER, "o1"));
+        assert_eq!(
+            admin_order("o1", Some("resend")),
+            path(ADMIN_ORDER_RESEND, "o1")
+        );
+        assert_eq!(
+            admin_order("o1", Some("cancel")),
+            path(ADMIN_ORDER_CANCEL, "o1")
+        );
+        assert_eq!(admin_revoke("ab"), "/api/admin/certificates/ab/revoke");
+        for (action, pattern) in [
+            ("disable", ADMIN_STAFF_DISABLE),
+            ("enable", ADMIN_STAFF_ENABLE),
+            ("reset-password", ADMIN_STAFF_RESET_PASSWORD),
+            ("reset-totp", ADMIN_STAFF_RESET_TOTP),
+        ] {
+            assert_eq!(admin_staff("sam", action), path(pattern, "sam"));
+            assert_eq!(pattern.matches('{').count(), 1, "{pattern}");
+        }
+    }
 
     #[test]
     fn the_collect_url_carries_the_token_in_the_fragment() {

@@ -108,7 +108,9 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
         .store
         .certificate(&order.serial)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("order {order_id} has no certificate record"))?;
+        .ok_or_else(|| {
+            AppError::inconsistent(format!("order {order_id} has no certificate record"))
+        })?;
     let revoked = cert.revoked_at.is_some();
     let open = order.state.is_open() && order.link_expires_at > unix(state.clock.now());
     let timeline = state
@@ -245,7 +247,7 @@ pub async fn cancel(state: &AppState, order_id: &str, actor: &Actor) -> Result<(
     }
     state.wiped.notify_one();
     let serial = Serial::parse(&order.serial)
-        .map_err(|e| anyhow::anyhow!("stored serial: {}", e.message))?;
+        .map_err(|e| AppError::inconsistent(format!("stored serial: {}", e.message)))?;
     match super::revoke::revoke(
         state,
         &serial,

@@ -1,7 +1,7 @@
 //! Publishing the CRL: numbered, signed, stored so that every instance serves the same one.
 
 use crate::clock::{from_unix, unix};
-use crate::error::AppError;
+use crate::error::{AppError, Fault};
 use crate::pki::{self, Revoked};
 use crate::state::AppState;
 use crate::store::CrlRecord;
@@ -49,8 +49,8 @@ pub async fn publish(state: &AppState) -> Result<CrlRecord, AppError> {
             return Ok(record);
         }
     }
-    Err(AppError::Internal(anyhow::anyhow!(
-        "could not publish a CRL: other instances kept publishing"
+    Err(AppError::Internal(Fault::Crl(
+        "other instances kept publishing".into(),
     )))
 }
 

@@ -2,12 +2,13 @@
 //! changing and resetting passwords and TOTP, disabling.
 
 use super::Actor;
-use crate::clock::unix;
-use crate::error::AppError;
+use super::admin::audit_entry;
+use crate::clock::{from_unix, rfc3339, unix};
+use crate::error::{AppError, Fault};
 use crate::secrets::{SealContext, Totp, hash_password, random, verify_password};
 use crate::state::AppState;
 use crate::store::{LoginFailures, LoginLimits, StaffRecord};
-use certportal_shared::api::admin::{Enrolment, LoginRequest};
+use certportal_shared::api::admin::{AuditPage, AuditQuery, Enrolment, LoginRequest, StaffSummary};
 use certportal_shared::model::{Role, Username, check_new_password};
 use certportal_shared::{ErrorCode, FieldError};
 use std::sync::OnceLock;
@@ -24,11 +25,7 @@ async fn hashed<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    state
-        .hashing
-        .run(work)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))
+    Ok(state.hashing.run(work).await?)
 }
 
 /// A hash of nothing in particular, verified when the user does not exist so that a login
@@ -40,10 +37,8 @@ fn decoy_hash() -> &'static str {
 
 /// A TOTP enrolment for `username`: the sealed secret and the URI to show once.
 fn new_totp(state: &AppState, username: &str) -> Result<(Vec<u8>, String), AppError> {
-    let secret = Totp::generate_secret().map_err(anyhow::Error::new)?;
-    let uri = Totp::new(&secret, username)
-        .map_err(anyhow::Error::new)?
-        .uri();
+    let secret = Totp::generate_secret()?;
+    let uri = Totp::new(&secret, username)?.uri();
     Ok((
         state.kek.seal(SealContext::Totp { username }, &secret)?,
         uri,
@@ -54,7 +49,7 @@ fn new_totp(state: &AppState, username: &str) -> Result<(Vec<u8>, String), AppEr
 pub fn qr_svg(text: &str) -> Result<String, AppError> {
     use qrcodegen::{QrCode, QrCodeEcc};
     let code = QrCode::encode_text(text, QrCodeEcc::Medium)
-        .map_err(|e| anyhow::anyhow!("QR code: {e:?}"))?;
+        .map_err(|e| AppError::Internal(Fault::Response(format!("QR code: {e:?}"))))?;
     let border = 4;
     let size = code.size() + border * 2;
     let mut path = String::new();
@@ -92,6 +87,39 @@ fn unknown_user(username: &str) -> AppError {
     )
 }
 
+/// Every staff account, by user name.
+pub async fn list(state: &AppState) -> Result<Vec<StaffSummary>, AppError> {
+    let staff = state.store.list_staff().await?;
+    Ok(staff.into_iter().map(staff_summary).collect())
+}
+
+/// An account as the admin page shows it.
+fn staff_summary(record: StaffRecord) -> StaffSummary {
+    StaffSummary {
+        username: record.username,
+        role: record.role,
+        disabled: record.disabled,
+        must_change_password: record.must_change_password,
+        created_at: rfc3339(from_unix(record.created_at)),
+        created_by: record.created_by,
+    }
+}
+
+/// A page of the audit log, newest first.
+pub async fn audit_log(state: &AppState, query: &AuditQuery) -> Result<AuditPage, AppError> {
+    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let events = state
+        .store
+        .audit_log(query.actor.as_deref(), query.before, limit)
+        .await?;
+    Ok(AuditPage {
+        events: events
+            .into_iter()
+            .map(|(id, event)| (id, audit_entry(event)))
+            .collect(),
+    })
+}
+
 /// Adds a staff member with a first password (to be changed at first sign-in) and a TOTP
 /// enrolment; both are returned once and kept only as a hash and a sealed secret.
 pub async fn add(
@@ -103,9 +131,7 @@ pub async fn add(
     let password = random::password(state.config.collect.password_length.max(20))?;
     let hash = {
         let password = password.clone();
-        hashed(state, move || hash_password(&password))
-            .await?
-            .map_err(anyhow::Error::new)?
+        hashed(state, move || hash_password(&password)).await??
     };
     let (totp_sealed, uri) = new_totp(state, username.as_str())?;
     let now = unix(state.clock.now());
@@ -185,7 +211,7 @@ pub async fn login(
                 },
                 &record.totp_sealed,
             )?;
-            let totp = Totp::new(&secret, &record.username).map_err(anyhow::Error::new)?;
+            let totp = Totp::new(&secret, &record.username)?;
             totp.matching_step(&request.totp, u64::try_from(now_unix).unwrap_or_default())
         }
         _ => None,
@@ -278,9 +304,7 @@ pub async fn change_password(
         }]));
     }
     let new = Zeroizing::new(new.to_owned());
-    let hash = hashed(state, move || hash_password(&new))
-        .await?
-        .map_err(anyhow::Error::new)?;
+    let hash = hashed(state, move || hash_password(&new)).await??;
     let event = actor.event(
         unix(state.clock.now()),
         "staff.password_changed",
@@ -308,9 +332,7 @@ pub async fn reset_password(
     let password = random::password(20)?;
     let hash = {
         let password = password.clone();
-        hashed(state, move || hash_password(&password))
-            .await?
-            .map_err(anyhow::Error::new)?
+        hashed(state, move || hash_password(&password)).await??
     };
     let event = actor.event(
         unix(state.clock.now()),

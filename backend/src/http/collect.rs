@@ -2,7 +2,7 @@
 //! keeps in memory, so the flow works inside an iframe with third-party cookies blocked.
 
 use super::extract::{ApiJson, Bearer, ClientMeta};
-use crate::error::AppError;
+use crate::error::{AppError, Fault};
 use crate::flow::collect;
 use crate::state::AppState;
 use axum::Json;
@@ -68,8 +68,9 @@ async fn bundle(
     Bearer(session): Bearer,
 ) -> Result<Response, AppError> {
     let download = collect::bundle(&state, &session, &meta.actor("contact")).await?;
-    let header_value =
-        |text: String| HeaderValue::from_str(&text).map_err(|e| AppError::Internal(e.into()));
+    let header_value = |text: String| {
+        HeaderValue::from_str(&text).map_err(|e| AppError::Internal(Fault::Response(e.to_string())))
+    };
     let headers = [
         (
             header::CONTENT_TYPE,

@@ -74,9 +74,7 @@ fn link_urls(escaped: &str) -> String {
 
 async fn inbox(State(state): State<AppState>) -> Result<Html<String>, AppError> {
     let outbox = OutboxFile::new(state.data_dir.outbox(), state.clock.clone());
-    let lines = outbox
-        .read_all()
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let lines = outbox.read_all()?;
     let mut page = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -38,11 +38,9 @@ pub async fn bundle(state: &AppState, session: &str, actor: &Actor) -> Result<Do
         },
         &sealed,
     )?;
-    let digest: [u8; 32] = order
-        .bundle_sha256
-        .as_slice()
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("order {} has a malformed file digest", order.id))?;
+    let digest: [u8; 32] = order.bundle_sha256.as_slice().try_into().map_err(|_| {
+        AppError::inconsistent(format!("order {} has a malformed file digest", order.id))
+    })?;
     let stem = order.spec.client.file_stem();
     Ok(Download {
         bytes,
@@ -118,8 +116,9 @@ pub async fn receipt(
         },
         &sealed,
     )?;
-    let password = std::str::from_utf8(&password)
-        .map_err(|_| anyhow::anyhow!("order {} has a malformed password", order.id))?;
+    let password = std::str::from_utf8(&password).map_err(|_| {
+        AppError::inconsistent(format!("order {} has a malformed password", order.id))
+    })?;
     let body = Zeroizing::new(templates::password_sms(
         order.spec.locale,
         order.spec.client.as_str(),

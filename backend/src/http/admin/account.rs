@@ -1,7 +1,7 @@
 //! Signing in and out, and one's own account.
 
 use super::{STAFF_KEY, SessionStaff, SignedIn, sign_in};
-use crate::error::AppError;
+use crate::error::{AppError, Fault};
 use crate::flow::staff;
 use crate::http::extract::{ApiJson, ClientMeta};
 use crate::http::ratelimit;
@@ -50,7 +50,7 @@ async fn logout(
     session
         .flush()
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+        .map_err(|e| AppError::Internal(Fault::Session(e.to_string())))?;
     if let Some(staff) = signed_in {
         let now = crate::clock::unix(state.clock.now());
         state

@@ -6,7 +6,7 @@ mod account;
 mod orders;
 mod staff;
 
-use crate::error::AppError;
+use crate::error::{AppError, Fault};
 use crate::flow::Actor;
 use crate::http::extract::ClientMeta;
 use crate::state::AppState;
@@ -43,7 +43,7 @@ impl SessionStaff {
         session
             .insert(STAFF_KEY, self)
             .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))
+            .map_err(|e| AppError::Internal(Fault::Session(e.to_string())))
     }
 }
 
@@ -189,7 +189,7 @@ pub async fn sign_in(
     session
         .cycle_id()
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+        .map_err(|e| AppError::Internal(Fault::Session(e.to_string())))?;
     SessionStaff {
         username: record.username.clone(),
         epoch: record.credentials_epoch,

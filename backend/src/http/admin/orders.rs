@@ -19,10 +19,10 @@ use certportal_shared::{ErrorCode, routes};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(routes::ADMIN_ORDERS, get(list).post(create))
-        .route("/api/admin/orders/{id}", get(detail))
-        .route("/api/admin/orders/{id}/resend", post(resend))
-        .route("/api/admin/orders/{id}/cancel", post(cancel))
-        .route("/api/admin/certificates/{serial}/revoke", post(revoke))
+        .route(routes::ADMIN_ORDER, get(detail))
+        .route(routes::ADMIN_ORDER_RESEND, post(resend))
+        .route(routes::ADMIN_ORDER_CANCEL, post(cancel))
+        .route(routes::ADMIN_REVOKE, post(revoke))
         .route(routes::ADMIN_DASHBOARD, get(dashboard))
 }
 

@@ -2,7 +2,7 @@
 
 use super::Admin;
 use crate::error::AppError;
-use crate::flow::{admin::audit_entry, staff};
+use crate::flow::staff;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -18,13 +18,10 @@ use certportal_shared::routes;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(routes::ADMIN_STAFF, get(list).post(add))
-        .route("/api/admin/staff/{username}/disable", post(disable))
-        .route("/api/admin/staff/{username}/enable", post(enable))
-        .route(
-            "/api/admin/staff/{username}/reset-password",
-            post(reset_password),
-        )
-        .route("/api/admin/staff/{username}/reset-totp", post(reset_totp))
+        .route(routes::ADMIN_STAFF_DISABLE, post(disable))
+        .route(routes::ADMIN_STAFF_ENABLE, post(enable))
+        .route(routes::ADMIN_STAFF_RESET_PASSWORD, post(reset_password))
+        .route(routes::ADMIN_STAFF_RESET_TOTP, post(reset_totp))
         .route(routes::ADMIN_AUDIT, get(audit))
 }
 
@@ -32,20 +29,7 @@ async fn list(
     State(state): State<AppState>,
     _admin: Admin,
 ) -> Result<Json<Vec<StaffSummary>>, AppError> {
-    let staff = state.store.list_staff().await?;
-    Ok(Json(
-        staff
-            .into_iter()
-            .map(|s| StaffSummary {
-                username: s.username,
-                role: s.role,
-                disabled: s.disabled,
-                must_change_password: s.must_change_password,
-                created_at: crate::clock::rfc3339(crate::clock::from_unix(s.created_at)),
-                created_by: s.created_by,
-            })
-            .collect(),
-    ))
+    Ok(Json(staff::list(&state).await?))
 }
 
 async fn add(
@@ -114,15 +98,5 @@ async fn audit(
     _admin: Admin,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, AppError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
-    let events = state
-        .store
-        .audit_log(query.actor.as_deref(), query.before, limit)
-        .await?;
-    Ok(Json(AuditPage {
-        events: events
-            .into_iter()
-            .map(|(id, event)| (id, audit_entry(event)))
-            .collect(),
-    }))
+    Ok(Json(staff::audit_log(&state, &query).await?))
 }
