@@ -12,7 +12,7 @@ use certportal_shared::api::admin::{
     AuditEntry, CertificateInfo, Dashboard, MessageInfo, OrderActions, OrderDetail, OrderList,
     OrderQuery, OrderSummary, StateCount,
 };
-use certportal_shared::model::{OrderDraft, OrderState, RevocationReason, Serial};
+use certportal_shared::model::{OrderDraft, OrderEvent, OrderState, RevocationReason, Serial};
 use time::Duration;
 
 /// Certificates expiring within this many days show on the dashboard.
@@ -112,7 +112,10 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
             AppError::inconsistent(format!("order {order_id} has no certificate record"))
         })?;
     let revoked = cert.revoked_at.is_some();
-    let open = order.state.is_open() && order.link_expires_at > unix(state.clock.now());
+    // What staff may do follows from the lifecycle table: an event the order's state allows,
+    // while its link still works.
+    let link_alive = order.link_expires_at > unix(state.clock.now());
+    let allows = |event| order.state.after(event).is_some() && link_alive;
     let timeline = state
         .store
         .audit_for_order(order_id)
@@ -147,8 +150,8 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
         downloads: order.downloads,
         supersede_on_collect: order.supersede_on_collect,
         actions: OrderActions {
-            resend: open && order.has_bundle,
-            cancel: open,
+            resend: order.state.is_open() && link_alive && order.has_bundle,
+            cancel: allows(OrderEvent::Cancelled),
             revoke: !revoked,
             renew: true,
         },
