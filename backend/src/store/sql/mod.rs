@@ -468,3 +468,47 @@ pub(super) fn escape_like(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stored_value_that_no_longer_parses_is_corruption_not_a_guess() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let store = SqlStore::connect(&url).await.expect("store");
+        for statement in [
+            "INSERT INTO certificates (serial, order_id, subject, key_type, not_before, not_after, \
+             fingerprint, der) VALUES ('01', 'o1', 'CN=x', 'rsa2048', 0, 1, 'f', x'00')",
+            "INSERT INTO orders (id, serial, org, service, client, contact_name, email, mobile, \
+             key_type, profile, locale, state, created_at, created_by, updated_at, link_hash, \
+             link_expires_at, code_expires_at, code_sent_at, bundle_sha256) VALUES ('o1', '01', \
+             'Acme AS', 'Payments', 'e-banking', 'Kari', 'kari@example.no', 'not a number', \
+             'rsa2048', 'modern', 'en', 'issued', 0, 'cli', 0, x'01', 1, 1, 0, x'02')",
+        ] {
+            store.pool.execute(statement).await.expect("insert");
+        }
+        match store.order("o1").await {
+            Err(StoreError::Corrupt(what)) => assert!(what.starts_with("mobile:"), "{what}"),
+            other => panic!("a corrupt row was read as {other:?}"),
+        }
+        store
+            .pool
+            .execute("UPDATE orders SET mobile = '+4791234567', state = 'lost'")
+            .await
+            .expect("update");
+        assert!(matches!(
+            store.order("o1").await,
+            Err(StoreError::Corrupt(what)) if what.starts_with("state:")
+        ));
+        store
+            .pool
+            .execute("UPDATE orders SET state = 'issued'")
+            .await
+            .expect("update");
+        let order = store.order("o1").await.expect("read").expect("found");
+        assert_eq!(order.spec.mobile.as_str(), "+4791234567");
+        assert_eq!(order.spec.key, KeyType::Rsa2048);
+    }
+}
