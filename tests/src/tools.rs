@@ -30,6 +30,16 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// A DER CRL as `openssl crl -text` prints it, upper-cased so that serials compare as hex.
+pub fn crl_text(dir: &Path, der: &[u8]) -> String {
+    let path = write(dir, "crl.der", der);
+    run_ok(
+        "openssl",
+        &["crl", "-inform", "DER", "-in", &path, "-noout", "-text"],
+    )
+    .to_uppercase()
+}
+
 /// A free TCP port on the loopback interface.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
