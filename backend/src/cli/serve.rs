@@ -38,11 +38,12 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
             dist.display()
         );
     }
-    let outbox = options.config.all_outbox();
-    if outbox && options.config.is_https() {
+    let outbox = options.config.dev_inbox();
+    if options.config.all_outbox() && !outbox {
         tracing::warn!(
-            "messages go to the development outbox (outbox.jsonl, /dev/inbox), not to customers: \
-             configure sms.provider and email.provider for production"
+            "messages go to the development outbox (outbox.jsonl), not to customers, and there is \
+             no /dev/inbox behind a proxy or on https: configure sms.provider and email.provider \
+             for production"
         );
     }
     let portal = Portal::open(options).await?;

@@ -212,6 +212,13 @@ impl Config {
         self.sms.provider == SmsProvider::Outbox && self.email.provider == EmailProvider::Outbox
     }
 
+    /// Whether the development inbox exists: every message goes to the outbox, and the portal
+    /// is a trial on this machine, not a site behind a proxy (`http.client_ip_header`) or on
+    /// https, where every request would seem to come from the proxy's loopback address.
+    pub fn dev_inbox(&self) -> bool {
+        self.all_outbox() && !self.is_https() && self.http.client_ip_header.is_empty()
+    }
+
     /// Whether some messages (codes, links or passwords) go to the outbox file in the clear.
     pub fn any_outbox(&self) -> bool {
         self.sms.provider == SmsProvider::Outbox || self.email.provider == EmailProvider::Outbox

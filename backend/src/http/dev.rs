@@ -18,15 +18,20 @@ pub fn router() -> Router<AppState> {
         .layer(axum::middleware::from_fn(loopback_only))
 }
 
-/// The inbox shows codes and links in the clear: it answers only the machine it runs on (the
-/// connection's own peer, not a forwarded address a client could write), and does not exist
-/// for anyone else.
+/// The inbox shows codes and links in the clear: it answers only the machine it runs on, and
+/// does not exist for anyone else. The connection must come from loopback and carry no
+/// forwarding header: a proxy on this machine (which the README's deployment puts in front)
+/// connects from loopback for every client, but says so in these headers.
 async fn loopback_only(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    const FORWARDING: [&str; 4] = ["forwarded", "x-forwarded-for", "x-real-ip", "via"];
     let (parts, body) = request.into_parts();
-    if super::extract::peer_ip(&parts).is_some_and(|ip| ip.is_loopback()) {
+    let forwarded = FORWARDING
+        .iter()
+        .any(|name| parts.headers.contains_key(*name));
+    if !forwarded && super::extract::peer_ip(&parts).is_some_and(|ip| ip.is_loopback()) {
         return next
             .run(axum::extract::Request::from_parts(parts, body))
             .await;

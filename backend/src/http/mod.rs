@@ -58,9 +58,9 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         .merge(collect)
         .merge(public::router())
         .merge(admin::router(&state));
-    // The inbox exists only in outbox mode (both channels); elsewhere its path is a plain
-    // not-found rather than the app's fallback page.
-    let api = if config.all_outbox() {
+    // The inbox exists only for a trial portal (both channels in the outbox, no proxy, no
+    // https); elsewhere its path is a plain not-found rather than the app's fallback page.
+    let api = if config.dev_inbox() {
         api.merge(dev::router())
     } else {
         api.route(routes::DEV_INBOX, axum::routing::any(not_found))

@@ -35,6 +35,41 @@ async fn a_client_that_writes_its_own_forwarded_for_still_hits_its_addresses_lim
         (55..=60).contains(&limited),
         "one address: twenty a minute, whatever the client wrote on the left ({limited} limited)"
     );
+
+    // Other addresses, as the proxy saw them, each have their own limit; and the audit trail
+    // records the proxy's entry, not the client's.
+    let collect = app.order_with_link().await;
+    let answers = join_all((0..20).map(|n| {
+        app.http
+            .post(format!("{}{}", app.url, routes::COLLECT_OPEN))
+            .header("X-Forwarded-For", format!("6.6.6.6, 203.0.113.{}", 100 + n))
+            .json(&json!({"token": collect.token}))
+            .send()
+    }))
+    .await;
+    for answer in answers {
+        assert_eq!(
+            answer.unwrap().status(),
+            200,
+            "another address is not limited"
+        );
+    }
+    let alice = app.signed_in_admin().await;
+    let detail = alice
+        .get_json(&routes::admin_order(&collect.order.order_id, None))
+        .await;
+    let addresses: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["action"] == "link.opened")
+        .filter_map(|event| event["ip"].as_str())
+        .collect();
+    assert_eq!(addresses.len(), 20);
+    assert!(
+        addresses.iter().all(|ip| ip.starts_with("203.0.113.1")),
+        "{addresses:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -98,4 +133,29 @@ async fn the_inbox_answers_this_machine_only() {
         .await
         .unwrap();
     refused(answer, 404, "NOT_FOUND").await;
+    // A reverse proxy on this machine connects from loopback for every client, and says so.
+    for header in ["X-Forwarded-For", "Forwarded", "X-Real-IP", "Via"] {
+        let proxied = app
+            .http
+            .get(format!("{}{}", app.url, routes::DEV_INBOX))
+            .header(header, "for=192.0.2.9")
+            .send()
+            .await
+            .unwrap();
+        refused(proxied, 404, "NOT_FOUND").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_proxy_or_on_https_there_is_no_inbox_even_for_loopback() {
+    let proxied = TestApp::builder()
+        .config(|config| config.http.client_ip_header = "X-Forwarded-For".into())
+        .spawn()
+        .await;
+    refused(proxied.get(routes::DEV_INBOX).await, 404, "NOT_FOUND").await;
+    let https = TestApp::builder()
+        .config(|config| config.base_url = "https://certs.vendor.example".into())
+        .spawn()
+        .await;
+    refused(https.get(routes::DEV_INBOX).await, 404, "NOT_FOUND").await;
 }
