@@ -82,12 +82,14 @@ impl SmsSender for HttpSms {
             .await
             .map_err(|e| NotifyError::Unreachable(e.without_url().to_string()))?;
         let status = response.status();
-        if status.is_success() {
-            Ok(())
-        } else {
-            Err(NotifyError::Refused(format!(
-                "the SMS gateway answered {status}"
-            )))
+        let answer = format!("the SMS gateway answered {status}");
+        match status.as_u16() {
+            200..=299 => Ok(()),
+            // The gateway says this message itself will never do (a number it cannot reach,
+            // a body it rejects). Bad credentials, a wrong URL or a redirect (401, 403, 404,
+            // 3xx) are the operator's to mend, and the message waits for that.
+            400 | 413 | 422 => Err(NotifyError::Permanent(answer)),
+            _ => Err(NotifyError::Refused(answer)),
         }
     }
 }

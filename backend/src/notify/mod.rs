@@ -54,6 +54,11 @@ impl fmt::Debug for Outgoing {
 pub enum NotifyError {
     #[error("the provider refused the message: {0}")]
     Refused(String),
+    /// Trying again cannot help (the provider rejected the message itself, or its body is
+    /// gone): the message is given up at once instead of holding back the recipient's later
+    /// ones for its remaining tries.
+    #[error("the message cannot be sent: {0}")]
+    Permanent(String),
     #[error("the provider could not be reached: {0}")]
     Unreachable(String),
     #[error("the outbox file cannot be written: {0}")]

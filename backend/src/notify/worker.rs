@@ -13,8 +13,10 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use zeroize::Zeroizing;
 
-/// Messages handled per look at the queue.
-const BATCH: u32 = 32;
+/// Messages claimed per look at the queue: one, so that each is claimed just before it is
+/// sent. A batch would hold messages that a cancel, an expiry or a new code drops meanwhile,
+/// and a batch of slow sends could outlast its claim, so that another instance sent it too.
+const BATCH: u32 = 1;
 
 /// Who a message goes to, by which channel, and in which language.
 #[derive(Clone, Copy, Debug)]
@@ -133,12 +135,14 @@ impl Dispatcher {
             recipient: &message.recipient,
             purpose: message.purpose.as_str(),
         };
+        // An empty blob is a body that is gone (PostgreSQL empties its unlogged table in a
+        // crash): it will not come back.
         let body = self
             .kek
             .open(context, &message.body_sealed)
-            .map_err(|e| NotifyError::Refused(format!("message body: {e}")))?;
+            .map_err(|e| NotifyError::Permanent(format!("message body: {e}")))?;
         let body = String::from_utf8(body.to_vec())
-            .map_err(|_| NotifyError::Refused("message body is not text".into()))?;
+            .map_err(|_| NotifyError::Permanent("message body is not text".into()))?;
         let outgoing = Outgoing {
             idempotency_key: message.idempotency_key.clone(),
             order_id: message.order_id.clone(),
@@ -197,7 +201,8 @@ impl Dispatcher {
         now: i64,
     ) -> Result<(), DispatchError> {
         let attempts = message.attempts + 1;
-        if attempts >= self.config.max_attempts {
+        let permanent = matches!(error, NotifyError::Permanent(_));
+        if permanent || attempts >= self.config.max_attempts {
             tracing::error!(
                 message_id = message.id,
                 channel = %message.channel,

@@ -320,3 +320,202 @@ async fn through_ten_minutes_of_gateway_outage_each_password_arrives_once_and_in
     assert_eq!(passwords.len(), 4, "each password once");
     assert_eq!(gateway.repeats(), 0);
 }
+
+/// A mailer that takes three seconds for each message, as a slow SMTP relay would, and
+/// counts the sends it has begun.
+#[derive(Clone, Default)]
+struct Slow {
+    sent: RecordingMailer,
+    begun: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+#[async_trait::async_trait]
+impl certportal::notify::Mailer for Slow {
+    async fn send_email(
+        &self,
+        message: &certportal::notify::Outgoing,
+    ) -> Result<(), certportal::notify::NotifyError> {
+        self.begun.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        self.sent.send_email(message).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_code_queued_behind_a_slow_send_stays_unsent_when_its_order_is_cancelled() {
+    let sms = RecordingSms::new();
+    let mailer = Slow::default();
+    let app = TestApp::builder()
+        .sms(Arc::new(sms.clone()))
+        .mailer(Arc::new(mailer.clone()))
+        .spawn()
+        .await;
+    let alice = app.signed_in_admin().await;
+    let order = app.create_order(sample_order()).await;
+    // The link e-mail is on its way (three seconds); the code SMS is queued behind it.
+    let begun = &mailer.begun;
+    let on_its_way =
+        wait_until(|| (begun.load(std::sync::atomic::Ordering::SeqCst) >= 1).then_some(())).await;
+    assert!(on_its_way.is_some());
+    alice
+        .post_json(
+            &routes::admin_order(&order.order_id, Some("cancel")),
+            &json!({}),
+        )
+        .await;
+    // The e-mail on its way arrives all the same; a control order's code to the same mobile,
+    // queued after it, arrives after anything the dispatcher still had of the cancelled one.
+    let control = app.create_order(sample_order()).await;
+    let arrived = wait_until(|| {
+        sms.sent()
+            .iter()
+            .any(|m| m.order_id.as_deref() == Some(&control.order_id))
+            .then_some(())
+    })
+    .await;
+    assert!(arrived.is_some(), "the control order's code arrives");
+    assert!(
+        sms.sent()
+            .iter()
+            .all(|m| m.order_id.as_deref() != Some(&order.order_id)),
+        "no code went out for the cancelled order"
+    );
+    assert_eq!(
+        statuses(&alice, &order.order_id).await,
+        ["sent", "dropped"],
+        "the e-mail that was on its way went out; the code was dropped"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_whose_body_is_gone_is_given_up_at_once_and_holds_nothing_back() {
+    let (app, sms, mail) = app_with_outage().await;
+    let lost = app.create_order(sample_order()).await;
+    let tried = wait_until(|| (sms.tries() >= 1 && mail.tries() >= 1).then_some(())).await;
+    assert!(tried.is_some());
+    // What a PostgreSQL crash does to the unlogged table: the sealed bodies are gone.
+    let db = format!(
+        "sqlite://{}",
+        app.data_dir().join("certportal.db").display()
+    );
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    sqlx::query("DELETE FROM sealed_values WHERE kind = 'message'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    sms.set_down(false);
+    mail.set_down(false);
+    let next = app.create_order(sample_order()).await;
+    let delivered = wait_for(|| async {
+        app.clock.advance(Duration::seconds(10));
+        let of = |sent: Vec<certportal::notify::Recording>| {
+            sent.iter()
+                .filter(|m| m.order_id.as_deref() == Some(&next.order_id))
+                .count()
+        };
+        (of(sms.sent()) + of(mail.sent()) == 2).then_some(())
+    })
+    .await;
+    assert!(
+        delivered.is_some(),
+        "the next order's link and code are not held back"
+    );
+    let alice = app.signed_in_admin().await;
+    let detail = alice
+        .get_json(&routes::admin_order(&lost.order_id, None))
+        .await;
+    for message in detail["messages"].as_array().unwrap() {
+        assert_eq!(message["status"], "failed", "{message}");
+        assert_eq!(
+            message["attempts"], 2,
+            "given up at its first try since: {message}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn orders_made_by_many_cli_processes_beside_the_server_send_each_message_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = cli::run(dir.path(), &["init"], None);
+    assert!(init.status.success(), "{}", cli::stderr(&init));
+    let served =
+        process::Served::start(dir.path(), &[("CERTPORTAL_DELIVERY__CLAIM_SECONDS", "2")]).await;
+    let path = dir.path().to_owned();
+    let mut ids = Vec::new();
+    for round in 0..3 {
+        let runs = (0..10).map(|n| {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || {
+                let mobile = format!("+4792{round}{n:05}");
+                cli::run(
+                    &path,
+                    &[
+                        "order",
+                        "create",
+                        "--org",
+                        "Acme AS",
+                        "--service",
+                        "Payments API",
+                        "--client",
+                        "e-banking",
+                        "--contact-name",
+                        "Kari",
+                        "--email",
+                        "kari@example.no",
+                        "--mobile",
+                        &mobile,
+                        "--key",
+                        "p256",
+                        "--json",
+                    ],
+                    None,
+                )
+            })
+        });
+        for run in futures::future::join_all(runs).await {
+            let out = run.unwrap();
+            assert!(out.status.success(), "{}", cli::stderr(&out));
+            let created: Value = serde_json::from_str(&cli::stdout(&out)).unwrap();
+            ids.push(created["order_id"].as_str().unwrap().to_owned());
+        }
+    }
+    let lines = || {
+        std::fs::read_to_string(dir.path().join("outbox.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let all = wait_until(|| {
+        let lines = lines();
+        (lines.len() >= ids.len() * 2).then_some(lines)
+    })
+    .await
+    .expect("every link and code went out");
+    // Longer than a claim: a message claimed and sent but not marked would go out again.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let all = if lines().len() > all.len() {
+        lines()
+    } else {
+        all
+    };
+    let mut seen: Vec<(String, String)> = all
+        .iter()
+        .map(|line| {
+            (
+                line["order_id"].as_str().unwrap_or_default().to_owned(),
+                line["purpose"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    let before = seen.len();
+    seen.dedup();
+    assert_eq!(before, seen.len(), "a message went out twice");
+    assert_eq!(seen.len(), ids.len() * 2);
+    assert!(
+        !served.log().contains("database is locked"),
+        "the server's writes met a lock they could not wait for"
+    );
+}

@@ -423,7 +423,14 @@ impl SqlStore {
         sqlx::Transaction<'static, sqlx::Any>,
     )> {
         let turn = self.write_turn().await;
-        Ok((turn, self.pool.begin().await?))
+        let tx = match self.backend {
+            // IMMEDIATE takes the write lock at once: a deferred transaction that reads first
+            // and writes later fails at once with "database is locked" (the busy handler does
+            // not help an upgrade) when another process (the CLI) wrote in between.
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok((turn, tx))
     }
 
     fn order_sql(condition: &str) -> String {
