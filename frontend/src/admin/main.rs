@@ -6,11 +6,11 @@
 mod api;
 mod app;
 mod components;
+mod fetch;
 mod format;
 mod i18n;
 mod pages;
 mod problem;
-mod remote;
 mod router;
 mod session;
 

@@ -3,9 +3,9 @@
 
 use super::orders::OrderTable;
 use crate::api;
+use crate::fetch::{fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
-use crate::remote::{Remote, show};
 use crate::router::{Link, OrderFilter, Page, TITLE_ID};
 use kit::i18n::fill;
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let texts = use_texts();
-    let dashboard = Remote::new(api::dashboard);
+    let dashboard = fetch(api::dashboard);
     view! {
         <h1 id=TITLE_ID tabindex="-1">{texts.text(|t| t.dashboard_title)}</h1>
         {show(dashboard, move |dashboard| {

@@ -3,9 +3,9 @@
 
 use crate::api;
 use crate::components::{Choice, ChoiceField, StateBadge};
+use crate::fetch::{fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
-use crate::remote::{Remote, show};
 use crate::router::{Link, OrderFilter, Page, TITLE_ID, use_router};
 use certportal_shared::api::admin::OrderSummary;
 use certportal_shared::model::OrderState;
@@ -45,7 +45,7 @@ pub fn Orders(filter: OrderFilter) -> impl IntoView {
             .to_owned(),
     );
     let wanted = filter.clone();
-    let list = Remote::new(move || {
+    let list = fetch(move || {
         let wanted = wanted.clone();
         async move { api::orders(&wanted.q, wanted.state, PAGE_SIZE, wanted.page * PAGE_SIZE).await }
     });

@@ -4,9 +4,9 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::{Choice, ChoiceField};
+use crate::fetch::Fetched;
 use crate::i18n::{AdminCatalogue, use_texts};
 use crate::problem;
-use crate::remote::Remote;
 use crate::router::{Link, Page};
 use crate::session::use_session;
 use certportal_shared::api::admin::OrderDetail;
@@ -49,7 +49,7 @@ const CONFIRM_TITLE: &str = "confirm-title";
 #[component]
 pub fn Actions(
     order: OrderDetail,
-    detail: Remote<OrderDetail>,
+    detail: Fetched<OrderDetail>,
     done: RwSignal<Option<Done>>,
 ) -> impl IntoView {
     let texts = use_texts();
@@ -75,7 +75,7 @@ pub fn Actions(
             Ok(fresh) => {
                 let (email, mobile) = contact.get_value();
                 done.set(Some(Done::Resent { email, mobile }));
-                detail.set(fresh);
+                detail.set(Some(Ok(fresh)));
             }
             Err(failure) => trouble.set(Some(failure)),
         }
@@ -84,7 +84,7 @@ pub fn Actions(
         match session.check(api::order_action(&order_id.get_value(), "cancel").await) {
             Ok(fresh) => {
                 done.set(Some(Done::Cancelled));
-                detail.set(fresh);
+                detail.set(Some(Ok(fresh)));
             }
             Err(failure) => trouble.set(Some(failure)),
         }
@@ -94,7 +94,7 @@ pub fn Actions(
             Ok(_) => {
                 done.set(Some(Done::Revoked));
                 // The state, the timeline and the actions all moved: fetch them anew.
-                detail.reload();
+                detail.refetch();
             }
             Err(failure) => trouble.set(Some(failure)),
         }

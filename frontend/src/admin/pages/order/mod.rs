@@ -6,9 +6,9 @@ mod timeline;
 
 use crate::api;
 use crate::components::StateBadge;
+use crate::fetch::{Fetched, fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
-use crate::remote::{Remote, show};
 use crate::router::{Link, OrderFilter, Page, TITLE_ID};
 use actions::{Actions, Done};
 use certportal_shared::api::admin::{CertificateInfo, OrderDetail};
@@ -19,14 +19,14 @@ use timeline::{Messages, Timeline};
 #[component]
 pub fn OrderPage(id: String) -> impl IntoView {
     let texts = use_texts();
-    let detail = Remote::new(move || {
+    let detail = fetch(move || {
         let id = id.clone();
         async move { api::order(&id).await }
     });
     // Outside the detail, which an action replaces: the outcome outlives the re-render and
     // is announced from a live region that was already on the page.
     let done = RwSignal::new(None::<Done>);
-    let title = texts.format(move |t| match detail.get() {
+    let title = texts.format(move |t| match detail.get().and_then(Result::ok) {
         Some(detail) => fill(
             t.order_heading,
             &[("client", &detail.order.client), ("org", &detail.order.org)],
@@ -47,7 +47,7 @@ pub fn OrderPage(id: String) -> impl IntoView {
 #[component]
 fn OrderBody(
     order: OrderDetail,
-    detail: Remote<OrderDetail>,
+    detail: Fetched<OrderDetail>,
     done: RwSignal<Option<Done>>,
 ) -> impl IntoView {
     let texts = use_texts();

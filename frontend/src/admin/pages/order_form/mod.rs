@@ -6,10 +6,10 @@ mod fields;
 
 use crate::api::{self, ApiFailure};
 use crate::components::{Choice, ChoiceField, TextField};
+use crate::fetch::{fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::problem;
-use crate::remote::{Remote, show};
 use crate::router::{Page, TITLE_ID, use_router};
 use crate::session::use_session;
 use certportal_shared::ErrorCode;
@@ -35,7 +35,7 @@ pub fn NewOrder() -> impl IntoView {
 #[component]
 pub fn Renew(id: String) -> impl IntoView {
     let texts = use_texts();
-    let old = Remote::new(move || {
+    let old = fetch(move || {
         let id = id.clone();
         async move { api::order(&id).await }
     });

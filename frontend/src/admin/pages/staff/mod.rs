@@ -6,10 +6,10 @@ mod enrolment;
 
 use crate::api::{self, ApiFailure};
 use crate::components::{Choice, ChoiceField, TextField};
+use crate::fetch::{Fetched, fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::problem;
-use crate::remote::{Remote, show};
 use crate::router::TITLE_ID;
 use crate::session::use_session;
 use certportal_shared::ErrorCode;
@@ -49,7 +49,7 @@ const CONFIRM_ID: &str = "staff-confirm-title";
 pub fn StaffPage() -> impl IntoView {
     let texts = use_texts();
     let session = use_session();
-    let staff = Remote::new(api::staff);
+    let staff = fetch(api::staff);
     let enrolment = RwSignal::new(None::<Enrolment>);
     let asking = RwSignal::new(None::<(String, Change)>);
     let trouble = RwSignal::new(None::<ApiFailure>);
@@ -70,7 +70,7 @@ pub fn StaffPage() -> impl IntoView {
                     enrolment.set(Some(handed_out));
                     browser::focus(enrolment::TITLE_ID);
                 }
-                staff.reload();
+                staff.refetch();
             }
             Err(failure) => trouble.set(Some(failure)),
         }
@@ -207,7 +207,7 @@ fn StaffRow(member: StaffSummary, own: bool, ask: Callback<(String, Change)>) ->
 #[component]
 fn AddStaff(
     enrolment: RwSignal<Option<Enrolment>>,
-    staff: Remote<Vec<StaffSummary>>,
+    staff: Fetched<Vec<StaffSummary>>,
 ) -> impl IntoView {
     let texts = use_texts();
     let session = use_session();
@@ -225,7 +225,7 @@ fn AddStaff(
                 touched.set(false);
                 trouble.set(None);
                 enrolment.set(Some(handed_out));
-                staff.reload();
+                staff.refetch();
                 browser::focus(enrolment::TITLE_ID);
             }
             Err(ApiFailure::Refused(error)) if error.code == ErrorCode::InvalidInput => {
