@@ -81,10 +81,10 @@ async fn reset(data_dir: &Path, args: ResetArgs) -> CliResult {
             "username: there is no staff member {username}"
         )));
     }
-    let password = crate::flow::staff::reset_password(state, username.as_str(), &actor)
+    let (password, _) = crate::flow::staff::reset_password(state, username.as_str(), &actor)
         .await
         .map_err(describe)?;
-    let totp = crate::flow::staff::reset_totp(state, username.as_str(), &actor)
+    let (totp, _) = crate::flow::staff::reset_totp(state, username.as_str(), &actor)
         .await
         .map_err(describe)?;
     crate::flow::staff::set_disabled(state, username.as_str(), false, &actor)

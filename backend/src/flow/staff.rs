@@ -278,11 +278,14 @@ fn throttled(failures: &LoginFailures, limits: &LoginLimits, now: i64) -> AppErr
     .with_retry_after(wait)
 }
 
-/// Changes one's own password, given the current one; returns the account's new credentials
-/// epoch (the sessions of the old one have ended).
+/// Changes one's own password, given the current one, from a session signed in at
+/// credentials epoch `since`; returns the account's new epoch (the sessions of the old one
+/// have ended). Refused when the credentials changed meanwhile (a reset by an admin wins
+/// over a change already on its way).
 pub async fn change_password(
     state: &AppState,
     username: &str,
+    since: i64,
     current: &str,
     new: &str,
     actor: &Actor,
@@ -314,21 +317,23 @@ pub async fn change_password(
     );
     state
         .store
-        .update_password(username, &hash, false, &event)
-        .await?;
-    Ok(state
-        .store
-        .staff(username)
+        .update_password(username, &hash, false, Some(since), &event)
         .await?
-        .map_or(record.credentials_epoch + 1, |now| now.credentials_epoch))
+        .ok_or_else(|| {
+            AppError::refuse(
+                ErrorCode::Unauthenticated,
+                "Your password or authenticator was changed meanwhile. Sign in again.",
+            )
+        })
 }
 
-/// Gives a staff member a new first password (to be changed at sign-in).
+/// Gives a staff member a new first password (to be changed at sign-in); returns it with the
+/// account's new credentials epoch.
 pub async fn reset_password(
     state: &AppState,
     username: &str,
     actor: &Actor,
-) -> Result<Enrolment, AppError> {
+) -> Result<(Enrolment, i64), AppError> {
     let password = random::password(20)?;
     let hash = {
         let password = password.clone();
@@ -341,22 +346,21 @@ pub async fn reset_password(
         None,
         Some(username.to_owned()),
     );
-    if !state
+    let epoch = state
         .store
-        .update_password(username, &hash, true, &event)
+        .update_password(username, &hash, true, None, &event)
         .await?
-    {
-        return Err(unknown_user(username));
-    }
-    enrolment(username, Some(&password), None)
+        .ok_or_else(|| unknown_user(username))?;
+    Ok((enrolment(username, Some(&password), None)?, epoch))
 }
 
 /// Gives a staff member a new TOTP secret; the old authenticator entry stops working.
+/// Returns the enrolment with the account's new credentials epoch.
 pub async fn reset_totp(
     state: &AppState,
     username: &str,
     actor: &Actor,
-) -> Result<Enrolment, AppError> {
+) -> Result<(Enrolment, i64), AppError> {
     let (sealed, uri) = new_totp(state, username)?;
     let event = actor.event(
         unix(state.clock.now()),
@@ -365,10 +369,12 @@ pub async fn reset_totp(
         None,
         Some(username.to_owned()),
     );
-    if !state.store.update_totp(username, &sealed, &event).await? {
-        return Err(unknown_user(username));
-    }
-    enrolment(username, None, Some(uri))
+    let epoch = state
+        .store
+        .update_totp(username, &sealed, &event)
+        .await?
+        .ok_or_else(|| unknown_user(username))?;
+    Ok((enrolment(username, None, Some(uri))?, epoch))
 }
 
 /// Disables or enables an account. Admins cannot disable themselves.

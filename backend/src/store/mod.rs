@@ -218,19 +218,24 @@ pub trait StaffStore: Send + Sync {
     async fn list_staff(&self) -> StoreResult<Vec<StaffRecord>>;
     /// Records that a TOTP step was used; `false` if it, or a later one, was used before.
     async fn use_totp_step(&self, username: &str, step: i64) -> StoreResult<bool>;
+    /// A new password; the credentials epoch moves on (ending the account's sessions). With
+    /// `since`, only if the account is still at that epoch: a change made from a session must
+    /// not undo a reset that came first. The new epoch, or `None` when refused.
     async fn update_password(
         &self,
         username: &str,
         password_hash: &str,
         must_change: bool,
+        since: Option<i64>,
         audit: &AuditEvent,
-    ) -> StoreResult<bool>;
+    ) -> StoreResult<Option<i64>>;
+    /// A new TOTP secret; the epoch moves on. The new epoch, or `None` for no such account.
     async fn update_totp(
         &self,
         username: &str,
         totp_sealed: &[u8],
         audit: &AuditEvent,
-    ) -> StoreResult<bool>;
+    ) -> StoreResult<Option<i64>>;
     async fn set_disabled(
         &self,
         username: &str,

@@ -227,3 +227,39 @@ async fn a_staff_session_ends_twelve_hours_after_sign_in_however_busy() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_change_on_its_way_does_not_undo_an_admins_reset() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("bob", Role::Admin).await;
+    app.clock.advance(Duration::seconds(30));
+    // Someone who holds alice's session changes her password; the admin resets it while
+    // the change is hashing.
+    let alice = app.signed_in("alice", Role::Support).await;
+    let body = json!({"current_password": alice.password, "new_password": "the intruder's choice"});
+    let change = alice.post(routes::ADMIN_ME_PASSWORD, &body);
+    let reset = async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        admin
+            .post_json(&routes::admin_staff("alice", "reset-password"), &json!({}))
+            .await
+    };
+    let (_, enrolment) = tokio::join!(change, reset);
+    refused(
+        alice.get(routes::ADMIN_ORDERS).await,
+        401,
+        "UNAUTHENTICATED",
+    )
+    .await;
+    app.clock.advance(Duration::seconds(30));
+    let handed_out = enrolment["password"].as_str().unwrap();
+    let fresh = StaffClient::new(&app, "alice", handed_out, &alice.totp.get_url());
+    assert_eq!(
+        fresh
+            .login_with(handed_out, &fresh.code(&app))
+            .await
+            .status(),
+        200,
+        "the password the admin handed out works"
+    );
+}

@@ -83,6 +83,7 @@ async fn change_password(
     let epoch = staff::change_password(
         &state,
         &staff.username,
+        staff.epoch(),
         &request.current_password,
         &request.new_password,
         &staff.actor(),

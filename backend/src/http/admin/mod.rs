@@ -140,6 +140,11 @@ impl SignedIn {
         self.meta.actor(&format!("staff:{}", self.username))
     }
 
+    /// The credentials epoch this session signed in under.
+    pub fn epoch(&self) -> i64 {
+        self.signed_in.epoch
+    }
+
     /// Keeps this session after its own credentials changed (which ends the others).
     pub async fn keep_after_change(&self, epoch: i64) -> Result<(), AppError> {
         SessionStaff {

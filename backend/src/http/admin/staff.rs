@@ -67,20 +67,18 @@ async fn reset_password(
     admin: Admin,
     Path(username): Path<String>,
 ) -> Result<Json<Enrolment>, AppError> {
-    let enrolment = staff::reset_password(&state, &username, &admin.actor()).await?;
-    keep_own_session(&state, &admin, &username).await?;
+    let (enrolment, epoch) = staff::reset_password(&state, &username, &admin.actor()).await?;
+    keep_own_session(&admin, &username, epoch).await?;
     Ok(Json(enrolment))
 }
 
-/// A reset of one's own credentials ends one's other sessions, not the one that made it.
-async fn keep_own_session(state: &AppState, admin: &Admin, username: &str) -> Result<(), AppError> {
-    if admin.username != username {
-        return Ok(());
+/// A reset of one's own credentials ends one's other sessions, not the one that made it: it
+/// goes on at exactly the epoch the reset made.
+async fn keep_own_session(admin: &Admin, username: &str, epoch: i64) -> Result<(), AppError> {
+    if admin.username == username {
+        admin.keep_after_change(epoch).await?;
     }
-    match state.store.staff(username).await? {
-        Some(record) => admin.keep_after_change(record.credentials_epoch).await,
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 async fn reset_totp(
@@ -88,8 +86,8 @@ async fn reset_totp(
     admin: Admin,
     Path(username): Path<String>,
 ) -> Result<Json<Enrolment>, AppError> {
-    let enrolment = staff::reset_totp(&state, &username, &admin.actor()).await?;
-    keep_own_session(&state, &admin, &username).await?;
+    let (enrolment, epoch) = staff::reset_totp(&state, &username, &admin.actor()).await?;
+    keep_own_session(&admin, &username, epoch).await?;
     Ok(Json(enrolment))
 }
 

@@ -22,26 +22,32 @@ fn staff_from_row(row: &AnyRow) -> StoreResult<StaffRecord> {
 }
 
 impl SqlStore {
-    /// Runs an UPDATE of one staff row and its audit event in one transaction.
+    /// Runs an UPDATE of one staff row (`… RETURNING credentials_epoch`) and its audit event
+    /// in one transaction; the account's epoch afterwards, or `None` when no row matched.
+    /// `since` is bound after the value: the epoch the row must still have, or NULL.
     async fn update_staff(
         &self,
         sql: &str,
         username: &str,
         value: StaffValue<'_>,
+        since: Option<i64>,
         audit: &AuditEvent,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<i64>> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let query = sqlx::query(sql).bind(username).bind(audit.at);
+        let query = sqlx::query_scalar(sql).bind(username).bind(audit.at);
         let query = match value {
             StaffValue::Text(text, flag) => query.bind(text.to_owned()).bind(i64::from(flag)),
             StaffValue::Bytes(bytes) => query.bind(bytes.to_vec()),
             StaffValue::Flag(flag) => query.bind(i64::from(flag)),
         };
-        let updated = query.execute(&mut *tx).await?.rows_affected();
-        if updated != 1 {
-            return refuse(tx).await;
+        let epoch: Option<i64> = query.bind(since).fetch_optional(&mut *tx).await?;
+        if epoch.is_none() {
+            tx.rollback().await?;
+            return Ok(None);
         }
-        commit_with(tx, audit).await
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(epoch)
     }
 }
 
@@ -111,17 +117,14 @@ impl StaffStore for SqlStore {
         username: &str,
         password_hash: &str,
         must_change: bool,
+        since: Option<i64>,
         audit: &AuditEvent,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<i64>> {
         let sql = "UPDATE staff SET password_hash = $3, must_change_password = $4, updated_at = $2, \
-                   credentials_epoch = credentials_epoch + 1 WHERE username = $1";
-        self.update_staff(
-            sql,
-            username,
-            StaffValue::Text(password_hash, must_change),
-            audit,
-        )
-        .await
+                   credentials_epoch = credentials_epoch + 1 WHERE username = $1 \
+                   AND ($5 IS NULL OR credentials_epoch = $5) RETURNING credentials_epoch";
+        let value = StaffValue::Text(password_hash, must_change);
+        self.update_staff(sql, username, value, since, audit).await
     }
 
     async fn update_totp(
@@ -129,11 +132,12 @@ impl StaffStore for SqlStore {
         username: &str,
         totp_sealed: &[u8],
         audit: &AuditEvent,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<i64>> {
         let sql = "UPDATE staff SET totp_sealed = $3, totp_last_step = 0, updated_at = $2, \
-                   credentials_epoch = credentials_epoch + 1 WHERE username = $1";
-        self.update_staff(sql, username, StaffValue::Bytes(totp_sealed), audit)
-            .await
+                   credentials_epoch = credentials_epoch + 1 WHERE username = $1 \
+                   AND ($4 IS NULL OR credentials_epoch = $4) RETURNING credentials_epoch";
+        let value = StaffValue::Bytes(totp_sealed);
+        self.update_staff(sql, username, value, None, audit).await
     }
 
     async fn set_disabled(
@@ -144,9 +148,13 @@ impl StaffStore for SqlStore {
     ) -> StoreResult<bool> {
         // Disabling ends the sessions for good: enabling again must not bring them back.
         let sql = "UPDATE staff SET disabled = $3, updated_at = $2, \
-                   credentials_epoch = credentials_epoch + $3 WHERE username = $1";
-        self.update_staff(sql, username, StaffValue::Flag(disabled), audit)
-            .await
+                   credentials_epoch = credentials_epoch + $3 WHERE username = $1 \
+                   AND ($4 IS NULL OR credentials_epoch = $4) RETURNING credentials_epoch";
+        let value = StaffValue::Flag(disabled);
+        Ok(self
+            .update_staff(sql, username, value, None, audit)
+            .await?
+            .is_some())
     }
 
     async fn take_login_try(
