@@ -1,4 +1,6 @@
-//! Staff sessions: tower-sessions' own SQL stores, on the same database as everything else.
+//! Staff sessions: tower-sessions' own SQL stores, on the same database as everything else,
+//! keyed by a hash of the session id: the cookie's value is never stored, so a copy of the
+//! database holds no live session (collect sessions are kept the same way).
 
 use super::{StoreError, StoreResult};
 use async_trait::async_trait;
@@ -38,33 +40,67 @@ impl StaffSessions {
     }
 }
 
+/// The key a session is stored under: SHA-256 of its id, cut to an id's width.
+fn stored(id: &Id) -> Id {
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        &[
+            b"certportal staff session\0".as_slice(),
+            &id.0.to_le_bytes(),
+        ]
+        .concat(),
+    );
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest.as_ref()[..16]);
+    Id(i128::from_le_bytes(bytes))
+}
+
+impl StaffSessions {
+    async fn save_as(&self, record: &Record) -> session_store::Result<()> {
+        let record = Record {
+            id: stored(&record.id),
+            ..record.clone()
+        };
+        match self {
+            Self::Sqlite(store) => store.save(&record).await,
+            Self::Postgres(store) => store.save(&record).await,
+        }
+    }
+
+    async fn load_stored(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Sqlite(store) => store.load(&stored(id)).await,
+            Self::Postgres(store) => store.load(&stored(id)).await,
+        }
+    }
+}
+
 #[async_trait]
 impl SessionStore for StaffSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store) => store.create(record).await,
-            Self::Postgres(store) => store.create(record).await,
+        // A new id until its key is free (128 random bits: once, in practice), so that the
+        // id in the cookie is the one whose hash the row carries.
+        while self.load_stored(&record.id).await?.is_some() {
+            record.id = Id::default();
         }
+        self.save_as(record).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(store) => store.save(record).await,
-            Self::Postgres(store) => store.save(record).await,
-        }
+        self.save_as(record).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Sqlite(store) => store.load(id).await,
-            Self::Postgres(store) => store.load(id).await,
-        }
+        Ok(self
+            .load_stored(id)
+            .await?
+            .map(|record| Record { id: *id, ..record }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
-            Self::Sqlite(store) => store.delete(id).await,
-            Self::Postgres(store) => store.delete(id).await,
+            Self::Sqlite(store) => store.delete(&stored(id)).await,
+            Self::Postgres(store) => store.delete(&stored(id)).await,
         }
     }
 }

@@ -263,3 +263,43 @@ async fn a_password_change_on_its_way_does_not_undo_an_admins_reset() {
         "the password the admin handed out works"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_database_holds_no_staff_session_id() {
+    let app = spawn_app().await;
+    let alice = app.add_staff("alice", Role::Admin).await;
+    let response = alice.login_with(&alice.password, &alice.code(&app)).await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let id = cookie
+        .strip_prefix("certportal_admin=")
+        .and_then(|rest| rest.split(';').next())
+        .expect("the session cookie")
+        .to_owned();
+    assert_eq!(alice.get(routes::ADMIN_ME).await.status(), 200);
+    let held = scan::holders(&scan::files_under(app.data_dir()), id.as_bytes());
+    assert!(
+        held.is_empty(),
+        "a copy of the database would sign in as alice: the session id is in {held:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_staff_session_outlives_its_idle_timeout() {
+    // Real time: tower-sessions keeps the idle expiry by the system clock.
+    let app = TestApp::builder()
+        .config(|config| config.admin.session_idle_minutes = 1)
+        .spawn()
+        .await;
+    let alice = app.signed_in_admin().await;
+    for seconds in [15, 30, 45, 60, 75] {
+        tokio::time::sleep(std::time::Duration::from_secs(15)).await;
+        assert_eq!(
+            alice.get(routes::ADMIN_ORDERS).await.status(),
+            200,
+            "busy every 15 s, still signed in after {seconds} s"
+        );
+    }
+}

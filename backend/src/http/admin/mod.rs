@@ -57,7 +57,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .with_path("/api/admin")
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(
             config.admin.session_idle_minutes,
-        ))));
+        ))))
+        // Saving only on change would leave the expiry where sign-in put it: "idle" would
+        // mean "after sign-in". Every request moves it on.
+        .with_always_save(true);
     let origin = AllowedOrigin(origin_of(&config.base_url));
     Router::new()
         .merge(account::router(state))
