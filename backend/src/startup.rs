@@ -175,6 +175,9 @@ impl Portal {
             }
         });
         warn_of_a_half_real_outbox(&self.state.config);
+        // A wipe just before a crash (or by a command run beside a stopped server) may not
+        // have been folded yet: fold once at start.
+        self.state.wiped.notify_one();
         tasks.spawn(self.dispatcher.run(signal.clone()));
         tasks.spawn(crate::flow::sweeper::run_compactor(
             self.state.clone(),

@@ -64,3 +64,29 @@ pub fn still_held(files: &[(String, Vec<u8>)], secrets: &[(&str, &[u8])]) -> Vec
         })
         .collect()
 }
+
+/// An order's sealed file and password and the sealed bodies of its queued messages, as the
+/// database at `url` holds them now (read, never written).
+pub async fn sealed_values(url: &str, order_id: &str) -> Vec<(String, Vec<u8>)> {
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let rows = sqlx::query(
+        "SELECT s.kind, s.blob FROM sealed_values s WHERE s.owner = $1 \
+         OR s.owner IN (SELECT idempotency_key FROM messages WHERE order_id = $1)",
+    )
+    .bind(order_id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    rows.iter()
+        .map(|row| (row.get::<String, _>(0), row.get::<Vec<u8>, _>(1)))
+        .collect()
+}
+
+/// The same, for the SQLite database of a data dir.
+pub async fn sealed_in(dir: &Path, order_id: &str) -> Vec<(String, Vec<u8>)> {
+    let url = format!("sqlite://{}?mode=ro", dir.join("certportal.db").display());
+    sealed_values(&url, order_id).await
+}

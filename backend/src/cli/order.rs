@@ -80,6 +80,10 @@ pub async fn run(data_dir: &Path, command: OrderCommand) -> CliResult {
         .map_err(describe)?;
     // Deliver now when the provider is reachable; what fails stays queued for the server.
     let delivered = portal.dispatcher().run_once().await.unwrap_or(0);
+    if delivered > 0 {
+        // Sent bodies were wiped: fold them out of the files before the command ends.
+        crate::flow::sweeper::fold(portal.state(), 5).await;
+    }
     if args.json {
         println!("{}", serde_json::to_string(&created)?);
     } else {

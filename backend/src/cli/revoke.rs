@@ -27,6 +27,9 @@ pub async fn run(data_dir: &Path, args: RevokeArgs) -> CliResult {
     crate::flow::revoke::revoke(portal.state(), &serial, reason, &Actor::cli())
         .await
         .map_err(describe)?;
+    // The order's file and password were wiped: out of the database files too, before the
+    // command ends (a server beside it folds only its own wipes).
+    crate::flow::sweeper::fold(portal.state(), 5).await;
     println!("Revoked certificate {serial} ({reason}); a new CRL is published.");
     Ok(())
 }

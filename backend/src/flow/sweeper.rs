@@ -64,15 +64,26 @@ pub async fn run_compactor(state: AppState, mut shutdown: watch::Receiver<bool>)
             return;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        for _ in 0..30 {
-            match state.store.compact().await {
-                Ok(true) => break,
-                Ok(false) => tokio::time::sleep(Duration::from_secs(1)).await,
-                Err(error) => {
-                    tracing::warn!("could not fold the database log after a wipe: {error}");
-                    break;
-                }
+        fold(&state, 30).await;
+    }
+}
+
+/// Folds wiped secrets out of the database files now, trying up to `tries` times a second
+/// apart while readers hold it off; says so in the log when it could not.
+pub async fn fold(state: &AppState, tries: u32) -> bool {
+    for _ in 0..tries.max(1) {
+        match state.store.compact().await {
+            Ok(true) => return true,
+            Ok(false) => tokio::time::sleep(Duration::from_secs(1)).await,
+            Err(error) => {
+                tracing::warn!("could not fold the database log after a wipe: {error}");
+                return false;
             }
         }
     }
+    tracing::warn!(
+        "could not fold the database log after a wipe for {tries} s: readers kept it busy; the \
+         next wipe tries again"
+    );
+    false
 }

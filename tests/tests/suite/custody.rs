@@ -3,29 +3,9 @@
 //! helping the portal along: it waits, then scans the files as someone who copied them would.
 //! Logs never hold a secret.
 
-use certportal_tests::scan::{files_under, holders, still_held};
+use certportal_tests::scan::{self, files_under, holders, still_held};
 use certportal_tests::*;
-use sqlx::Row;
 use std::time::{Duration, Instant};
-
-/// The order's sealed file and password, and the sealed bodies of its queued messages, as the
-/// database holds them now (read, never written).
-async fn sealed_blobs(url: &str, order_id: &str) -> Vec<(String, Vec<u8>)> {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(url).await.unwrap();
-    let rows = sqlx::query(
-        "SELECT s.kind, s.blob FROM sealed_values s WHERE s.owner = $1 \
-         OR s.owner IN (SELECT idempotency_key FROM messages WHERE order_id = $1)",
-    )
-    .bind(order_id)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
-    rows.iter()
-        .map(|row| (row.get::<String, _>(0), row.get::<Vec<u8>, _>(1)))
-        .collect()
-}
 
 /// Scans until none of `secrets` is in the files `scan` returns, for up to 10 s of real
 /// time; returns what is still held at the end (empty when the portal kept its promise).
@@ -50,7 +30,7 @@ async fn collect_all(
     database_url: &str,
 ) -> (Collect, Vec<u8>, String, String, Vec<(String, Vec<u8>)>) {
     let collect = app.order_with_link().await;
-    let mut sealed = sealed_blobs(database_url, &collect.order.order_id).await;
+    let mut sealed = scan::sealed_values(database_url, &collect.order.order_id).await;
     let session = app.session(&collect.token, &collect.code).await;
     let file = app.bundle(&session).await.bytes().await.unwrap().to_vec();
     assert_eq!(
@@ -58,7 +38,7 @@ async fn collect_all(
         200
     );
     // The password SMS is sealed in the queue for a moment; catch it if it is still there.
-    sealed.extend(sealed_blobs(database_url, &collect.order.order_id).await);
+    sealed.extend(scan::sealed_values(database_url, &collect.order.order_id).await);
     let password = app.wait_for_password(&collect.order.order_id).await;
     (collect, file, password, session, sealed)
 }
@@ -79,7 +59,7 @@ async fn after_the_receipt_the_data_dir_holds_no_file_password_token_or_sealed_c
         "the order held its sealed file and password before the receipt"
     );
     let files = files_under(app.data_dir());
-    let open_blobs = sealed_blobs(&db, &open.order.order_id).await;
+    let open_blobs = scan::sealed_values(&db, &open.order.order_id).await;
     assert!(
         open_blobs
             .iter()
@@ -141,7 +121,7 @@ async fn on_postgresql_no_sealed_copy_survives_in_the_clusters_files_or_its_wal(
         .await
         .unwrap()
         .unwrap();
-    let open_blobs = sealed_blobs(&db, &open.order.order_id).await;
+    let open_blobs = scan::sealed_values(&db, &open.order.order_id).await;
     // The scan must see what the cluster holds: the order's certificate (a logged table) and
     // the sealed values of the order still open. A rewrite of the table may be under way, its
     // new pages not yet written; they are at the next flush.
@@ -204,4 +184,82 @@ async fn the_logs_of_a_whole_flow_hold_no_token_code_session_or_password() {
     ] {
         assert!(!logs.contains(secret.as_str()), "the {what} is in the logs");
     }
+}
+
+/// `certportal order create` in `dir`; returns the order id and serial.
+fn cli_order(dir: &std::path::Path) -> (String, String) {
+    let out = cli::run(
+        dir,
+        &[
+            "order",
+            "create",
+            "--org",
+            "Acme AS",
+            "--service",
+            "Payments API",
+            "--client",
+            "e-banking",
+            "--contact-name",
+            "Kari",
+            "--email",
+            "kari@example.no",
+            "--mobile",
+            "+4791234567",
+            "--json",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", cli::stderr(&out));
+    let created: serde_json::Value = serde_json::from_str(&cli::stdout(&out)).unwrap();
+    (
+        created["order_id"].as_str().unwrap().into(),
+        created["serial"].as_str().unwrap().into(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revocation_on_the_command_line_beside_the_server_leaves_no_sealed_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli::run(dir.path(), &["init"], None).status.success());
+    let _served = process::Served::start(dir.path(), &[]).await;
+    let (order_id, serial) = cli_order(dir.path());
+    let sealed: Vec<_> = scan::sealed_in(dir.path(), &order_id)
+        .await
+        .into_iter()
+        .filter(|(kind, _)| kind != "message")
+        .collect();
+    assert_eq!(sealed.len(), 2, "the file and the password are held");
+    let out = cli::run(dir.path(), &["revoke", "--serial", &serial], None);
+    assert!(out.status.success(), "{}", cli::stderr(&out));
+    let secrets: Vec<(&str, &[u8])> = sealed
+        .iter()
+        .map(|(kind, blob)| (kind.as_str(), blob.as_slice()))
+        .collect();
+    let held = wait_until_gone(|| files_under(dir.path()), &secrets).await;
+    assert!(held.is_empty(), "still in the data dir: {held:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kill_right_after_a_cancel_leaves_no_sealed_copy_once_the_server_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli::run(dir.path(), &["init"], None).status.success());
+    let mut served = process::Served::start(dir.path(), &[]).await;
+    let (order_id, _) = cli_order(dir.path());
+    let sealed = scan::sealed_in(dir.path(), &order_id).await;
+    // Cancel from the command line's side of the same store: the server does not hear of the
+    // wipe, and is killed before anything folds it.
+    let app_dir = dir.path().to_owned();
+    let options = certportal::startup::PortalOptions::from_data_dir(app_dir).unwrap();
+    let portal = certportal::startup::Portal::open(options).await.unwrap();
+    certportal::flow::admin::cancel(portal.state(), &order_id, &certportal::flow::Actor::cli())
+        .await
+        .unwrap();
+    drop(portal);
+    served.restart().await;
+    let secrets: Vec<(&str, &[u8])> = sealed
+        .iter()
+        .map(|(kind, blob)| (kind.as_str(), blob.as_slice()))
+        .collect();
+    let held = wait_until_gone(|| files_under(dir.path()), &secrets).await;
+    assert!(held.is_empty(), "still in the data dir: {held:?}");
 }
