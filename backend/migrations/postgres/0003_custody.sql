@@ -39,6 +39,8 @@ CREATE INDEX messages_queued ON messages (channel, recipient, id) WHERE status =
 -- password or authenticator moves it on and so ends the other sessions.
 ALTER TABLE staff ADD COLUMN credentials_epoch BIGINT NOT NULL DEFAULT 0;
 
--- The CRL is re-signed when a revocation is newer than it (one that a crash kept from its
--- CRL included): the newest revocation is read on every CRL request.
+-- The CRL is re-signed when it lists fewer certificates than are revoked (a crash between a
+-- revocation and its CRL leaves one out): the revoked certificates are counted on every CRL
+-- request, by this index, and each CRL records how many it lists.
 CREATE INDEX certificates_by_revocation ON certificates (revoked_at);
+ALTER TABLE crl ADD COLUMN entries BIGINT NOT NULL DEFAULT 0;

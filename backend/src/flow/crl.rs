@@ -31,6 +31,7 @@ pub async fn publish(state: &AppState) -> Result<CrlRecord, AppError> {
                 })
             })
             .collect::<Vec<_>>();
+        let entries = u64::try_from(revoked.len()).unwrap_or(u64::MAX);
         let this_update = state.clock.now();
         let next_update =
             this_update + Duration::days(i64::from(state.config.ca.crl_next_update_days.max(1)));
@@ -41,6 +42,7 @@ pub async fn publish(state: &AppState) -> Result<CrlRecord, AppError> {
         .await??;
         let record = CrlRecord {
             number,
+            entries,
             this_update: unix(this_update),
             next_update: unix(next_update),
             der,
@@ -55,15 +57,17 @@ pub async fn publish(state: &AppState) -> Result<CrlRecord, AppError> {
 }
 
 /// The CRL to serve: the stored one, or a fresh one when there is none, it is past half its
-/// life, or a revocation came after it (a crash between a revocation and its CRL leaves one
-/// behind: the next sweep mends it).
+/// life, or it lists fewer certificates than are revoked (a crash between a revocation and its
+/// CRL leaves one out: the next sweep or request mends it).
 pub async fn current(state: &AppState) -> Result<CrlRecord, AppError> {
     let now = unix(state.clock.now());
-    let latest = state.store.latest_revocation().await?;
+    // Counted, not compared by time: a CRL signed in the same second as a revocation it did
+    // not see would look newer than it.
+    let revoked = state.store.revoked_count().await?;
     match state.store.crl().await? {
         Some(crl)
             if now < crl.this_update + (crl.next_update - crl.this_update) / 2
-                && latest.is_none_or(|revoked| revoked <= crl.this_update) =>
+                && crl.entries == revoked =>
         {
             Ok(crl)
         }

@@ -154,8 +154,8 @@ pub trait RevocationStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<RevokeOutcome>;
     async fn revoked(&self) -> StoreResult<Vec<CertificateRecord>>;
-    /// When the latest revocation happened, if any.
-    async fn latest_revocation(&self) -> StoreResult<Option<i64>>;
+    /// How many certificates are revoked.
+    async fn revoked_count(&self) -> StoreResult<u64>;
     async fn crl(&self) -> StoreResult<Option<CrlRecord>>;
     /// Publishes a CRL if its number is higher than the current one's.
     async fn save_crl(&self, crl: &CrlRecord) -> StoreResult<bool>;

@@ -138,6 +138,8 @@ pub struct MessageStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CrlRecord {
     pub number: u64,
+    /// How many revoked certificates it lists.
+    pub entries: u64,
     pub this_update: i64,
     pub next_update: i64,
     pub der: Vec<u8>,

@@ -452,8 +452,20 @@ impl Store for SqlStore {
             // A plain VACUUM leaves a dead tuple's bytes in the page's free space; FULL writes
             // the live rows to a new file and truncates the old one. The table holds only
             // what open flows need, so the rewrite is small; it locks the table meanwhile.
-            self.pool.execute("VACUUM FULL sealed_values").await?;
-            return Ok(true);
+            // Its lock would queue every order read behind a slow transaction: wait at most
+            // a moment for it, and let the caller try again.
+            let mut connection = self.pool.acquire().await?;
+            connection.execute("SET lock_timeout = '200ms'").await?;
+            let result = connection.execute("VACUUM FULL sealed_values").await;
+            connection.execute("RESET lock_timeout").await?;
+            return match result {
+                Ok(_) => Ok(true),
+                // 55P03: lock_not_available.
+                Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("55P03") => {
+                    Ok(false)
+                }
+                Err(error) => Err(error.into()),
+            };
         }
         let _turn = self.write_turn().await;
         let mut connection = self.pool.acquire().await?;

@@ -59,21 +59,24 @@ impl RevocationStore for SqlStore {
         rows.iter().map(certificate_from_row).collect()
     }
 
-    async fn latest_revocation(&self) -> StoreResult<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT MAX(revoked_at) FROM certificates")
+    async fn revoked_count(&self) -> StoreResult<u64> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM certificates WHERE revoked_at IS NOT NULL")
                 .fetch_one(&self.pool)
-                .await?,
-        )
+                .await?;
+        Ok(u64::try_from(count).unwrap_or_default())
     }
 
     async fn crl(&self) -> StoreResult<Option<CrlRecord>> {
-        let row = sqlx::query("SELECT number, this_update, next_update, der FROM crl WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT number, entries, this_update, next_update, der FROM crl WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|row| {
             Ok(CrlRecord {
                 number: u64::try_from(row.try_get::<i64, _>("number")?).unwrap_or_default(),
+                entries: u64::try_from(row.try_get::<i64, _>("entries")?).unwrap_or_default(),
                 this_update: row.try_get("this_update")?,
                 next_update: row.try_get("next_update")?,
                 der: row.try_get("der")?,
@@ -87,14 +90,16 @@ impl RevocationStore for SqlStore {
         let number = i64::try_from(crl.number)
             .map_err(|_| StoreError::Corrupt("CRL number too large".into()))?;
         let updated = sqlx::query(
-            "INSERT INTO crl (id, number, this_update, next_update, der) VALUES (1, $1, $2, $3, $4) \
+            "INSERT INTO crl (id, number, this_update, next_update, der, entries) VALUES (1, $1, $2, $3, $4, $5) \
              ON CONFLICT (id) DO UPDATE SET number = excluded.number, this_update = excluded.this_update, \
-             next_update = excluded.next_update, der = excluded.der WHERE crl.number < excluded.number",
+             next_update = excluded.next_update, der = excluded.der, entries = excluded.entries \
+             WHERE crl.number < excluded.number",
         )
         .bind(number)
         .bind(crl.this_update)
         .bind(crl.next_update)
         .bind(crl.der.clone())
+        .bind(i64::try_from(crl.entries).unwrap_or(i64::MAX))
         .execute(&self.pool)
         .await?
         .rows_affected();
