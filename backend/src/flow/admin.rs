@@ -12,7 +12,7 @@ use certportal_shared::api::admin::{
     AuditEntry, CertificateInfo, Dashboard, MessageInfo, OrderActions, OrderDetail, OrderList,
     OrderQuery, OrderSummary, StateCount,
 };
-use certportal_shared::model::{OrderDraft, OrderEvent, OrderState, RevocationReason, Serial};
+use certportal_shared::model::{OrderDraft, OrderEvent, OrderState, Serial};
 use time::Duration;
 
 /// Certificates expiring within this many days show on the dashboard.
@@ -238,7 +238,7 @@ pub async fn resend(state: &AppState, order_id: &str, actor: &Actor) -> Result<(
     Ok(())
 }
 
-/// Cancels an uncollected order: wipes the file and revokes its certificate.
+/// Cancels an uncollected order: wipes the file and revokes its certificate, in one step.
 pub async fn cancel(state: &AppState, order_id: &str, actor: &Actor) -> Result<(), AppError> {
     let order = order(state, order_id).await?;
     let event = actor.on_order(unix(state.clock.now()), "order.cancelled", &order, None);
@@ -248,18 +248,9 @@ pub async fn cancel(state: &AppState, order_id: &str, actor: &Actor) -> Result<(
             "Only an order that is not collected yet can be cancelled.",
         ));
     }
+    // The store revoked the certificate with the cancel; the CRL follows (and a crash
+    // before it is mended by the next sweep).
     state.wiped.notify_one();
-    let serial = Serial::parse(&order.serial)
-        .map_err(|e| AppError::inconsistent(format!("stored serial: {}", e.message)))?;
-    match super::revoke::revoke(
-        state,
-        &serial,
-        RevocationReason::CessationOfOperation,
-        actor,
-    )
-    .await
-    {
-        Err(AppError::Refused(error)) if error.code == ErrorCode::AlreadyRevoked => Ok(()),
-        other => other,
-    }
+    super::crl::publish(state).await?;
+    Ok(())
 }

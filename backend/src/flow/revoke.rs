@@ -4,7 +4,7 @@ use super::Actor;
 use crate::clock::unix;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{OrderRecord, RevokeOutcome};
+use crate::store::RevokeOutcome;
 use certportal_shared::ErrorCode;
 use certportal_shared::model::{RevocationReason, Serial};
 
@@ -46,25 +46,5 @@ pub async fn revoke(
             ErrorCode::UnknownSerial,
             format!("serial: no certificate has serial {serial}"),
         )),
-    }
-}
-
-/// After a renewal is collected, revokes the certificate it replaces, when staff asked for it.
-pub async fn supersede_renewed(state: &AppState, order: &OrderRecord) -> Result<(), AppError> {
-    let Some(old) = order
-        .renews_serial
-        .as_deref()
-        .filter(|_| order.supersede_on_collect)
-    else {
-        return Ok(());
-    };
-    let Ok(old) = Serial::parse(old) else {
-        return Ok(());
-    };
-    match revoke(state, &old, RevocationReason::Superseded, &Actor::system()).await {
-        Ok(()) => Ok(()),
-        // Staff may have revoked it already; that is what we wanted.
-        Err(AppError::Refused(error)) if error.code == ErrorCode::AlreadyRevoked => Ok(()),
-        Err(error) => Err(error),
     }
 }

@@ -64,8 +64,9 @@ pub trait OrderStore: Send + Sync {
     async fn state_counts(&self) -> StoreResult<Vec<(OrderState, u64)>>;
     /// Collected orders whose unrevoked certificate ends before `before`, soonest first.
     async fn expiring(&self, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>>;
-    /// Cancels an open order, wipes its secrets, ends its sessions and drops its unsent
-    /// messages; `false` if it was not open.
+    /// Cancels an open order, wipes its secrets, ends its sessions, drops its unsent
+    /// messages and revokes its certificate (cessationOfOperation); `false` if it was not
+    /// open.
     async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool>;
     /// Gives an open order a new link and code (the old ones stop working, with the sessions
     /// they opened and their unsent messages) and queues their messages; `false` if it was
@@ -126,7 +127,8 @@ pub trait CollectStore: Send + Sync {
     /// The sealed password of an order that still holds one.
     async fn sealed_password(&self, order_id: &str) -> StoreResult<Option<Vec<u8>>>;
     /// Marks the order collected, wipes its file and password and queues the password SMS,
-    /// if it was downloaded and the digest matches; `false` otherwise.
+    /// if it was downloaded and the digest matches; `false` otherwise. A renewal with
+    /// supersede on revokes the certificate it renews, in the same transaction.
     async fn complete_receipt(
         &self,
         order_id: &str,

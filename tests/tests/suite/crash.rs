@@ -331,3 +331,73 @@ async fn fifty_kills_in_the_middle_of_orders_lose_nothing_and_send_each_password
     assert!(gone.is_some(), "a sealed value of a finished order remains");
     served.kill().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kill_during_a_cancel_never_leaves_a_cancelled_order_with_a_valid_certificate() {
+    let gateway = Gateway::default();
+    let gateway_url = gateway.start().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("certportal.toml"), config(&gateway_url)).unwrap();
+    assert!(cli::run(dir.path(), &["init"], None).status.success());
+    let (first_password, uri) = add_admin(dir.path());
+    let mut served = Served::start(dir.path(), &[]).await;
+    let staff = signed_in(&served, &first_password, &uri).await;
+    let mut orders = Vec::new();
+    for i in 0..10u64 {
+        let created = cli::run(
+            dir.path(),
+            &[
+                "order",
+                "create",
+                "--org",
+                "Acme AS",
+                "--service",
+                "Payments API",
+                "--client",
+                "e-banking",
+                "--contact-name",
+                "Kari",
+                "--email",
+                "kari@example.no",
+                "--mobile",
+                "+4791234567",
+                "--key",
+                "p256",
+                "--json",
+            ],
+            None,
+        );
+        assert!(created.status.success(), "{}", cli::stderr(&created));
+        let created: Value = serde_json::from_str(&cli::stdout(&created)).unwrap();
+        let order_id = created["order_id"].as_str().unwrap().to_owned();
+        let cancel = staff
+            .post(format!("{}/api/admin/orders/{order_id}/cancel", served.url))
+            .json(&json!({}))
+            .send();
+        let _ = tokio::time::timeout(Duration::from_millis((i * 3) % 25), cancel).await;
+        served.restart().await;
+        orders.push(order_id);
+    }
+    let mut cancelled_orders = 0;
+    for order_id in &orders {
+        let detail: Value = staff
+            .get(format!("{}/api/admin/orders/{order_id}", served.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let cancelled = detail["order"]["state"] == "cancelled";
+        let revoked = detail["certificate"]["revoked_at"].is_string();
+        assert_eq!(
+            cancelled, revoked,
+            "order {order_id}: cancelled {cancelled}, certificate revoked {revoked}"
+        );
+        cancelled_orders += usize::from(cancelled);
+    }
+    assert!(
+        cancelled_orders > 0,
+        "some cancels went through before their kill, or this shows nothing"
+    );
+}

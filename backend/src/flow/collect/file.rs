@@ -137,7 +137,10 @@ pub async fn receipt(
     }
     state.wake.notify_one();
     state.wiped.notify_one();
-    crate::flow::revoke::supersede_renewed(state, &order).await?;
+    if order.renews_serial.is_some() && order.supersede_on_collect {
+        // The store revoked the renewed certificate with the receipt; the CRL follows.
+        crate::flow::crl::publish(state).await?;
+    }
     Ok(ReceiptResponse {
         masked_mobile: order.spec.mobile.masked(),
         state: OrderState::Collected,

@@ -195,7 +195,28 @@ impl CollectStore for SqlStore {
         wipe_sealed(&mut *tx, order_id, Sealed::Bundle).await?;
         wipe_sealed(&mut *tx, order_id, Sealed::Password).await?;
         insert_message(&mut tx, message, audit.at).await?;
-        commit_with(tx, audit).await
+        insert_audit(&mut *tx, audit).await?;
+        // A renewal collected revokes what it renews, when staff asked for it, in the same
+        // transaction: a crash cannot leave both certificates valid.
+        let renews: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT renews_serial FROM orders WHERE id = $1 AND supersede_on_collect = 1",
+        )
+        .bind(order_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(old) = renews.flatten() {
+            let superseded = AuditEvent {
+                at: audit.at,
+                actor: "system".into(),
+                action: "certificate.revoked".into(),
+                detail: Some(format!("reason: {}", RevocationReason::Superseded)),
+                ..AuditEvent::default()
+            };
+            super::revocation::revoke_in(&mut tx, &old, RevocationReason::Superseded, &superseded)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn expire_links(&self, now: i64) -> StoreResult<Vec<String>> {

@@ -180,21 +180,39 @@ impl OrderStore for SqlStore {
     async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
         let sql = format!(
-            "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE id = $1 AND {}",
+            "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE id = $1 AND {} \
+             RETURNING serial",
             moved(OrderEvent::Cancelled),
             applies(OrderEvent::Cancelled)
         );
-        let updated = sqlx::query(&sql)
+        let serial: Option<String> = sqlx::query_scalar(&sql)
             .bind(order_id)
             .bind(audit.at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if updated != 1 {
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(serial) = serial else {
             return refuse(tx).await;
-        }
+        };
         end_flow(&mut tx, order_id, audit.at).await?;
-        commit_with(tx, audit).await
+        insert_audit(&mut *tx, audit).await?;
+        // In the same transaction: a crash cannot leave a cancelled order's certificate valid.
+        let revocation = AuditEvent {
+            action: "certificate.revoked".into(),
+            detail: Some(format!(
+                "reason: {}",
+                RevocationReason::CessationOfOperation
+            )),
+            ..audit.clone()
+        };
+        super::revocation::revoke_in(
+            &mut tx,
+            &serial,
+            RevocationReason::CessationOfOperation,
+            &revocation,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn replace_link(

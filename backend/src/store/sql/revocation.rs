@@ -2,6 +2,59 @@
 
 use super::*;
 
+/// Revokes a certificate inside a transaction: its order, unless cancelled, becomes revoked
+/// and its flow ends; records `audit`, with the certificate's order filled in when the event
+/// names none.
+pub(super) async fn revoke_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    serial: &str,
+    reason: RevocationReason,
+    audit: &AuditEvent,
+) -> StoreResult<RevokeOutcome> {
+    let revoked: Option<String> = sqlx::query_scalar(
+        "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 \
+         WHERE serial = $1 AND revoked_at IS NULL RETURNING order_id",
+    )
+    .bind(serial)
+    .bind(audit.at)
+    .bind(reason.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(certificate_order) = revoked else {
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT serial FROM certificates WHERE serial = $1")
+                .bind(serial)
+                .fetch_optional(&mut **tx)
+                .await?;
+        return Ok(if exists.is_some() {
+            RevokeOutcome::AlreadyRevoked
+        } else {
+            RevokeOutcome::Unknown
+        });
+    };
+    let sql = format!(
+        "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE serial = $1 AND {} \
+         RETURNING id",
+        moved(OrderEvent::Revoked),
+        applies(OrderEvent::Revoked)
+    );
+    let order_id: Option<String> = sqlx::query_scalar(&sql)
+        .bind(serial)
+        .bind(audit.at)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(order_id) = order_id {
+        end_flow(tx, &order_id, audit.at).await?;
+    }
+    let event = AuditEvent {
+        order_id: audit.order_id.clone().or(Some(certificate_order)),
+        serial: Some(serial.to_owned()),
+        ..audit.clone()
+    };
+    insert_audit(&mut **tx, &event).await?;
+    Ok(RevokeOutcome::Revoked)
+}
+
 #[async_trait]
 impl RevocationStore for SqlStore {
     async fn revoke(
@@ -11,44 +64,13 @@ impl RevocationStore for SqlStore {
         audit: &AuditEvent,
     ) -> StoreResult<RevokeOutcome> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 WHERE serial = $1 AND revoked_at IS NULL",
-        )
-        .bind(serial)
-        .bind(audit.at)
-        .bind(reason.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated != 1 {
-            let exists: Option<String> =
-                sqlx::query_scalar("SELECT serial FROM certificates WHERE serial = $1")
-                    .bind(serial)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            return Ok(if exists.is_some() {
-                RevokeOutcome::AlreadyRevoked
-            } else {
-                RevokeOutcome::Unknown
-            });
+        let outcome = revoke_in(&mut tx, serial, reason, audit).await?;
+        if outcome == RevokeOutcome::Revoked {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
         }
-        let sql = format!(
-            "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE serial = $1 AND {} \
-             RETURNING id",
-            moved(OrderEvent::Revoked),
-            applies(OrderEvent::Revoked)
-        );
-        let order_id: Option<String> = sqlx::query_scalar(&sql)
-            .bind(serial)
-            .bind(audit.at)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(order_id) = order_id {
-            end_flow(&mut tx, &order_id, audit.at).await?;
-        }
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(RevokeOutcome::Revoked)
+        Ok(outcome)
     }
 
     async fn revoked(&self) -> StoreResult<Vec<CertificateRecord>> {
