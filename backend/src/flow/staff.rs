@@ -5,7 +5,7 @@ use super::Actor;
 use super::admin::audit_entry;
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::{AppError, Fault};
-use crate::secrets::{SealContext, Totp, hash_password, random, verify_password};
+use crate::secrets::{HashingRefused, SealContext, Totp, hash_password, random, verify_password};
 use crate::state::AppState;
 use crate::store::{LoginFailures, LoginLimits, StaffRecord};
 use certportal_shared::api::admin::{AuditPage, AuditQuery, Enrolment, LoginRequest, StaffSummary};
@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use zeroize::Zeroizing;
 
 /// The window in which failed logins count.
-const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
+pub(crate) const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
 /// An address may fail this many times more than one account may.
 const IP_FACTOR: u32 = 4;
 
@@ -25,7 +25,15 @@ async fn hashed<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    Ok(state.hashing.run(work).await?)
+    match state.hashing.run(work).await {
+        Ok(value) => Ok(value),
+        Err(HashingRefused::Busy) => Err(AppError::refuse(
+            ErrorCode::RateLimited,
+            "Too many sign-ins at once. Please try again in a moment.",
+        )
+        .with_retry_after(1)),
+        Err(HashingRefused::Stopped(stopped)) => Err(stopped.into()),
+    }
 }
 
 /// A hash of nothing in particular, verified when the user does not exist so that a login
@@ -181,16 +189,19 @@ pub async fn login(
         .chars()
         .take(64)
         .collect();
-    let ip = actor.ip.clone().unwrap_or_default();
+    let ip = super::address_key(actor.ip.as_deref().unwrap_or_default());
     let limit = state.config.admin.max_failed_logins.max(1);
     let limits = LoginLimits {
         since: now_unix - THROTTLE_WINDOW_SECONDS,
         by_user: limit,
         by_ip: limit.saturating_mul(IP_FACTOR),
     };
+    // Counted under a keyed hash of the name as typed: what someone types there may be a
+    // password typed into the wrong field, and is not kept.
+    let throttle_key = hex::encode(state.kek.code_mac("staff sign-in", &username));
     let taken = match state
         .store
-        .take_login_try(&username, &ip, now_unix, &limits)
+        .take_login_try(&throttle_key, &ip, now_unix, &limits)
         .await?
     {
         Ok(taken) => taken,
@@ -223,10 +234,7 @@ pub async fn login(
     };
     match record {
         Some(record) if accepted => {
-            state
-                .store
-                .login_succeeded(&record.username, &taken)
-                .await?;
+            state.store.login_succeeded(&throttle_key, &taken).await?;
             let staff = Actor {
                 name: format!("staff:{}", record.username),
                 ..actor.clone()
@@ -238,8 +246,12 @@ pub async fn login(
             Ok(record)
         }
         _ => {
-            // The try taken above stays on record as the failure.
-            let detail = Some(format!("user {username}"));
+            // The try taken above stays on record as the failure. The name goes in the audit
+            // trail only when it is an account's, never as typed.
+            let detail = Some(match &record {
+                Some(record) => format!("user {}", record.username),
+                None => "an unknown user name".to_owned(),
+            });
             state
                 .store
                 .record(&actor.event(now_unix, "staff.login_failed", None, None, detail))

@@ -19,6 +19,10 @@ pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
     let now = unix(state.clock.now());
     let expired_orders = state.store.expire_links(now).await?;
     let deleted_sessions = state.store.delete_expired_sessions(now).await?;
+    state
+        .store
+        .forget_login_failures(now - super::staff::THROTTLE_WINDOW_SECONDS)
+        .await?;
     if !expired_orders.is_empty() {
         tracing::info!(count = expired_orders.len(), "links expired; files wiped");
         state.wiped.notify_one();

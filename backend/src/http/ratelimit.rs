@@ -57,7 +57,7 @@ impl RateLimiter {
 /// Middleware: refuses with `RATE_LIMITED` once an address has used its tokens.
 pub async fn limit(State(limiter): State<RateLimiter>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let key = super::extract::client_ip(&parts).unwrap_or_default();
+    let key = crate::flow::address_key(&super::extract::client_ip(&parts).unwrap_or_default());
     let request = Request::from_parts(parts, body);
     match limiter.check(&key, Instant::now()) {
         Ok(()) => next.run(request).await,

@@ -7,6 +7,7 @@
 //! set of threads bounds both; sign-ins beyond it wait in the queue, holding only their
 //! request. Written here because tokio offers no blocking pool of a fixed size per task kind.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
@@ -16,11 +17,27 @@ type Job = Box<dyn FnOnce() + Send>;
 /// The hashing threads. Dropping the last handle lets them finish their jobs and end.
 pub struct HashingPool {
     jobs: Mutex<mpsc::Sender<Job>>,
+    /// Jobs queued or running, and the most that may be.
+    waiting: Arc<AtomicUsize>,
+    most: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
 #[error("the password hashing threads have stopped")]
 pub struct HashingStopped;
+
+/// Why a hash was not run.
+#[derive(Debug, thiserror::Error)]
+pub enum HashingRefused {
+    /// The queue is full: a burst of sign-ins is waiting already.
+    #[error("the password hashing queue is full")]
+    Busy,
+    #[error(transparent)]
+    Stopped(#[from] HashingStopped),
+}
+
+/// Jobs that may wait per hashing thread: about a second of hashing, in release.
+const WAITING_PER_THREAD: usize = 32;
 
 impl HashingPool {
     /// Starts `threads` hashing threads (at least one).
@@ -47,31 +64,49 @@ impl HashingPool {
         }
         Ok(Self {
             jobs: Mutex::new(jobs),
+            waiting: Arc::default(),
+            most: threads.max(1) * WAITING_PER_THREAD,
         })
     }
 
-    /// Runs `work` on a hashing thread, when one is free, and returns its result.
+    /// Runs `work` on a hashing thread, when one is free, and returns its result; refused at
+    /// once when the queue is full, so that a flood of sign-ins cannot queue work for minutes.
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, HashingStopped> {
+    ) -> Result<T, HashingRefused> {
+        let most = self.most;
+        if self
+            .waiting
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < most).then_some(n + 1)
+            })
+            .is_err()
+        {
+            return Err(HashingRefused::Busy);
+        }
+        let waiting = self.waiting.clone();
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move || {
             let _ = done.send(work());
+            waiting.fetch_sub(1, Ordering::SeqCst);
         });
-        self.jobs
+        let sent = self
+            .jobs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .send(job)
-            .map_err(|_| HashingStopped)?;
-        result.await.map_err(|_| HashingStopped)
+            .send(job);
+        if sent.is_err() {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(HashingStopped.into());
+        }
+        Ok(result.await.map_err(|_| HashingStopped)?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[tokio::test]
     async fn no_more_jobs_run_at_once_than_there_are_threads() {
@@ -97,5 +132,19 @@ mod tests {
             (0..20).map(|n| n * 2).sum::<usize>()
         );
         assert_eq!(most.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once() {
+        let pool = HashingPool::new(1).expect("threads");
+        let jobs = (0..WAITING_PER_THREAD + 8)
+            .map(|_| pool.run(|| std::thread::sleep(std::time::Duration::from_millis(20))));
+        let results = futures::future::join_all(jobs).await;
+        let busy = results
+            .iter()
+            .filter(|result| matches!(result, Err(HashingRefused::Busy)))
+            .count();
+        assert_eq!(busy, 8, "the ones beyond the queue's room");
+        assert!(pool.run(|| 1).await.is_ok(), "room again once it drained");
     }
 }

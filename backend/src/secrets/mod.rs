@@ -10,7 +10,7 @@ pub mod random;
 pub mod seal;
 mod totp;
 
-pub use hashing::{HashingPool, HashingStopped};
+pub use hashing::{HashingPool, HashingRefused, HashingStopped};
 pub use password::{hash_password, verify_password};
 pub use random::RandomError;
 pub use seal::{Kek, SealContext, SealError};

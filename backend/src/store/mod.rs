@@ -258,6 +258,8 @@ pub trait StaffStore: Send + Sync {
     ) -> StoreResult<Result<LoginTry, LoginFailures>>;
     /// Forgets a successful try and the account's earlier failures.
     async fn login_succeeded(&self, username: &str, taken: &LoginTry) -> StoreResult<()>;
+    /// Forgets failures from before `before`: they no longer count.
+    async fn forget_login_failures(&self, before: i64) -> StoreResult<u64>;
 }
 
 /// The store's traits, for callers that use its methods.

@@ -220,6 +220,15 @@ impl StaffStore for SqlStore {
         }))
     }
 
+    async fn forget_login_failures(&self, before: i64) -> StoreResult<u64> {
+        let _turn = self.write_turn().await;
+        let result = sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
+    }
+
     async fn login_succeeded(&self, username: &str, taken: &LoginTry) -> StoreResult<()> {
         let _turn = self.write_turn().await;
         sqlx::query("DELETE FROM login_failures WHERE username = $1 OR id = $2")
