@@ -116,3 +116,60 @@ async fn two_instances_on_one_database_share_the_flow_and_send_each_message_once
         "a TOTP code used on one instance is refused on the other"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_instances_share_one_limit_on_codes_and_on_sign_ins() {
+    let first = TestApp::builder()
+        .postgres()
+        .config(|config| config.admin.login_rate_per_minute = 1000)
+        .spawn()
+        .await;
+    let second = TestApp::builder()
+        .instance_of(&first)
+        .config(|config| config.admin.login_rate_per_minute = 1000)
+        .spawn()
+        .await;
+    let collect = first.order_with_link().await;
+    let wrong = wrong_code(&collect.code);
+    let guesses = futures::future::join_all((0..40).map(|n| {
+        let app = if n % 2 == 0 { &first } else { &second };
+        app.verify(&collect.token, &wrong)
+    }))
+    .await;
+    let mut compared = 0;
+    for guess in guesses {
+        if refusal(guess).await.1 == "WRONG_CODE" {
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 5, "five tries at the code across both instances");
+
+    let alice = first.add_staff("alice", Role::Support).await;
+    let on_second = certportal_tests::staff::StaffClient::new(
+        &second,
+        "alice",
+        &alice.password,
+        &alice.totp.get_url(),
+    );
+    let now = u64::try_from(first.now_unix()).unwrap();
+    let near: Vec<String> = [now - 30, now, now + 30]
+        .iter()
+        .map(|&at| alice.totp.generate(at))
+        .collect();
+    let bad = (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|code| !near.contains(code))
+        .unwrap();
+    let sign_ins = futures::future::join_all((0..50).map(|n| {
+        let client = if n % 2 == 0 { &alice } else { &on_second };
+        client.login_with(&alice.password, &bad)
+    }))
+    .await;
+    let mut checked = 0;
+    for sign_in in sign_ins {
+        if refusal(sign_in).await.1 == "LOGIN_FAILED" {
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 5, "five checked sign-ins across both instances");
+}
