@@ -124,12 +124,14 @@ async fn two_instances_share_one_limit_on_codes_and_on_sign_ins() {
         .config(|config| config.admin.login_rate_per_minute = 1000)
         .spawn()
         .await;
+    // The link and code go out before the second instance starts, so that the first one's
+    // senders have them.
+    let collect = first.order_with_link().await;
     let second = TestApp::builder()
         .instance_of(&first)
         .config(|config| config.admin.login_rate_per_minute = 1000)
         .spawn()
         .await;
-    let collect = first.order_with_link().await;
     let wrong = wrong_code(&collect.code);
     let guesses = futures::future::join_all((0..40).map(|n| {
         let app = if n % 2 == 0 { &first } else { &second };
