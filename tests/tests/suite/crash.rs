@@ -122,33 +122,7 @@ async fn fifty_kills_in_the_middle_of_orders_lose_nothing_and_send_each_password
 
     for i in 0..ORDERS {
         let mobile = format!("+4791{i:06}");
-        let created = cli::run(
-            dir.path(),
-            &[
-                "order",
-                "create",
-                "--org",
-                "Acme AS",
-                "--service",
-                "Payments API",
-                "--client",
-                &format!("client-{i}"),
-                "--contact-name",
-                "Kari Nordmann",
-                "--email",
-                "kari@example.no",
-                "--mobile",
-                &mobile,
-                "--json",
-            ],
-            None,
-        );
-        assert!(created.status.success(), "{}", cli::stderr(&created));
-        let created: Value = serde_json::from_str(&cli::stdout(&created)).unwrap();
-        let (order_id, serial) = (
-            created["order_id"].as_str().unwrap().to_owned(),
-            created["serial"].as_str().unwrap().to_owned(),
-        );
+        let (order_id, serial) = cli::create_order(dir.path(), &format!("client-{i}"), &mobile);
         let token = wait_until(|| token_of(dir.path(), &order_id))
             .await
             .expect("the link e-mail");
@@ -344,32 +318,7 @@ async fn a_kill_during_a_cancel_never_leaves_a_cancelled_order_with_a_valid_cert
     let staff = signed_in(&served, &first_password, &uri).await;
     let mut orders = Vec::new();
     for i in 0..10u64 {
-        let created = cli::run(
-            dir.path(),
-            &[
-                "order",
-                "create",
-                "--org",
-                "Acme AS",
-                "--service",
-                "Payments API",
-                "--client",
-                "e-banking",
-                "--contact-name",
-                "Kari",
-                "--email",
-                "kari@example.no",
-                "--mobile",
-                "+4791234567",
-                "--key",
-                "p256",
-                "--json",
-            ],
-            None,
-        );
-        assert!(created.status.success(), "{}", cli::stderr(&created));
-        let created: Value = serde_json::from_str(&cli::stdout(&created)).unwrap();
-        let order_id = created["order_id"].as_str().unwrap().to_owned();
+        let (order_id, _) = cli::create_order(dir.path(), "e-banking", "+4791234567");
         let cancel = staff
             .post(format!("{}/api/admin/orders/{order_id}/cancel", served.url))
             .json(&json!({}))

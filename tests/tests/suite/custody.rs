@@ -186,43 +186,12 @@ async fn the_logs_of_a_whole_flow_hold_no_token_code_session_or_password() {
     }
 }
 
-/// `certportal order create` in `dir`; returns the order id and serial.
-fn cli_order(dir: &std::path::Path) -> (String, String) {
-    let out = cli::run(
-        dir,
-        &[
-            "order",
-            "create",
-            "--org",
-            "Acme AS",
-            "--service",
-            "Payments API",
-            "--client",
-            "e-banking",
-            "--contact-name",
-            "Kari",
-            "--email",
-            "kari@example.no",
-            "--mobile",
-            "+4791234567",
-            "--json",
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", cli::stderr(&out));
-    let created: serde_json::Value = serde_json::from_str(&cli::stdout(&out)).unwrap();
-    (
-        created["order_id"].as_str().unwrap().into(),
-        created["serial"].as_str().unwrap().into(),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_revocation_on_the_command_line_beside_the_server_leaves_no_sealed_copy() {
     let dir = tempfile::tempdir().unwrap();
     assert!(cli::run(dir.path(), &["init"], None).status.success());
     let _served = process::Served::start(dir.path(), &[]).await;
-    let (order_id, serial) = cli_order(dir.path());
+    let (order_id, serial) = cli::create_order(dir.path(), "e-banking", "+4791234567");
     let sealed: Vec<_> = scan::sealed_in(dir.path(), &order_id)
         .await
         .into_iter()
@@ -244,7 +213,7 @@ async fn a_kill_right_after_a_cancel_leaves_no_sealed_copy_once_the_server_is_ba
     let dir = tempfile::tempdir().unwrap();
     assert!(cli::run(dir.path(), &["init"], None).status.success());
     let mut served = process::Served::start(dir.path(), &[]).await;
-    let (order_id, _) = cli_order(dir.path());
+    let (order_id, _) = cli::create_order(dir.path(), "e-banking", "+4791234567");
     let sealed = scan::sealed_in(dir.path(), &order_id).await;
     // Cancel from the command line's side of the same store: the server does not hear of the
     // wipe, and is killed before anything folds it.
