@@ -7,6 +7,7 @@ usage: cargo xtask <command>
 
 commands:
   run [--listen ADDR]  install missing tools, build, create ./demo-data, serve (default 127.0.0.1:8080)
+  tools                install what the build and the tests need and is missing (test and run do it too)
   test                 every test: workspace tests, browser tests, wasm tests in headless Chromium
   dist                 release binary (target/release/certportal) and the browser apps (dist/)
   bench                benchmarks and the browser apps' weight (the customers' against its budget)
@@ -21,6 +22,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub enum Task {
     Help,
     Run { listen: String },
+    Tools,
     Test,
     Dist,
     Bench,
@@ -36,6 +38,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
         "help" | "-h" | "--help" => return Ok(Task::Help),
         "run" => return parse_run(rest),
         "fuzz" => return crate::fuzz::parse_args(rest).map(Task::Fuzz),
+        "tools" => Task::Tools,
         "test" => Task::Test,
         "dist" => Task::Dist,
         "bench" => Task::Bench,

@@ -43,6 +43,7 @@ fn dispatch(args: &[String]) -> Result<()> {
     match task {
         Task::Help => Ok(()),
         Task::Run { listen } => run::run(&ctx, &listen),
+        Task::Tools => test::tools(&ctx),
         Task::Test => test::test(&ctx),
         Task::Dist => artifacts::dist(&ctx),
         Task::Bench => bench::bench(&ctx),

@@ -10,12 +10,18 @@ use crate::ctx::{Ctx, Profile};
 use crate::exec;
 use crate::tools::{self, Browser, CHROMEDRIVER, CHROMIUM};
 
-pub fn test(ctx: &Ctx) -> Result<()> {
+/// Installs what the build and the tests need and is missing: the wasm target, the wasm
+/// tools, Chromium, the Debian packages the tests run and axe-core.
+pub fn tools(ctx: &Ctx) -> Result<()> {
     tools::ensure(ctx, Browser::Needed)?;
     exec::step("Checking what the tests run besides the portal", || {
         tools::ensure_packages(ctx, tools::TEST_PACKAGES)
     })?;
-    exec::step("Checking axe-core", || browser_suite::ensure_axe(ctx))?;
+    exec::step("Checking axe-core", || browser_suite::ensure_axe(ctx))
+}
+
+pub fn test(ctx: &Ctx) -> Result<()> {
+    tools(ctx)?;
     artifacts::spa(ctx)?;
     let bin = artifacts::backend(ctx, Profile::Debug)?;
 
