@@ -129,6 +129,14 @@ pub fn status_for(code: &ErrorCode) -> StatusCode {
         InvalidInput | MalformedRequest | WrongCode | CodeExpired | DigestMismatch => {
             StatusCode::BAD_REQUEST
         }
+        // The contract: every refused request is a 400 with its CSR_* code, its size too.
+        CsrMalformed
+        | CsrTooLarge
+        | CsrBadSignature
+        | CsrWeakKey
+        | CsrKeyReused
+        | CsrBlockedKey
+        | CsrUnsupportedAlgorithm => StatusCode::BAD_REQUEST,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         Unauthenticated | SessionInvalid | LoginFailed => StatusCode::UNAUTHORIZED,
         Forbidden
@@ -137,7 +145,7 @@ pub fn status_for(code: &ErrorCode) -> StatusCode {
         | CertificateRevoked
         | CertificateExpired => StatusCode::FORBIDDEN,
         NotFound | UnknownSerial | UnknownLink => StatusCode::NOT_FOUND,
-        AlreadyRevoked | InvalidState => StatusCode::CONFLICT,
+        AlreadyRevoked | InvalidState | NoServerKey | CsrNotExpected => StatusCode::CONFLICT,
         LinkExpired | LinkUsed | LinkCancelled | BundleGone => StatusCode::GONE,
         CodeLocked | ResendCooldown | ResendLimit | RateLimited | LoginThrottled
         | DownloadLimit => StatusCode::TOO_MANY_REQUESTS,

@@ -144,6 +144,7 @@ impl Portal {
         listener: tokio::net::TcpListener,
         dist: PathBuf,
     ) -> Result<RunningPortal> {
+        crate::flow::orders::hash_old_keys(&self.state).await?;
         let router = crate::http::app(self.state.clone(), &dist).map_err(anyhow::Error::msg)?;
         let addr = listener.local_addr()?;
         let (shutdown, signal) = watch::channel(false);

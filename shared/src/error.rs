@@ -77,6 +77,29 @@ error_codes! {
     DigestMismatch => "DIGEST_MISMATCH",
     /// The file is no longer held by the server.
     BundleGone => "BUNDLE_GONE",
+    /// The order's key is made by the customer (custody `browser` or `csr`): the server never
+    /// had a key or a file to hand out.
+    NoServerKey => "NO_SERVER_KEY",
+    /// A certificate request for an order whose key the server makes (custody `server`), or
+    /// for an order whose request was signed already.
+    CsrNotExpected => "CSR_NOT_EXPECTED",
+    /// The certificate request is not a PKCS#10 request in PEM or base64 DER.
+    CsrMalformed => "CSR_MALFORMED",
+    /// The certificate request is larger than 16 KiB.
+    CsrTooLarge => "CSR_TOO_LARGE",
+    /// The request's signature does not verify with its own key (no proof of possession).
+    CsrBadSignature => "CSR_BAD_SIGNATURE",
+    /// The request's key: RSA outside 2048-4096 bits, an exponent other than 65537, a
+    /// modulus with a small factor, or an EC point not on its curve.
+    CsrWeakKey => "CSR_WEAK_KEY",
+    /// The request's key is that of another live certificate (or of the CA).
+    CsrKeyReused => "CSR_KEY_REUSED",
+    /// The request's key is on the blocked list: a certificate with it was revoked as
+    /// `keyCompromise`.
+    CsrBlockedKey => "CSR_BLOCKED_KEY",
+    /// The request's key or signature algorithm is not RSA or ECDSA P-256/P-384 with
+    /// SHA-256/384/512.
+    CsrUnsupportedAlgorithm => "CSR_UNSUPPORTED_ALGORITHM",
     /// Too many requests from this client; `retry_after` says when to try again.
     RateLimited => "RATE_LIMITED",
     /// No staff session, or it has ended.

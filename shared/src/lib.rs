@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod bundle;
+pub mod csr;
 pub mod error;
 pub mod model;
 pub mod routes;

@@ -15,6 +15,8 @@ pub const COLLECT_RESEND: &str = "/api/collect/resend";
 pub const COLLECT_BUNDLE: &str = "/api/collect/bundle";
 /// Confirms the download; the password goes out by SMS.
 pub const COLLECT_RECEIPT: &str = "/api/collect/receipt";
+/// `POST`, with the collect session: sign the contact's certificate request (custody `csr`).
+pub const COLLECT_CSR: &str = "/api/collect/csr";
 
 /// The CA certificate, PEM.
 pub const CA_PEM: &str = "/ca.pem";

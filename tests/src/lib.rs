@@ -48,8 +48,22 @@ pub fn sample_order() -> OrderDraft {
         key: None,
         profile: None,
         locale: None,
+        custody: None,
         renews: None,
         supersede: None,
+    }
+}
+
+/// The serial of an order whose certificate the portal issued at once (custody `server`).
+pub trait Issued {
+    fn serial(&self) -> &str;
+}
+
+impl Issued for CreatedOrder {
+    fn serial(&self) -> &str {
+        self.serial
+            .as_deref()
+            .expect("a server-custody order has its certificate from the start")
     }
 }
 

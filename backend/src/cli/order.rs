@@ -41,7 +41,12 @@ pub struct CreateArgs {
     /// The language of the messages: en or nb.
     #[arg(long)]
     locale: Option<String>,
-    /// Print one JSON object with order_id and serial.
+    /// Who makes the private key: server (default: the portal, in a PKCS#12 file) or csr
+    /// (the contact, on their server; the portal signs their request and never sees the key).
+    #[arg(long)]
+    custody: Option<String>,
+    /// Print one JSON object with order_id, serial (null until a csr order's request is
+    /// signed) and custody.
     #[arg(long)]
     json: bool,
 }
@@ -58,6 +63,7 @@ pub async fn run(data_dir: &Path, command: OrderCommand) -> CliResult {
         key: args.key,
         profile: args.profile,
         locale: args.locale,
+        custody: args.custody,
         renews: None,
         supersede: None,
     };
@@ -85,12 +91,24 @@ pub async fn run(data_dir: &Path, command: OrderCommand) -> CliResult {
         crate::flow::sweeper::fold(portal.state(), 5).await;
     }
     if args.json {
-        println!("{}", serde_json::to_string(&created)?);
+        let printed = serde_json::json!({
+            "order_id": created.order_id,
+            "serial": created.serial,
+            "custody": spec.custody,
+        });
+        println!("{printed}");
     } else {
-        println!(
-            "Order {} created; certificate serial {}.",
-            created.order_id, created.serial
-        );
+        match &created.serial {
+            Some(serial) => println!(
+                "Order {} created; certificate serial {serial}.",
+                created.order_id
+            ),
+            None => println!(
+                "Order {} created, custody {}: the contact makes the key, which the portal never \
+                 holds; the certificate is issued when their request is signed.",
+                created.order_id, spec.custody
+            ),
+        }
         if delivered < 2 {
             println!(
                 "The link e-mail and code SMS are queued; the running server will deliver them."

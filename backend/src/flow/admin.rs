@@ -27,6 +27,7 @@ pub fn order_summary(order: &OrderRecord) -> OrderSummary {
         order_id: order.id.clone(),
         serial: order.serial.clone(),
         state: order.state,
+        custody: order.spec.custody,
         org: order.spec.org.to_string(),
         service: order.spec.service.to_string(),
         client: order.spec.client.to_string(),
@@ -35,7 +36,7 @@ pub fn order_summary(order: &OrderRecord) -> OrderSummary {
         mobile: order.spec.mobile.to_string(),
         created_at: time(order.created_at),
         created_by: order.created_by.clone(),
-        not_after: time(order.not_after),
+        not_after: order.not_after.map(time),
         renews: order.renews_serial.clone(),
     }
 }
@@ -58,7 +59,7 @@ pub fn certificate_info(cert: CertificateRecord) -> CertificateInfo {
         serial: cert.serial,
         subject: cert.subject,
         fingerprint: cert.fingerprint,
-        key_type: cert.key_type.as_str().to_owned(),
+        key_type: cert.key_type,
         not_before: time(cert.not_before),
         not_after: time(cert.not_after),
         revoked_at: cert.revoked_at.map(time),
@@ -104,14 +105,13 @@ pub async fn list(state: &AppState, query: &OrderQuery) -> Result<OrderList, App
 /// One order with its certificate, timeline, messages and the actions open to staff.
 pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, AppError> {
     let order = order(state, order_id).await?;
-    let cert = state
-        .store
-        .certificate(&order.serial)
-        .await?
-        .ok_or_else(|| {
+    let cert = match &order.serial {
+        Some(serial) => Some(state.store.certificate(serial).await?.ok_or_else(|| {
             AppError::inconsistent(format!("order {order_id} has no certificate record"))
-        })?;
-    let revoked = cert.revoked_at.is_some();
+        })?),
+        None => None,
+    };
+    let revocable = cert.as_ref().is_some_and(|cert| cert.revoked_at.is_none());
     // What staff may do follows from the lifecycle table: an event the order's state allows,
     // while its link still works.
     let link_alive = order.link_expires_at > unix(state.clock.now());
@@ -150,12 +150,15 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
         downloads: order.downloads,
         supersede_on_collect: order.supersede_on_collect,
         actions: OrderActions {
-            resend: order.state.is_open() && link_alive && order.has_bundle,
+            // A file wiped by a crash cannot be handed out again; a customer's key needs none.
+            resend: order.state.is_open()
+                && link_alive
+                && (order.has_bundle || !order.spec.custody.portal_holds_key()),
             cancel: allows(OrderEvent::Cancelled),
-            revoke: !revoked,
+            revoke: revocable,
             renew: true,
         },
-        certificate: certificate_info(cert),
+        certificate: cert.map(certificate_info),
         timeline,
         messages,
     })
@@ -195,18 +198,24 @@ pub async fn create(
     draft: &OrderDraft,
     actor: &Actor,
 ) -> Result<CreatedOrder, AppError> {
-    let spec = draft
+    let mut spec = draft
         .parse(state.config.default_locale)
         .map_err(AppError::invalid)?;
     let renewal = match draft.renews.as_deref() {
         None => Renewal::default(),
         Some(text) => {
             let serial = Serial::parse(text).map_err(|error| AppError::invalid(vec![error]))?;
-            if state.store.certificate(serial.as_str()).await?.is_none() {
+            let Some(old) = state.store.certificate(serial.as_str()).await? else {
                 return Err(AppError::refuse(
                     ErrorCode::UnknownSerial,
                     format!("renews: no certificate has serial {serial}"),
                 ));
+            };
+            // A renewal keeps who makes the key, unless staff chose again.
+            if draft.custody.is_none()
+                && let Some(renewed) = state.store.order(&old.order_id).await?
+            {
+                spec.custody = renewed.spec.custody;
             }
             Renewal {
                 renews_serial: Some(serial.to_string()),

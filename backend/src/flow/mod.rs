@@ -69,7 +69,7 @@ impl Actor {
         order: &OrderRecord,
         detail: Option<String>,
     ) -> AuditEvent {
-        self.event(at, action, Some(&order.id), Some(&order.serial), detail)
+        self.event(at, action, Some(&order.id), order.serial.as_deref(), detail)
     }
 }
 

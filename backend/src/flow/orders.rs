@@ -7,7 +7,7 @@ use crate::notify::{Recipient, queued_message, templates};
 use crate::pki::{self, ClientCertRequest};
 use crate::secrets::{SealContext, random};
 use crate::state::AppState;
-use crate::store::{CertificateRecord, NewLink, NewMessage, NewOrder};
+use crate::store::{CertificateRecord, NewLink, NewMessage, NewOrder, SealedBundle};
 use certportal_shared::model::{OrderSpec, Purpose};
 use certportal_shared::routes;
 use time::Duration;
@@ -17,7 +17,8 @@ use zeroize::Zeroizing;
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CreatedOrder {
     pub order_id: String,
-    pub serial: String,
+    /// `None` for a key the customer makes, until the portal signs its request.
+    pub serial: Option<String>,
 }
 
 /// Where a renewal comes from.
@@ -28,23 +29,107 @@ pub struct Renewal {
     pub supersede_on_collect: bool,
 }
 
-/// Issues the certificate and records the order with its sealed file and password, the link
-/// e-mail and the code SMS, in one transaction.
+/// The CRL's address, as certificates name it.
+pub(crate) fn crl_url(state: &AppState) -> String {
+    format!(
+        "{}{}",
+        state.config.base_url.trim_end_matches('/'),
+        routes::CRL
+    )
+}
+
+/// The record of a new certificate.
+pub(crate) fn certificate_record(
+    order_id: &str,
+    certified: &pki::Certified,
+    key_type: String,
+) -> CertificateRecord {
+    CertificateRecord {
+        serial: certified.serial.to_string(),
+        order_id: order_id.to_owned(),
+        subject: certified.subject.clone(),
+        key_type,
+        not_before: unix(certified.not_before),
+        not_after: unix(certified.not_after),
+        fingerprint: certified.fingerprint.clone(),
+        key_sha256: certified.key_sha256.clone(),
+        der: certified.cert_der.clone(),
+        revoked_at: None,
+        revocation_reason: None,
+    }
+}
+
+/// Records the order with its link e-mail and code SMS, in one transaction. When the portal
+/// makes the key (custody `server`), it issues the certificate first and records it with
+/// the sealed file and password; otherwise the order waits for the customer's request.
 pub async fn create_order(
     state: &AppState,
     spec: &OrderSpec,
     actor: &Actor,
     renewal: Renewal,
 ) -> Result<CreatedOrder, AppError> {
-    let config = &state.config;
     let now = state.clock.now();
     let order_id = uuid::Uuid::new_v4().to_string();
+    let (certificate, bundle) = if spec.custody.portal_holds_key() {
+        let (certificate, bundle) = issue_with_file(state, &order_id, spec, now).await?;
+        (Some(certificate), Some(bundle))
+    } else {
+        (None, None)
+    };
+    let fresh = new_link_and_code(state, &order_id, spec)?;
+    let serial = certificate.as_ref().map(|cert| cert.serial.clone());
+    let what = match (&certificate, spec.custody) {
+        (Some(cert), _) => format!("certificate {} issued for {}", cert.serial, cert.subject),
+        (None, custody) => format!(
+            "custody {custody}: the key is made by the customer and never held by the portal; \
+             the certificate is issued when their request is signed"
+        ),
+    };
+    let detail = match &renewal.renews_serial {
+        Some(old) => format!("{what}; renews {old}"),
+        None => what,
+    };
+    let order = NewOrder {
+        id: order_id.clone(),
+        spec: spec.clone(),
+        created_at: unix(now),
+        created_by: actor.name.clone(),
+        renews_serial: renewal.renews_serial.clone(),
+        supersede_on_collect: renewal.supersede_on_collect,
+        link: fresh.link,
+        bundle,
+        certificate,
+    };
+    let audit = actor.event(
+        unix(now),
+        "order.created",
+        Some(&order_id),
+        serial.as_deref(),
+        Some(detail),
+    );
+    state
+        .store
+        .create_order(&order, &fresh.messages, &audit)
+        .await?;
+    state.wake.notify_one();
+    tracing::info!(order_id = %order_id, serial = ?serial, custody = %spec.custody, "order created");
+    Ok(CreatedOrder { order_id, serial })
+}
 
+/// Makes the key, issues its certificate and wraps both in the sealed PKCS#12 file, with its
+/// sealed password.
+async fn issue_with_file(
+    state: &AppState,
+    order_id: &str,
+    spec: &OrderSpec,
+    now: time::OffsetDateTime,
+) -> Result<(CertificateRecord, SealedBundle), AppError> {
+    let config = &state.config;
     // Key generation and PKCS#12 key derivation are CPU work: keep them off the async threads.
     let (issued, password, bundle) = {
         let ca = state.ca.clone();
         let spec = spec.clone();
-        let crl_url = format!("{}{}", config.base_url.trim_end_matches('/'), routes::CRL);
+        let crl_url = crl_url(state);
         let (validity_days, password_length, iterations) = (
             config.certificate.validity_days,
             config.collect.password_length,
@@ -74,66 +159,33 @@ pub async fn create_order(
         })
         .await??
     };
-
     let kek = &state.kek;
-    let fresh = new_link_and_code(state, &order_id, spec)?;
-    let serial = issued.serial.to_string();
-    let sealed = |context, bytes: &[u8]| kek.seal(context, bytes);
-    let order = NewOrder {
-        id: order_id.clone(),
-        spec: spec.clone(),
-        created_at: unix(now),
-        created_by: actor.name.clone(),
-        renews_serial: renewal.renews_serial.clone(),
-        supersede_on_collect: renewal.supersede_on_collect,
-        link: fresh.link,
-        bundle_sealed: sealed(
-            SealContext::Bundle {
-                order_id: &order_id,
-            },
-            &bundle,
-        )?,
+    let sealed = SealedBundle {
+        bundle_sealed: kek.seal(SealContext::Bundle { order_id }, &bundle)?,
         bundle_sha256: pki::sha256(&bundle).as_bytes().to_vec(),
-        password_sealed: sealed(
-            SealContext::Password {
-                order_id: &order_id,
-            },
-            password.as_bytes(),
-        )?,
-        certificate: CertificateRecord {
-            serial: serial.clone(),
-            order_id: order_id.clone(),
-            subject: issued.subject.clone(),
-            key_type: spec.key,
-            not_before: unix(issued.not_before),
-            not_after: unix(issued.not_after),
-            fingerprint: issued.fingerprint.clone(),
-            der: issued.cert_der.clone(),
-            revoked_at: None,
-            revocation_reason: None,
-        },
+        password_sealed: kek.seal(SealContext::Password { order_id }, password.as_bytes())?,
     };
-    let detail = match &renewal.renews_serial {
-        Some(old) => format!(
-            "certificate {serial} issued for {}; renews {old}",
-            issued.subject
-        ),
-        None => format!("certificate {serial} issued for {}", issued.subject),
-    };
-    let audit = actor.event(
-        unix(now),
-        "order.created",
-        Some(&order_id),
-        Some(&serial),
-        Some(detail),
-    );
-    state
-        .store
-        .create_order(&order, &fresh.messages, &audit)
-        .await?;
-    state.wake.notify_one();
-    tracing::info!(order_id = %order_id, serial = %serial, "order created");
-    Ok(CreatedOrder { order_id, serial })
+    let record = certificate_record(order_id, &issued.certified, spec.key.as_str().to_owned());
+    Ok((record, sealed))
+}
+
+/// Records the key hash of certificates issued before keys were hashed, so that a
+/// customer's request cannot reuse their keys. Once per data dir, at start.
+pub async fn hash_old_keys(state: &AppState) -> Result<u64, AppError> {
+    let mut hashed = 0;
+    loop {
+        let batch = state.store.certificates_without_key_hash(500).await?;
+        if batch.is_empty() {
+            return Ok(hashed);
+        }
+        for (serial, der) in batch {
+            let hash = pki::key_sha256(&der).ok_or_else(|| {
+                AppError::inconsistent(format!("certificate {serial} does not parse"))
+            })?;
+            state.store.set_key_hash(&serial, &hash).await?;
+            hashed += 1;
+        }
+    }
 }
 
 /// A fresh link and code, as stored, and the two messages that carry them.

@@ -12,10 +12,10 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use certportal_shared::api::collect::{
-    OpenResponse, ReceiptRequest, ReceiptResponse, ResendResponse, TokenRequest, VerifyRequest,
-    VerifyResponse,
+    CsrRequest, CsrResponse, OpenResponse, ReceiptRequest, ReceiptResponse, ResendResponse,
+    TokenRequest, VerifyRequest, VerifyResponse,
 };
-use certportal_shared::routes;
+use certportal_shared::{ErrorCode, routes};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route(routes::COLLECT_RESEND, post(resend))
         .route(routes::COLLECT_BUNDLE, post(bundle))
         .route(routes::COLLECT_RECEIPT, post(receipt))
+        .route(routes::COLLECT_CSR, post(csr))
 }
 
 async fn open(
@@ -99,5 +100,27 @@ async fn receipt(
 ) -> Result<Json<ReceiptResponse>, AppError> {
     Ok(Json(
         collect::receipt(&state, &session, &request.sha256, &meta.actor("contact")).await?,
+    ))
+}
+
+async fn csr(
+    State(state): State<AppState>,
+    meta: ClientMeta,
+    Bearer(session): Bearer,
+    request: Result<ApiJson<CsrRequest>, AppError>,
+) -> Result<Json<CsrResponse>, AppError> {
+    let request = match request {
+        Ok(ApiJson(request)) => request,
+        // A request is at most 16 KiB; a body over the server's limit is one too large.
+        Err(AppError::Refused(error)) if error.code == ErrorCode::PayloadTooLarge => {
+            return Err(AppError::refuse(
+                ErrorCode::CsrTooLarge,
+                "This request is larger than 16 KiB; a certificate request is a few kilobytes at most.",
+            ));
+        }
+        Err(error) => return Err(error),
+    };
+    Ok(Json(
+        collect::sign_request(&state, &session, request.csr, &meta.actor("contact")).await?,
     ))
 }

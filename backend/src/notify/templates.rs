@@ -76,6 +76,21 @@ pub fn code_sms(locale: Locale, code: &str, ttl_minutes: u32) -> String {
 }
 
 /// The body of the password SMS.
+/// The SMS that says a certificate was issued for the customer's own key: no password goes
+/// out for such a key, but the mobile's owner should still learn of every certificate.
+pub fn issued_sms(locale: Locale, client: &str, serial: &str) -> String {
+    match locale {
+        Locale::En => format!(
+            "A certificate for \"{client}\" was issued for your own key (serial {serial}). If you \
+             did not ask for it, contact the vendor's support."
+        ),
+        Locale::Nb => format!(
+            "Et sertifikat for «{client}» ble utstedt for deres egen nøkkel (serienummer {serial}). \
+             Hvis dere ikke ba om det, kontakt leverandørens brukerstøtte."
+        ),
+    }
+}
+
 pub fn password_sms(locale: Locale, client: &str, password: &str) -> String {
     match locale {
         Locale::En => format!(

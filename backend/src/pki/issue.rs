@@ -1,10 +1,10 @@
 //! Client certificates: the profile of DESIGN.md.
 
-use super::{Ca, PkiError, ca::generate_key, sha256_hex};
+use super::{Ca, PkiError, ca::generate_key, key_sha256, sha256_hex};
 use certportal_shared::model::{ClientName, KeyType, Organisation, Serial, Service};
 use rcgen::{
     CertificateParams, CrlDistributionPoint, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, KeyUsagePurpose, SerialNumber,
+    IsCa, KeyUsagePurpose, PublicKeyData, SerialNumber,
 };
 use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
@@ -22,31 +22,50 @@ pub struct ClientCertRequest<'a> {
     pub crl_url: String,
 }
 
-/// A new client certificate and its private key.
-pub struct IssuedCertificate {
+/// A new client certificate.
+#[derive(Clone, Debug)]
+pub struct Certified {
     pub serial: Serial,
     pub cert_der: Vec<u8>,
-    pub key_pkcs8: Zeroizing<Vec<u8>>,
     pub subject: String,
     pub not_before: OffsetDateTime,
     pub not_after: OffsetDateTime,
     /// Lower-case hex SHA-256 of the certificate.
     pub fingerprint: String,
+    /// Lower-case hex SHA-256 of the certificate's SubjectPublicKeyInfo.
+    pub key_sha256: String,
+}
+
+/// A new client certificate and the private key the portal made for it.
+pub struct IssuedCertificate {
+    pub certified: Certified,
+    pub key_pkcs8: Zeroizing<Vec<u8>>,
 }
 
 impl std::fmt::Debug for IssuedCertificate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IssuedCertificate")
-            .field("serial", &self.serial)
-            .field("subject", &self.subject)
+            .field("certified", &self.certified)
             .finish_non_exhaustive()
     }
 }
 
-/// Generates a key and issues its certificate: subject CN = client, OU = service,
-/// O = organisation; clientAuth only; a random 128-bit serial.
+/// Generates a key and issues its certificate (see [`certify`]).
 pub fn issue(ca: &Ca, request: &ClientCertRequest<'_>) -> Result<IssuedCertificate, PkiError> {
     let key = generate_key(request.key)?;
+    Ok(IssuedCertificate {
+        certified: certify(ca, request, &key)?,
+        key_pkcs8: Zeroizing::new(key.serialize_der()),
+    })
+}
+
+/// Issues a certificate for a public key, from the order's fields alone: subject
+/// CN = client, OU = service, O = organisation; clientAuth only; a random 128-bit serial.
+pub fn certify(
+    ca: &Ca,
+    request: &ClientCertRequest<'_>,
+    public_key: &impl PublicKeyData,
+) -> Result<Certified, PkiError> {
     let serial_bytes = crate::secrets::random::serial()?;
     let not_after = request.not_before + Duration::days(i64::from(request.validity_days));
 
@@ -68,13 +87,14 @@ pub fn issue(ca: &Ca, request: &ClientCertRequest<'_>) -> Result<IssuedCertifica
     params.not_before = request.not_before;
     params.not_after = not_after;
 
-    let cert = params.signed_by(&key, &ca.issuer()?)?;
+    let cert = params.signed_by(public_key, &ca.issuer()?)?;
     let cert_der = cert.der().to_vec();
-    Ok(IssuedCertificate {
+    Ok(Certified {
         serial: Serial::from_bytes(&serial_bytes).map_err(|e| PkiError::BadCa(e.message))?,
         fingerprint: sha256_hex(&cert_der),
+        key_sha256: key_sha256(&cert_der)
+            .ok_or_else(|| PkiError::BadCa("a certificate just made does not parse".into()))?,
         cert_der,
-        key_pkcs8: Zeroizing::new(key.serialize_der()),
         subject: format!(
             "CN={},OU={},O={}",
             request.client, request.service, request.org
@@ -107,7 +127,7 @@ mod tests {
             validity_days: 730,
             crl_url: "https://portal.example/crl".into(),
         };
-        let issued = issue(&ca, &request).expect("issue");
+        let issued = issue(&ca, &request).expect("issue").certified;
         let (_, cert) = X509Certificate::from_der(&issued.cert_der).expect("parses");
 
         assert_eq!(

@@ -5,11 +5,13 @@ mod ca;
 mod crl;
 mod issue;
 mod pkcs12;
+mod request;
 
 pub use ca::Ca;
 pub use crl::{Revoked, build_crl};
-pub use issue::{ClientCertRequest, IssuedCertificate, issue};
+pub use issue::{Certified, ClientCertRequest, IssuedCertificate, certify, issue};
 pub use pkcs12::write_pkcs12;
+pub use request::{RequestKey, verify_request};
 
 use thiserror::Error;
 
@@ -36,4 +38,12 @@ pub fn sha256(bytes: &[u8]) -> certportal_shared::model::Sha256Digest {
 /// The lower-case hex SHA-256 of DER bytes: how certificates are fingerprinted everywhere.
 pub fn sha256_hex(der: &[u8]) -> String {
     sha256(der).to_hex()
+}
+
+/// The lower-case hex SHA-256 of a certificate's SubjectPublicKeyInfo: one key, one value,
+/// whether the portal or the customer made it. `None` when the DER is not a certificate.
+pub fn key_sha256(cert_der: &[u8]) -> Option<String> {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let (_, cert) = X509Certificate::from_der(cert_der).ok()?;
+    Some(sha256_hex(cert.tbs_certificate.subject_pki.raw))
 }

@@ -20,11 +20,11 @@ pub fn write_pkcs12(
     iterations: u32,
 ) -> Result<Zeroizing<Vec<u8>>, PkiError> {
     let error = |e: p12_keystore::error::Error| PkiError::Pkcs12(e.to_string());
-    let leaf = Certificate::from_der(&issued.cert_der).map_err(error)?;
+    let leaf = Certificate::from_der(&issued.certified.cert_der).map_err(error)?;
     let ca = Certificate::from_der(ca_der).map_err(error)?;
     let key = PrivateKey::from_der(&issued.key_pkcs8).map_err(error)?;
     // The local key id ties the key bag to its certificate bag; the fingerprint is stable.
-    let local_key_id = hex::decode(&issued.fingerprint).unwrap_or_default();
+    let local_key_id = hex::decode(&issued.certified.fingerprint).unwrap_or_default();
     let chain = PrivateKeyChain::new(local_key_id, key, [leaf, ca]);
 
     let mut store = KeyStore::new();

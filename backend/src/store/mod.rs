@@ -58,6 +58,13 @@ pub trait OrderStore: Send + Sync {
     async fn order(&self, id: &str) -> StoreResult<Option<OrderRecord>>;
     async fn order_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<OrderRecord>>;
     async fn certificate(&self, serial: &str) -> StoreResult<Option<CertificateRecord>>;
+    /// Up to `limit` certificates recorded before keys were hashed: (serial, DER).
+    async fn certificates_without_key_hash(
+        &self,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, Vec<u8>)>>;
+    /// Records a certificate's key hash.
+    async fn set_key_hash(&self, serial: &str, key_sha256: &str) -> StoreResult<()>;
     /// A page of orders, newest first, and how many match in all.
     async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<(Vec<OrderRecord>, u64)>;
     /// How many orders are in each state.
@@ -136,6 +143,19 @@ pub trait CollectStore: Send + Sync {
         message: &NewMessage,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
+    /// Records the certificate signed for a customer's own key and collects its order, in
+    /// one step: the order must take a request (custody not `server`, no certificate yet,
+    /// at the step after the code), and the key must be neither blocked (a certificate with
+    /// it revoked as keyCompromise) nor that of another live certificate; parallel requests
+    /// with one key, or for one order, cannot both pass. Queues `message`, ends the order's
+    /// sessions, and revokes what a renewal supersedes.
+    async fn sign_request(
+        &self,
+        order_id: &str,
+        cert: &CertificateRecord,
+        message: &NewMessage,
+        audit: &AuditEvent,
+    ) -> StoreResult<SignOutcome>;
 
     /// Ends open orders whose link has expired, wipes their secrets and drops their unsent
     /// messages; returns their ids.

@@ -1,7 +1,7 @@
 //! What the store reads and writes.
 
 use certportal_shared::model::{
-    Channel, KeyType, Locale, MessageState, OrderSpec, OrderState, Purpose, RevocationReason, Role,
+    Channel, Locale, MessageState, OrderSpec, OrderState, Purpose, RevocationReason, Role,
 };
 
 /// Who did what, when and from where.
@@ -26,16 +26,29 @@ pub struct CertificateRecord {
     pub serial: String,
     pub order_id: String,
     pub subject: String,
-    pub key_type: KeyType,
+    /// The key as measured from the certificate: `rsa2048`, `rsa4096`, `p256`, `p384`...
+    pub key_type: String,
     pub not_before: i64,
     pub not_after: i64,
     pub fingerprint: String,
+    /// Lower-case hex SHA-256 of the SubjectPublicKeyInfo: the same key, whoever made it,
+    /// has the same value.
+    pub key_sha256: String,
     pub der: Vec<u8>,
     pub revoked_at: Option<i64>,
     pub revocation_reason: Option<RevocationReason>,
 }
 
-/// A new order with its certificate, its sealed file and password, its link and code.
+/// The file the portal made for an order, and its password, sealed.
+#[derive(Clone, Debug)]
+pub struct SealedBundle {
+    pub bundle_sealed: Vec<u8>,
+    pub bundle_sha256: Vec<u8>,
+    pub password_sealed: Vec<u8>,
+}
+
+/// A new order with its link and code; with its certificate and sealed file and password
+/// when the portal makes the key, without them when the customer does.
 #[derive(Clone, Debug)]
 pub struct NewOrder {
     pub id: String,
@@ -46,17 +59,18 @@ pub struct NewOrder {
     pub renews_serial: Option<String>,
     pub supersede_on_collect: bool,
     pub link: NewLink,
-    pub bundle_sealed: Vec<u8>,
-    pub bundle_sha256: Vec<u8>,
-    pub password_sealed: Vec<u8>,
-    pub certificate: CertificateRecord,
+    /// `None` for custody `browser` and `csr`.
+    pub bundle: Option<SealedBundle>,
+    /// `None` until a customer-made key's request is signed.
+    pub certificate: Option<CertificateRecord>,
 }
 
 /// An order as stored, without its sealed secrets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderRecord {
     pub id: String,
-    pub serial: String,
+    /// `None` until a customer-made key's request is signed.
+    pub serial: Option<String>,
     /// What staff asked for, parsed again at the store's edge.
     pub spec: OrderSpec,
     pub state: OrderState,
@@ -74,9 +88,25 @@ pub struct OrderRecord {
     pub resends: u32,
     pub downloads: u32,
     pub has_bundle: bool,
-    pub bundle_sha256: Vec<u8>,
+    /// `None` when the portal never made a file (custody `browser` and `csr`).
+    pub bundle_sha256: Option<Vec<u8>>,
     pub collected_at: Option<i64>,
-    pub not_after: i64,
+    /// The certificate's end; `None` before there is a certificate.
+    pub not_after: Option<i64>,
+}
+
+/// What signing a customer's request came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignOutcome {
+    /// The certificate is recorded and the order collected.
+    Signed,
+    /// The order takes no request now: its key is the portal's, it was signed already, or it
+    /// is not at the step after the code.
+    NotExpected,
+    /// Another live certificate has this key.
+    KeyReused,
+    /// A certificate with this key was revoked as keyCompromise.
+    KeyBlocked,
 }
 
 /// A message to send, its body sealed.

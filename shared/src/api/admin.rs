@@ -1,7 +1,7 @@
 //! The admin API: staff issue, follow, revoke and renew. Every call but login needs the staff
 //! session cookie; state-changing calls must come from the portal's own origin.
 
-use crate::model::{MessageState, OrderState, RevocationReason, Role};
+use crate::model::{Custody, MessageState, OrderState, RevocationReason, Role};
 use serde::{Deserialize, Serialize};
 
 /// Body of `POST /api/admin/orders`: the order's fields as typed (see
@@ -13,8 +13,9 @@ pub type CreateOrderRequest = crate::model::OrderDraft;
 pub struct CreateOrderResponse {
     /// The order's id.
     pub order_id: String,
-    /// The certificate's serial, lower-case hex.
-    pub serial: String,
+    /// The certificate's serial, lower-case hex; `null` for an order whose key the customer
+    /// makes, until the portal signs its request.
+    pub serial: Option<String>,
 }
 
 /// One order in the list.
@@ -22,10 +23,13 @@ pub struct CreateOrderResponse {
 pub struct OrderSummary {
     /// The order's id.
     pub order_id: String,
-    /// The certificate's serial, lower-case hex.
-    pub serial: String,
+    /// The certificate's serial, lower-case hex; `None` until a customer-made key's request
+    /// is signed.
+    pub serial: Option<String>,
     /// Where the order is.
     pub state: OrderState,
+    /// Who makes the private key.
+    pub custody: Custody,
     /// The customer organisation.
     pub org: String,
     /// The service.
@@ -42,8 +46,8 @@ pub struct OrderSummary {
     pub created_at: String,
     /// Who made it (`staff:alice`, `cli:root`).
     pub created_by: String,
-    /// When the certificate stops being valid, RFC 3339.
-    pub not_after: String,
+    /// When the certificate stops being valid, RFC 3339; `None` before there is one.
+    pub not_after: Option<String>,
     /// The serial of the certificate this order renews, if it is a renewal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renews: Option<String>,
@@ -184,8 +188,8 @@ pub struct OrderDetail {
     pub downloads: u32,
     /// Whether a renewal revokes the old certificate once collected.
     pub supersede_on_collect: bool,
-    /// The certificate.
-    pub certificate: CertificateInfo,
+    /// The certificate; `None` until a customer-made key's request is signed.
+    pub certificate: Option<CertificateInfo>,
     /// Everything that happened, oldest first.
     pub timeline: Vec<AuditEntry>,
     /// The messages and their delivery.

@@ -1,6 +1,6 @@
 //! The collect flow: the contact opens the link, proves the code, downloads, confirms.
 
-use crate::model::{OrderState, Sha256Digest};
+use crate::model::{Custody, OrderState, Sha256Digest};
 use serde::{Deserialize, Serialize};
 
 /// Body of `open` and `resend`: the token from the link's fragment.
@@ -40,6 +40,12 @@ pub struct OpenResponse {
     pub link_expires_at: String,
     /// The language the order was made in (`en`, `nb`).
     pub locale: String,
+    /// Who makes the private key: `server` (a file to download), `csr` (the contact sends a
+    /// certificate request) or `browser`.
+    pub custody: Custody,
+    /// The certificate's subject as `openssl req -subj` takes it (`/O=…/OU=…/CN=…`), for the
+    /// request the contact makes; the portal writes this subject whatever the request says.
+    pub subject: String,
 }
 
 /// Body of `verify`.
@@ -80,6 +86,25 @@ pub struct ResendResponse {
     pub resend_available_in: u64,
     /// Wrong tries the new code allows.
     pub attempts_left: u32,
+}
+
+/// Body of `POST /api/collect/csr`: the contact's certificate request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsrRequest {
+    /// A PKCS#10 request, PEM or base64 DER.
+    pub csr: String,
+}
+
+/// The certificate for the contact's own key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsrResponse {
+    /// The certificate, PEM.
+    pub certificate: String,
+    /// The CA certificate it chains to, PEM.
+    pub chain: String,
+    /// The certificate's serial, lower-case hex.
+    pub serial: String,
 }
 
 /// Body of `receipt`: the SHA-256 of the file as the browser received it.

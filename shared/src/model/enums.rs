@@ -79,6 +79,27 @@ text_enum! {
 }
 
 text_enum! {
+    /// Who makes the certificate's private key, and so who ever holds it.
+    Custody, "custody" {
+        /// The portal makes the key and hands it over in a sealed PKCS#12 file, whose
+        /// password goes out by SMS after the receipt (the default).
+        #[default]
+        Server => "server",
+        /// The collect page makes the key with WebCrypto and builds the PKCS#12 file itself.
+        Browser => "browser",
+        /// The customer makes the key on their server and uploads a certificate request.
+        Csr => "csr",
+    }
+}
+
+impl Custody {
+    /// Whether the portal ever holds the private key.
+    pub fn portal_holds_key(self) -> bool {
+        self == Self::Server
+    }
+}
+
+text_enum! {
     /// The language of messages and pages.
     Locale, "locale" {
         /// English.
@@ -148,6 +169,8 @@ text_enum! {
         Otp => "otp",
         /// The SMS with the file's password, after the receipt.
         Password => "password",
+        /// The SMS that says a certificate was issued for the customer's own key.
+        CertificateIssued => "certificate_issued",
     }
 }
 

@@ -15,6 +15,9 @@ pub enum OrderEvent {
     Downloaded,
     /// The contact confirmed the download.
     Collected,
+    /// The portal signed the certificate request of an order whose key the customer made:
+    /// the certificate is the customer's, so the order is collected at once.
+    Signed,
     /// The link ran out.
     Expired,
     /// Support cancelled the order.
@@ -36,6 +39,7 @@ pub const TRANSITIONS: &[(OrderState, OrderEvent, OrderState)] = &[
     (S::CodeVerified, E::Downloaded, S::Downloaded),
     (S::Downloaded, E::Downloaded, S::Downloaded),
     (S::Downloaded, E::Collected, S::Collected),
+    (S::CodeVerified, E::Signed, S::Collected),
     (S::Issued, E::Expired, S::Expired),
     (S::LinkSent, E::Expired, S::Expired),
     (S::CodeVerified, E::Expired, S::Expired),
@@ -61,6 +65,7 @@ impl OrderEvent {
         E::CodeVerified,
         E::Downloaded,
         E::Collected,
+        E::Signed,
         E::Expired,
         E::Cancelled,
         E::Revoked,
@@ -144,6 +149,17 @@ mod tests {
         assert_eq!(S::Revoked.after(E::Revoked), None);
         assert_eq!(S::Expired.after(E::CodeVerified), None);
         assert_eq!(
+            S::CodeVerified.after(E::Signed),
+            Some(S::Collected),
+            "a signed request is the collection"
+        );
+        assert_eq!(
+            S::LinkSent.after(E::Signed),
+            None,
+            "no request before the code"
+        );
+        assert_eq!(S::Downloaded.after(E::Signed), None);
+        assert_eq!(
             S::Downloaded.after(E::CodeVerified),
             Some(S::Downloaded),
             "a new session after a download does not move the order back"
@@ -165,7 +181,13 @@ mod tests {
     #[test]
     fn the_ended_states_have_no_way_back_into_the_flow() {
         for state in [S::Collected, S::Expired, S::Cancelled, S::Revoked] {
-            for event in [E::CodeVerified, E::Downloaded, E::Collected, E::LinkSent] {
+            for event in [
+                E::CodeVerified,
+                E::Downloaded,
+                E::Collected,
+                E::Signed,
+                E::LinkSent,
+            ] {
                 assert_eq!(state.after(event), None, "{state:?} + {event:?}");
             }
         }

@@ -80,7 +80,8 @@ mod order;
 
 pub use contact::{Email, Mobile};
 pub use enums::{
-    Channel, KeyType, Locale, MessageState, OrderState, Profile, Purpose, RevocationReason, Role,
+    Channel, Custody, KeyType, Locale, MessageState, OrderState, Profile, Purpose,
+    RevocationReason, Role,
 };
 pub use ids::{Serial, Sha256Digest};
 pub use lifecycle::{OrderEvent, TRANSITIONS};

@@ -25,6 +25,8 @@ pub struct OrderSpec {
     pub profile: Profile,
     /// The language of the messages.
     pub locale: Locale,
+    /// Who makes the private key.
+    pub custody: Custody,
 }
 
 /// The fields of a new order as typed, before parsing; what forms, the CLI and the API send.
@@ -52,6 +54,9 @@ pub struct OrderDraft {
     /// `en` or `nb`; the configured default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// `server` (default), `browser` or `csr`: who makes the private key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custody: Option<String>,
     /// For a renewal: the serial of the certificate this order replaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renews: Option<String>,
@@ -64,6 +69,20 @@ pub struct OrderDraft {
 /// Returns the value, or records the error and returns `None`.
 fn keep_ok<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|error| errors.push(error)).ok()
+}
+
+/// Refuses the custody modes this version cannot yet carry through to the end.
+fn available(custody: Custody) -> Result<Custody, FieldError> {
+    match custody {
+        // The collect page does not make keys yet: an order it could never complete would
+        // only strand the contact.
+        Custody::Browser => Err(crate::model::field_error(
+            "custody",
+            "custody browser (a key made in the collect page) is not available in this version; \
+             use csr to keep the key off the portal",
+        )),
+        Custody::Server | Custody::Csr => Ok(custody),
+    }
 }
 
 impl OrderDraft {
@@ -94,6 +113,13 @@ impl OrderDraft {
                 .as_deref()
                 .map_or(Ok(default_locale), Locale::parse),
         );
+        let custody = keep_ok(
+            &mut errors,
+            self.custody
+                .as_deref()
+                .map_or(Ok(Custody::default()), Custody::parse)
+                .and_then(available),
+        );
         match (
             org,
             service,
@@ -104,6 +130,7 @@ impl OrderDraft {
             key,
             profile,
             locale,
+            custody,
         ) {
             (
                 Some(org),
@@ -115,6 +142,7 @@ impl OrderDraft {
                 Some(key),
                 Some(profile),
                 Some(locale),
+                Some(custody),
             ) => Ok(OrderSpec {
                 org,
                 service,
@@ -125,6 +153,7 @@ impl OrderDraft {
                 key,
                 profile,
                 locale,
+                custody,
             }),
             _ => Err(errors),
         }
@@ -157,6 +186,28 @@ mod tests {
     }
 
     #[test]
+    fn custody_is_parsed_and_browser_is_refused_until_the_page_can_make_keys() {
+        let draft = |custody: &str| OrderDraft {
+            org: "Acme AS".into(),
+            service: "Payments API".into(),
+            client: "e-banking".into(),
+            contact_name: "Kari Nordmann".into(),
+            email: "kari@example.no".into(),
+            mobile: "+4791234567".into(),
+            custody: Some(custody.into()),
+            ..OrderDraft::default()
+        };
+        assert_eq!(
+            draft("csr").parse(Locale::En).expect("valid").custody,
+            Custody::Csr
+        );
+        for refused in ["browser", "hsm"] {
+            let errors = draft(refused).parse(Locale::En).expect_err("refused");
+            assert_eq!(errors[0].field, "custody", "{refused}");
+        }
+    }
+
+    #[test]
     fn a_draft_takes_defaults_for_key_profile_and_locale() {
         let draft = OrderDraft {
             org: "Acme AS".into(),
@@ -169,8 +220,13 @@ mod tests {
         };
         let spec = draft.parse(Locale::Nb).expect("valid");
         assert_eq!(
-            (spec.key, spec.profile, spec.locale),
-            (KeyType::Rsa2048, Profile::Modern, Locale::Nb)
+            (spec.key, spec.profile, spec.locale, spec.custody),
+            (
+                KeyType::Rsa2048,
+                Profile::Modern,
+                Locale::Nb,
+                Custody::Server
+            )
         );
     }
 }

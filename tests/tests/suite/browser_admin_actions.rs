@@ -76,7 +76,7 @@ async fn staff_send_a_new_link_and_cancel_an_uncollected_order() {
     let certificate = app
         .state()
         .store
-        .certificate(&collect.order.serial)
+        .certificate(collect.order.serial())
         .await
         .unwrap()
         .unwrap();

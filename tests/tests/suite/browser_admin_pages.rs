@@ -52,7 +52,7 @@ async fn portal_with_history() -> (TestApp, StaffClient, String, String) {
             "ola@nordlys.example",
         ))
         .await;
-    let serial = Serial::parse(&revoked.serial).unwrap();
+    let serial = Serial::parse(revoked.serial()).unwrap();
     certportal::flow::revoke::revoke(
         app.state(),
         &serial,

@@ -1,5 +1,6 @@
 //! The `certportal` binary: init, order create, revoke, and bad input.
 
+use certportal_tests::Issued;
 use certportal_tests::cli::{run, stderr, stdout};
 use serde_json::Value;
 use std::path::Path;
@@ -324,16 +325,13 @@ async fn inspect_opens_a_collected_file_and_refuses_bad_ones_with_stable_codes()
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(
-        report["certificate"]["serial"],
-        collect.order.serial.as_str()
-    );
+    assert_eq!(report["certificate"]["serial"], collect.order.serial());
     assert_eq!(
         report["certificate"]["fingerprint_sha256"],
         certportal_tests::sha256_hex(
             &app.state()
                 .store
-                .certificate(&collect.order.serial)
+                .certificate(collect.order.serial())
                 .await
                 .unwrap()
                 .unwrap()

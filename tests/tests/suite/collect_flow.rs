@@ -34,7 +34,7 @@ async fn the_happy_path_ends_with_a_file_that_opens_with_the_sms_password() {
         "{disposition}"
     );
     assert!(
-        disposition.ends_with(&format!("{}.p12\"", collect.order.serial)),
+        disposition.ends_with(&format!("{}.p12\"", collect.order.serial())),
         "{disposition}"
     );
     let file = response.bytes().await.unwrap().to_vec();
@@ -85,7 +85,7 @@ async fn the_happy_path_ends_with_a_file_that_opens_with_the_sms_password() {
 
     let report = certportal_shared::bundle::open(&file, &password, None, app.now_unix())
         .expect("the inspector opens it");
-    assert_eq!(report.certificate.serial, collect.order.serial);
+    assert_eq!(report.certificate.serial, collect.order.serial());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -117,7 +117,7 @@ async fn on_postgresql_no_sealed_copy_survives_in_the_clusters_files_or_its_wal(
     let certificate = app
         .state()
         .store
-        .certificate(&collect.order.serial)
+        .certificate(collect.order.serial())
         .await
         .unwrap()
         .unwrap();

@@ -147,7 +147,7 @@ async fn a_revoked_certificate_gets_no_password_sms_after_all() {
     );
     alice
         .post_json(
-            &routes::admin_revoke(&order.serial),
+            &routes::admin_revoke(order.serial()),
             &json!({"reason": "keyCompromise"}),
         )
         .await;

@@ -19,7 +19,7 @@ async fn collected_file(app: &TestApp, profile: &str) -> (Vec<u8>, String, Strin
         code,
     };
     let (file, password) = app.collect(&collect).await;
-    (file, password, order.serial)
+    (file, password, order.serial().to_owned())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -287,7 +287,7 @@ async fn a_revoked_certificate_is_refused_by_openssl_verify_with_the_crl() {
     let cert = app
         .state()
         .store
-        .certificate(&order.serial)
+        .certificate(order.serial())
         .await
         .unwrap()
         .expect("recorded");
@@ -343,7 +343,7 @@ async fn a_revoked_certificate_is_refused_by_openssl_verify_with_the_crl() {
         &[
             "revoke",
             "--serial",
-            &order.serial,
+            order.serial(),
             "--reason",
             "keyCompromise",
         ],
@@ -361,7 +361,8 @@ async fn a_revoked_certificate_is_refused_by_openssl_verify_with_the_crl() {
     assert!(said.contains("certificate revoked"), "{said}");
     let text = tools::run_ok("openssl", &["crl", "-in", &crl_pem, "-noout", "-text"]);
     assert!(
-        text.to_uppercase().contains(&order.serial.to_uppercase()),
+        text.to_uppercase()
+            .contains(&*order.serial().to_uppercase()),
         "{text}"
     );
     assert!(text.contains("Key Compromise"), "{text}");

@@ -13,6 +13,7 @@ mod cli;
 mod collect_flow;
 mod crash;
 mod custody;
+mod custody_csr;
 mod delivery;
 mod guards_codes;
 mod guards_http;

@@ -46,7 +46,7 @@ async fn the_mtls_check_tells_a_good_certificate_from_a_revoked_expired_or_forei
     let (ok, body) = curl(&url, &server_ca, Some((&p12, &password)));
     assert!(ok);
     assert_eq!(body["status"], "valid");
-    assert_eq!(body["serial"], collect.order.serial.as_str());
+    assert_eq!(body["serial"], collect.order.serial());
     assert_eq!(body["subject"], "CN=e-banking,OU=Payments API,O=Acme AS");
     assert!(
         (728..=730).contains(&body["days_left"].as_i64().unwrap()),
@@ -105,7 +105,7 @@ async fn the_mtls_check_tells_a_good_certificate_from_a_revoked_expired_or_forei
 
     certportal::flow::revoke::revoke(
         app.state(),
-        &certportal_shared::model::Serial::parse(&collect.order.serial).unwrap(),
+        &certportal_shared::model::Serial::parse(collect.order.serial()).unwrap(),
         certportal_shared::model::RevocationReason::KeyCompromise,
         &certportal::flow::Actor::cli(),
     )

@@ -23,14 +23,14 @@ async fn the_whole_flow_and_the_admin_api_work_on_postgresql() {
     assert_eq!(list["orders"][0]["state"], "collected");
     alice
         .post_json(
-            &routes::admin_revoke(&collect.order.serial),
+            &routes::admin_revoke(collect.order.serial()),
             &json!({"reason": "keyCompromise"}),
         )
         .await;
     let crl = app.get("/crl").await.bytes().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let text = tools::crl_text(dir.path(), &crl);
-    assert!(text.contains(&collect.order.serial.to_uppercase()));
+    assert!(text.contains(&*collect.order.serial().to_uppercase()));
     let dashboard = alice.get_json(routes::ADMIN_DASHBOARD).await;
     assert!(
         dashboard["counts"]
@@ -174,4 +174,10 @@ async fn two_instances_share_one_limit_on_codes_and_on_sign_ins() {
         }
     }
     assert_eq!(checked, 5, "five checked sign-ins across both instances");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_certificate_requests_let_exactly_one_through_on_postgresql() {
+    let app = TestApp::builder().postgres().spawn().await;
+    super::custody_csr::races_let_exactly_one_request_through(&app).await;
 }

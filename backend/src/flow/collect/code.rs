@@ -32,6 +32,11 @@ pub async fn open(state: &AppState, token: &str, actor: &Actor) -> Result<OpenRe
         ),
         link_expires_at: rfc3339(from_unix(order.link_expires_at)),
         locale: order.spec.locale.as_str().to_owned(),
+        custody: order.spec.custody,
+        subject: format!(
+            "/O={}/OU={}/CN={}",
+            order.spec.org, order.spec.service, order.spec.client
+        ),
     })
 }
 

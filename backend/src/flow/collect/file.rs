@@ -14,6 +14,9 @@ pub async fn bundle(state: &AppState, session: &str, actor: &Actor) -> Result<Do
     let order = order_for_session(state, session).await?;
     let now = unix(state.clock.now());
     check_link(&order, now)?;
+    if !order.spec.custody.portal_holds_key() {
+        return Err(no_server_key());
+    }
     let limits = &state.config.collect;
     let event = actor.on_order(now, "bundle.downloaded", &order, None);
     let Some(sealed) = state
@@ -38,15 +41,32 @@ pub async fn bundle(state: &AppState, session: &str, actor: &Actor) -> Result<Do
         },
         &sealed,
     )?;
-    let digest: [u8; 32] = order.bundle_sha256.as_slice().try_into().map_err(|_| {
-        AppError::inconsistent(format!("order {} has a malformed file digest", order.id))
-    })?;
+    let malformed =
+        || AppError::inconsistent(format!("order {} has a malformed file digest", order.id));
+    let digest: [u8; 32] = order
+        .bundle_sha256
+        .as_deref()
+        .and_then(|digest| digest.try_into().ok())
+        .ok_or_else(malformed)?;
     let stem = order.spec.client.file_stem();
     Ok(Download {
         bytes,
         sha256: Sha256Digest::from_bytes(digest),
-        filename: format!("{stem}-{}.p12", order.serial),
+        filename: format!("{stem}-{}.p12", order.serial.as_deref().unwrap_or_default()),
     })
+}
+
+/// The refusal of a file for an order whose key the customer makes.
+fn no_server_key() -> AppError {
+    AppError::refuse(
+        ErrorCode::NoServerKey,
+        "This certificate is made for a key you create yourself: there is no file to download. Send a certificate request instead.",
+    )
+}
+
+/// Whether the digest is that of the file the portal made for the order.
+fn same_file(order: &OrderRecord, sha256: &Sha256Digest) -> bool {
+    order.bundle_sha256.as_deref() == Some(sha256.as_bytes().as_slice())
 }
 
 /// The answer to a receipt for an order that a receipt with the same digest completed.
@@ -57,9 +77,7 @@ async fn taken_already(
 ) -> Result<Option<ReceiptResponse>, AppError> {
     let order = state.store.order(order_id).await?;
     Ok(order
-        .filter(|order| {
-            order.state == OrderState::Collected && order.bundle_sha256 == sha256.as_bytes()
-        })
+        .filter(|order| order.state == OrderState::Collected && same_file(order, sha256))
         .map(|order| ReceiptResponse {
             masked_mobile: order.spec.mobile.masked(),
             state: OrderState::Collected,
@@ -75,7 +93,10 @@ pub async fn receipt(
     actor: &Actor,
 ) -> Result<ReceiptResponse, AppError> {
     let order = order_for_session(state, session).await?;
-    if order.state == OrderState::Collected && order.bundle_sha256 == sha256.as_bytes() {
+    if !order.spec.custody.portal_holds_key() {
+        return Err(no_server_key());
+    }
+    if order.state == OrderState::Collected && same_file(&order, sha256) {
         return Ok(ReceiptResponse {
             masked_mobile: order.spec.mobile.masked(),
             state: OrderState::Collected,
@@ -89,7 +110,7 @@ pub async fn receipt(
             "Download the file before confirming it.",
         ));
     }
-    if order.bundle_sha256 != sha256.as_bytes() {
+    if !same_file(&order, sha256) {
         let event = actor.on_order(now, "receipt.digest_mismatch", &order, None);
         state.store.record(&event).await?;
         return Err(AppError::refuse(

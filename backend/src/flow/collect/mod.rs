@@ -1,10 +1,13 @@
-//! The collect flow: open the link, prove the code (`code`), download and confirm (`file`).
+//! The collect flow: open the link, prove the code (`code`), then download and confirm the
+//! file (`file`), or have the customer's own request signed (`request`).
 
 mod code;
 mod file;
+mod request;
 
 pub use code::{open, resend, verify};
 pub use file::{Download, bundle, receipt};
+pub use request::sign_request;
 
 use super::Actor;
 use crate::clock::{from_unix, rfc3339, unix};
@@ -12,7 +15,7 @@ use crate::error::AppError;
 use crate::notify::{Recipient, queued_message, templates};
 use crate::secrets::{SealContext, random};
 use crate::state::AppState;
-use crate::store::{CodeGuard, NewCode, OrderRecord};
+use crate::store::{CodeGuard, NewCode, OrderRecord, SignOutcome};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::collect::{
     OpenResponse, ReceiptResponse, ResendResponse, VerifyResponse,

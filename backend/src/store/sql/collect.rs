@@ -120,7 +120,7 @@ impl CollectStore for SqlStore {
     ) -> StoreResult<Option<OrderRecord>> {
         let sql = format!(
             "SELECT {ORDER_COLUMNS} FROM collect_sessions s JOIN orders o ON o.id = s.order_id \
-             JOIN certificates c ON c.serial = o.serial WHERE s.token_hash = $1 AND s.expires_at > $2"
+             LEFT JOIN certificates c ON c.serial = o.serial WHERE s.token_hash = $1 AND s.expires_at > $2"
         );
         let row = sqlx::query(&sql)
             .bind(session_hash.to_vec())
@@ -196,27 +196,73 @@ impl CollectStore for SqlStore {
         wipe_sealed(&mut *tx, order_id, Sealed::Password).await?;
         insert_message(&mut tx, message, audit.at).await?;
         insert_audit(&mut *tx, audit).await?;
-        // A renewal collected revokes what it renews, when staff asked for it, in the same
-        // transaction: a crash cannot leave both certificates valid.
-        let renews: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT renews_serial FROM orders WHERE id = $1 AND supersede_on_collect = 1",
-        )
-        .bind(order_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(old) = renews.flatten() {
-            let superseded = AuditEvent {
-                at: audit.at,
-                actor: "system".into(),
-                action: "certificate.revoked".into(),
-                detail: Some(format!("reason: {}", RevocationReason::Superseded)),
-                ..AuditEvent::default()
-            };
-            super::revocation::revoke_in(&mut tx, &old, RevocationReason::Superseded, &superseded)
-                .await?;
-        }
+        supersede_renewed(&mut tx, order_id, audit.at).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn sign_request(
+        &self,
+        order_id: &str,
+        cert: &CertificateRecord,
+        message: &NewMessage,
+        audit: &AuditEvent,
+    ) -> StoreResult<SignOutcome> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            // Two orders racing with one key: the check and the insert are one step per key.
+            sqlx::query("SELECT pg_advisory_xact_lock(3, hashtext($1))")
+                .bind(&cert.key_sha256)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows = sqlx::query(
+            "SELECT revocation_reason, revoked_at, not_after FROM certificates WHERE key_sha256 = $1",
+        )
+        .bind(&cert.key_sha256)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut outcome = SignOutcome::Signed;
+        for row in &rows {
+            let reason: Option<String> = row.try_get("revocation_reason")?;
+            let revoked_at: Option<i64> = row.try_get("revoked_at")?;
+            let not_after: i64 = row.try_get("not_after")?;
+            if reason.as_deref() == Some(RevocationReason::KeyCompromise.as_str()) {
+                outcome = SignOutcome::KeyBlocked;
+                break;
+            }
+            if revoked_at.is_none() && not_after > audit.at {
+                outcome = SignOutcome::KeyReused;
+            }
+        }
+        if outcome != SignOutcome::Signed {
+            tx.rollback().await?;
+            return Ok(outcome);
+        }
+        insert_certificate(&mut tx, cert).await?;
+        let sql = format!(
+            "UPDATE orders SET serial = $2, state = {}, collected_at = $3, updated_at = $3, code_mac = NULL \
+             WHERE id = $1 AND serial IS NULL AND custody <> 'server' AND {}",
+            moved(OrderEvent::Signed),
+            applies(OrderEvent::Signed)
+        );
+        let updated = sqlx::query(&sql)
+            .bind(order_id)
+            .bind(&cert.serial)
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if updated != 1 {
+            tx.rollback().await?;
+            return Ok(SignOutcome::NotExpected);
+        }
+        end_flow(&mut tx, order_id, audit.at).await?;
+        insert_message(&mut tx, message, audit.at).await?;
+        insert_audit(&mut *tx, audit).await?;
+        supersede_renewed(&mut tx, order_id, audit.at).await?;
+        tx.commit().await?;
+        Ok(SignOutcome::Signed)
     }
 
     async fn expire_links(&self, now: i64) -> StoreResult<Vec<String>> {
@@ -231,14 +277,14 @@ impl CollectStore for SqlStore {
         let mut ids = Vec::with_capacity(rows.len());
         for row in rows {
             let id: String = row.try_get("id")?;
-            let serial: String = row.try_get("serial")?;
+            let serial: Option<String> = row.try_get("serial")?;
             end_flow(&mut tx, &id, now).await?;
             let event = AuditEvent {
                 at: now,
                 actor: "system".into(),
                 action: "link.expired".into(),
                 order_id: Some(id.clone()),
-                serial: Some(serial),
+                serial,
                 detail: Some(
                     "the link ran out; the file and password were wiped, unsent messages dropped"
                         .into(),
@@ -260,4 +306,30 @@ impl CollectStore for SqlStore {
             .await?;
         Ok(result.rows_affected())
     }
+}
+
+/// A renewal collected revokes what it renews, when staff asked for it, in the transaction
+/// that collects it: a crash cannot leave both certificates valid.
+async fn supersede_renewed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    order_id: &str,
+    at: i64,
+) -> StoreResult<()> {
+    let renews: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT renews_serial FROM orders WHERE id = $1 AND supersede_on_collect = 1",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(old) = renews.flatten() {
+        let superseded = AuditEvent {
+            at,
+            actor: "system".into(),
+            action: "certificate.revoked".into(),
+            detail: Some(format!("reason: {}", RevocationReason::Superseded)),
+            ..AuditEvent::default()
+        };
+        super::revocation::revoke_in(tx, &old, RevocationReason::Superseded, &superseded).await?;
+    }
+    Ok(())
 }

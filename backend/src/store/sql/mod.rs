@@ -11,8 +11,9 @@ pub(super) use super::prelude::*;
 use super::*;
 use async_trait::async_trait;
 use certportal_shared::model::{
-    Channel, ClientName, ContactName, Email, KeyType, Locale, MessageState, Mobile, OrderEvent,
-    OrderSpec, OrderState, Organisation, Profile, Purpose, RevocationReason, Role, Service,
+    Channel, ClientName, ContactName, Custody, Email, KeyType, Locale, MessageState, Mobile,
+    OrderEvent, OrderSpec, OrderState, Organisation, Profile, Purpose, RevocationReason, Role,
+    Service,
 };
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
@@ -21,7 +22,7 @@ use std::sync::Arc;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-const ORDER_COLUMNS: &str = "o.id, o.serial, o.org, o.service, o.client, o.contact_name, o.email, o.mobile, \
+const ORDER_COLUMNS: &str = "o.id, o.serial, o.custody, o.org, o.service, o.client, o.contact_name, o.email, o.mobile, \
      o.key_type, o.profile, o.locale, o.state, o.created_at, o.created_by, o.updated_at, o.renews_serial, \
      o.supersede_on_collect, o.link_expires_at, o.code_mac, o.code_expires_at, o.code_attempts, \
      o.code_sent_at, o.resends, o.downloads, \
@@ -168,7 +169,29 @@ pub(super) async fn drop_queued(
     Ok(())
 }
 
-const CERTIFICATE_COLUMNS: &str = "serial, order_id, subject, key_type, not_before, not_after, fingerprint, der, revoked_at, revocation_reason";
+const CERTIFICATE_COLUMNS: &str = "serial, order_id, subject, key_type, not_before, not_after, fingerprint, key_sha256, der, revoked_at, revocation_reason";
+
+pub(super) async fn insert_certificate(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    cert: &CertificateRecord,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO certificates (serial, order_id, subject, key_type, not_before, not_after, fingerprint, \
+         key_sha256, der) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&cert.serial)
+    .bind(&cert.order_id)
+    .bind(&cert.subject)
+    .bind(&cert.key_type)
+    .bind(cert.not_before)
+    .bind(cert.not_after)
+    .bind(&cert.fingerprint)
+    .bind(&cert.key_sha256)
+    .bind(&cert.der)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Backend {
@@ -218,6 +241,7 @@ stored!(
     KeyType,
     Profile,
     Locale,
+    Custody,
     OrderState,
     Channel,
     Purpose,
@@ -246,6 +270,7 @@ fn order_from_row(row: &AnyRow) -> StoreResult<OrderRecord> {
             key: parse(row, "key_type")?,
             profile: parse(row, "profile")?,
             locale: parse(row, "locale")?,
+            custody: parse(row, "custody")?,
         },
         state: parse(row, "state")?,
         created_at: row.try_get("created_at")?,
@@ -273,10 +298,13 @@ fn certificate_from_row(row: &AnyRow) -> StoreResult<CertificateRecord> {
         serial: row.try_get("serial")?,
         order_id: row.try_get("order_id")?,
         subject: row.try_get("subject")?,
-        key_type: parse(row, "key_type")?,
+        key_type: row.try_get("key_type")?,
         not_before: row.try_get("not_before")?,
         not_after: row.try_get("not_after")?,
         fingerprint: row.try_get("fingerprint")?,
+        key_sha256: row
+            .try_get::<Option<String>, _>("key_sha256")?
+            .unwrap_or_default(),
         der: row.try_get("der")?,
         revoked_at: row.try_get("revoked_at")?,
         revocation_reason: reason
@@ -435,7 +463,7 @@ impl SqlStore {
 
     fn order_sql(condition: &str) -> String {
         format!(
-            "SELECT {ORDER_COLUMNS} FROM orders o JOIN certificates c ON c.serial = o.serial WHERE {condition}"
+            "SELECT {ORDER_COLUMNS} FROM orders o LEFT JOIN certificates c ON c.serial = o.serial WHERE {condition}"
         )
     }
 }

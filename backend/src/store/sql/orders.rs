@@ -10,31 +10,20 @@ impl OrderStore for SqlStore {
         messages: &[NewMessage],
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let (cert, spec) = (&order.certificate, &order.spec);
+        let spec = &order.spec;
         let (_turn, mut tx) = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO certificates (serial, order_id, subject, key_type, not_before, not_after, fingerprint, der) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&cert.serial)
-        .bind(&order.id)
-        .bind(&cert.subject)
-        .bind(cert.key_type.as_str())
-        .bind(cert.not_before)
-        .bind(cert.not_after)
-        .bind(&cert.fingerprint)
-        .bind(&cert.der)
-        .execute(&mut *tx)
-        .await?;
+        if let Some(cert) = &order.certificate {
+            insert_certificate(&mut tx, cert).await?;
+        }
         sqlx::query(
             "INSERT INTO orders (id, serial, org, service, client, contact_name, email, mobile, key_type, profile, \
              locale, state, created_at, created_by, updated_at, renews_serial, supersede_on_collect, link_hash, \
-             link_expires_at, code_mac, code_expires_at, code_sent_at, bundle_sha256) \
+             link_expires_at, code_mac, code_expires_at, code_sent_at, bundle_sha256, custody) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $12, $14, $15, $16, $17, $18, \
-             $19, $12, $20)",
+             $19, $12, $20, $21)",
         )
         .bind(&order.id)
-        .bind(&cert.serial)
+        .bind(order.certificate.as_ref().map(|cert| cert.serial.clone()))
         .bind(spec.org.as_str())
         .bind(spec.service.as_str())
         .bind(spec.client.as_str())
@@ -52,17 +41,20 @@ impl OrderStore for SqlStore {
         .bind(order.link.link_expires_at)
         .bind(&order.link.code_mac)
         .bind(order.link.code_expires_at)
-        .bind(&order.bundle_sha256)
+        .bind(order.bundle.as_ref().map(|bundle| bundle.bundle_sha256.clone()))
+        .bind(spec.custody.as_str())
         .execute(&mut *tx)
         .await?;
-        put_sealed(&mut *tx, &order.id, Sealed::Bundle, &order.bundle_sealed).await?;
-        put_sealed(
-            &mut *tx,
-            &order.id,
-            Sealed::Password,
-            &order.password_sealed,
-        )
-        .await?;
+        if let Some(bundle) = &order.bundle {
+            put_sealed(&mut *tx, &order.id, Sealed::Bundle, &bundle.bundle_sealed).await?;
+            put_sealed(
+                &mut *tx,
+                &order.id,
+                Sealed::Password,
+                &bundle.password_sealed,
+            )
+            .await?;
+        }
         for message in messages {
             insert_message(&mut tx, message, order.created_at).await?;
         }
@@ -94,6 +86,30 @@ impl OrderStore for SqlStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(certificate_from_row).transpose()
+    }
+
+    async fn certificates_without_key_hash(
+        &self,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, Vec<u8>)>> {
+        let rows =
+            sqlx::query("SELECT serial, der FROM certificates WHERE key_sha256 IS NULL LIMIT $1")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("serial")?, row.try_get("der")?)))
+            .collect()
+    }
+
+    async fn set_key_hash(&self, serial: &str, key_sha256: &str) -> StoreResult<()> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE certificates SET key_sha256 = $2 WHERE serial = $1")
+            .bind(serial)
+            .bind(key_sha256)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<(Vec<OrderRecord>, u64)> {
@@ -185,7 +201,7 @@ impl OrderStore for SqlStore {
             moved(OrderEvent::Cancelled),
             applies(OrderEvent::Cancelled)
         );
-        let serial: Option<String> = sqlx::query_scalar(&sql)
+        let serial: Option<Option<String>> = sqlx::query_scalar(&sql)
             .bind(order_id)
             .bind(audit.at)
             .fetch_optional(&mut *tx)
@@ -196,6 +212,11 @@ impl OrderStore for SqlStore {
         end_flow(&mut tx, order_id, audit.at).await?;
         insert_audit(&mut *tx, audit).await?;
         // In the same transaction: a crash cannot leave a cancelled order's certificate valid.
+        // A customer-made key whose request was never signed has no certificate to revoke.
+        let Some(serial) = serial else {
+            tx.commit().await?;
+            return Ok(true);
+        };
         let revocation = AuditEvent {
             action: "certificate.revoked".into(),
             detail: Some(format!(
@@ -226,8 +247,8 @@ impl OrderStore for SqlStore {
         let sql = format!(
             "UPDATE orders SET link_hash = $2, link_expires_at = $3, code_mac = $4, code_expires_at = $5, \
              code_attempts = 0, resends = 0, code_sent_at = $6, updated_at = $6 \
-             WHERE id = $1 AND {} AND EXISTS (SELECT 1 FROM sealed_values b WHERE b.owner = orders.id \
-             AND b.kind = 'bundle')",
+             WHERE id = $1 AND {} AND (custody <> 'server' OR EXISTS (SELECT 1 FROM sealed_values b \
+             WHERE b.owner = orders.id AND b.kind = 'bundle'))",
             open()
         );
         let updated = sqlx::query(&sql)
