@@ -460,6 +460,28 @@ async fn staff_cancel_a_waiting_csr_order_and_a_renewal_keeps_the_mode() {
         ))
         .await;
     assert_eq!(detail["order"]["custody"], "csr");
+
+    // Its request signed, the renewal supersedes the old certificate at once.
+    let renewed_id = renewed["order_id"].as_str().unwrap();
+    let token = app.wait_for_link(renewed_id).await;
+    let code = app.wait_for_code(renewed_id, 1).await;
+    let session = app.session(&token, &code).await;
+    let (_, request) = fresh_request(dir.path(), "renewed", &rsa("2048"));
+    signed(&app, &session, &request).await;
+    let old = app
+        .state()
+        .store
+        .certificate(&serial)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        old.revocation_reason,
+        Some(certportal_shared::model::RevocationReason::Superseded)
+    );
+    let crl = app.get(routes::CRL).await.bytes().await.unwrap();
+    let listed = tools::crl_text(dir.path(), &crl);
+    assert!(listed.contains(&*serial.to_uppercase()), "{listed}");
 }
 
 #[test]
