@@ -13,11 +13,15 @@
 //! (PBKDF2 with HMAC-SHA-1/224/256/384/512, AES-128/192/256-CBC or DES-EDE3-CBC) and the
 //! PKCS#12 PBEs with SHA-1 (3-key and 2-key 3DES, 128- and 40-bit RC2); RSA and EC P-256 keys;
 //! RSA PKCS#1 v1.5 (SHA-256/384/512) and ECDSA P-256 SHA-256 certificate signatures.
+//!
+//! Beside it, [`encode`] writes the server's two profiles, for the collect page when the browser
+//! made the key; it reuses the inspector's key derivations.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod ber;
 mod chain;
 mod cipher;
+mod encode;
 mod kdf;
 mod keys;
 mod limits;
@@ -26,12 +30,14 @@ mod pbe;
 mod pfx;
 mod report;
 mod summary;
+mod tlv;
 mod work;
 
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 
+pub use encode::{EncodeError, Pkcs12Input, encode};
 pub use report::{
     CertificateSummary, ChainCheck, EncryptionScheme, Envelope, KeySummary, MacSummary, Part,
     PartKind, Report, ValidityStatus,
