@@ -1,7 +1,8 @@
-//! The portal's values in words: states, reasons, actors, audit actions, messages, times.
+//! The portal's values in words: states, reasons, custody, actors, audit actions, messages,
+//! times.
 
 use super::i18n::AdminCatalogue;
-use certportal_shared::model::{OrderState, RevocationReason, Role};
+use certportal_shared::model::{Custody, OrderState, RevocationReason, Role};
 use js_sys::Date;
 use kit::i18n::{Lang, fill};
 use kit::time::{locale_tag, options};
@@ -51,6 +52,25 @@ pub fn reason(reason: RevocationReason, t: &AdminCatalogue) -> &'static str {
     }
 }
 
+/// Who makes the private key, as the order's page says it.
+pub fn custody(custody: Custody, t: &AdminCatalogue) -> &'static str {
+    match custody {
+        Custody::Server => t.custody_server_value,
+        Custody::Csr => t.custody_csr_value,
+        Custody::Browser => t.custody_browser_value,
+    }
+}
+
+/// What stands in for a certificate an order does not have: one still to come while the
+/// order is open, none once it has ended.
+pub fn no_certificate(state: OrderState, t: &AdminCatalogue) -> &'static str {
+    if state.is_open() {
+        t.awaiting_request
+    } else {
+        t.none_issued
+    }
+}
+
 pub fn role(role: Role, t: &AdminCatalogue) -> &'static str {
     match role {
         Role::Admin => t.role_admin,
@@ -58,12 +78,15 @@ pub fn role(role: Role, t: &AdminCatalogue) -> &'static str {
     }
 }
 
-/// The key algorithm as people write it.
+/// The key algorithm as people write it: the portal's three, and the two more a customer's
+/// own key may be.
 pub fn key(key: &str) -> &str {
     match key {
         "rsa2048" => "RSA 2048",
         "rsa3072" => "RSA 3072",
+        "rsa4096" => "RSA 4096",
         "p256" => "ECDSA P-256",
+        "p384" => "ECDSA P-384",
         other => other,
     }
 }
@@ -95,6 +118,8 @@ pub fn action(action: &str, t: &AdminCatalogue) -> String {
         "receipt.digest_mismatch" => t.event_digest_mismatch,
         "receipt.confirmed" => t.event_receipt,
         "link.expired" => t.event_link_expired,
+        "csr.signed" => t.event_csr_signed,
+        "csr.refused" => t.event_csr_refused,
         "order.cancelled" => t.event_cancelled,
         "certificate.revoked" => t.event_revoked,
         "staff.login" => t.event_login,
@@ -117,13 +142,14 @@ pub fn action(action: &str, t: &AdminCatalogue) -> String {
     words.to_owned()
 }
 
-/// A message by what it carries: the link e-mail, the code SMS, the password SMS (the channel
-/// names the ones this build does not know).
+/// A message by what it carries: the link e-mail, the code SMS, the password SMS, the SMS that
+/// says a certificate was issued (the channel names the ones this build does not know).
 pub fn message(channel: &str, purpose: &str, t: &AdminCatalogue) -> String {
     match (channel, purpose) {
         (_, "collect_link") => t.message_link.to_owned(),
         (_, "otp") => t.message_code.to_owned(),
         (_, "password") => t.message_password.to_owned(),
+        (_, "certificate_issued") => t.message_issued.to_owned(),
         (channel, purpose) => format!("{channel} {purpose}"),
     }
 }
@@ -155,6 +181,8 @@ mod tests {
             "bundle.downloaded",
             "receipt.digest_mismatch",
             "receipt.confirmed",
+            "csr.signed",
+            "csr.refused",
             "link.expired",
             "order.cancelled",
             "certificate.revoked",
@@ -168,6 +196,7 @@ mod tests {
             "staff.disabled",
             "staff.enabled",
             "message.sent.otp",
+            "message.sent.certificate_issued",
         ] {
             assert_ne!(action(known, t), known);
         }
@@ -176,6 +205,18 @@ mod tests {
             action("message.sent.password", catalogue(Lang::En)),
             "Password SMS sent"
         );
+    }
+
+    #[test]
+    fn an_order_without_a_certificate_awaits_one_only_while_it_is_open() {
+        let t = catalogue(Lang::En);
+        assert_eq!(no_certificate(OrderState::LinkSent, t), t.awaiting_request);
+        assert_eq!(
+            no_certificate(OrderState::CodeVerified, t),
+            t.awaiting_request
+        );
+        assert_eq!(no_certificate(OrderState::Cancelled, t), t.none_issued);
+        assert_eq!(no_certificate(OrderState::Expired, t), t.none_issued);
     }
 
     #[test]

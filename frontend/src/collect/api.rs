@@ -1,11 +1,11 @@
-//! The calls the collect app makes: open, verify, resend, bundle, receipt, and the CA
-//! certificate. Sending them is the shared client's work (`kit::http`).
+//! The calls the collect app makes: open, verify, resend, bundle, receipt, the certificate
+//! request, and the CA certificate. Sending them is the shared client's work (`kit::http`).
 
 pub use kit::http::ApiFailure;
 
 use certportal_shared::api::collect::{
-    OpenResponse, ReceiptRequest, ReceiptResponse, ResendResponse, TokenRequest, VerifyRequest,
-    VerifyResponse, attachment_filename, repr_digest_sha256,
+    CsrRequest, CsrResponse, OpenResponse, ReceiptRequest, ReceiptResponse, ResendResponse,
+    TokenRequest, VerifyRequest, VerifyResponse, attachment_filename, repr_digest_sha256,
 };
 use certportal_shared::model::Sha256Digest;
 use certportal_shared::routes;
@@ -63,6 +63,14 @@ pub async fn bundle(
 /// Confirms the download with the file's digest; the server then sends the password.
 pub async fn receipt(session: &str, sha256: Sha256Digest) -> Result<ReceiptResponse, ApiFailure> {
     Call::post(routes::COLLECT_RECEIPT, &ReceiptRequest { sha256 })
+        .bearer(session)
+        .json()
+        .await
+}
+
+/// Sends the contact's certificate request (PEM, or base64 DER); the portal signs its key.
+pub async fn sign_request(session: &str, csr: String) -> Result<CsrResponse, ApiFailure> {
+    Call::post(routes::COLLECT_CSR, &CsrRequest { csr })
         .bearer(session)
         .json()
         .await

@@ -82,6 +82,10 @@ pub struct AdminCatalogue {
     pub message_link: &'static str,
     pub message_code: &'static str,
     pub message_password: &'static str,
+    pub message_issued: &'static str,
+    pub event_order_created_csr: &'static str,
+    pub event_csr_signed: &'static str,
+    pub event_csr_refused: &'static str,
     pub channel_sms: &'static str,
     pub channel_email: &'static str,
 
@@ -99,6 +103,10 @@ pub struct AdminCatalogue {
     pub contact_label: &'static str,
     pub created_label: &'static str,
     pub expires_label: &'static str,
+    /// In the list, for an order without a certificate that can still get one.
+    pub awaiting_request: &'static str,
+    /// In the list, for an order that ended without a certificate.
+    pub none_issued: &'static str,
     pub no_orders: &'static str,
     pub no_matches: &'static str,
     /// `{first}`, `{last}`, `{total}`
@@ -113,6 +121,8 @@ pub struct AdminCatalogue {
     pub renew_title: &'static str,
     /// `{serial}`, `{client}`, `{org}`, `{date}`
     pub renewal_of: &'static str,
+    /// `{client}`, `{org}`
+    pub renewal_copy: &'static str,
     pub supersede_label: &'static str,
     pub supersede_help: &'static str,
     pub customer_legend: &'static str,
@@ -128,6 +138,11 @@ pub struct AdminCatalogue {
     pub contact_help: &'static str,
     pub email_help: &'static str,
     pub mobile_help: &'static str,
+    pub custody_label: &'static str,
+    pub custody_help: &'static str,
+    pub custody_server: &'static str,
+    pub custody_csr: &'static str,
+    pub key_by_customer: &'static str,
     pub key_label: &'static str,
     pub key_help: &'static str,
     pub key_rsa2048: &'static str,
@@ -152,7 +167,9 @@ pub struct AdminCatalogue {
     pub fields_to_fix_next: &'static str,
     pub create_submit: &'static str,
     pub renew_submit: &'static str,
+    pub send_link_submit: &'static str,
     pub issuing: &'static str,
+    pub creating: &'static str,
 
     // --- one order
     pub back_to_orders: &'static str,
@@ -173,7 +190,13 @@ pub struct AdminCatalogue {
     pub renews_value: &'static str,
     pub renews_supersede: &'static str,
     pub renews_keep: &'static str,
+    pub custody_fact_label: &'static str,
+    pub custody_server_value: &'static str,
+    pub custody_csr_value: &'static str,
+    pub custody_browser_value: &'static str,
     pub certificate_title: &'static str,
+    pub certificate_awaiting: &'static str,
+    pub certificate_none: &'static str,
     pub serial_label: &'static str,
     pub subject_label: &'static str,
     pub fingerprint_label: &'static str,

@@ -169,9 +169,12 @@ pub fn OrderTable(orders: Vec<OrderSummary>, caption: Signal<&'static str>) -> i
 fn OrderRow(order: OrderSummary) -> impl IntoView {
     let texts = use_texts();
     let created = order.created_at.clone();
-    let expires = order.not_after.clone();
+    let (expires, state) = (order.not_after.clone(), order.state);
     let created = texts.format(move |_| format::when(&created, texts.lang()));
-    let expires = texts.format(move |_| format::day(&expires, texts.lang()));
+    let expires = texts.format(move |t| match &expires {
+        Some(at) => format::day(at, texts.lang()),
+        None => format::no_certificate(state, t).to_owned(),
+    });
     view! {
         <tr data-order=order.order_id.clone()>
             <td data-label=texts.text(|t| t.state_label)>

@@ -44,6 +44,10 @@ pub struct CollectCatalogue {
     pub warnings: [&'static str; 7],
     pub warnings_ack: &'static str,
     pub warnings_ack_needed: &'static str,
+    /// The same, when the contact makes the key (custody `csr`).
+    pub warnings_intro_csr: &'static str,
+    pub warnings_csr: [&'static str; 5],
+    pub warnings_ack_csr: &'static str,
 
     // --- step 2: the code
     pub step_code: &'static str,
@@ -138,6 +142,39 @@ pub struct CollectCatalogue {
     pub reminder_title: &'static str,
     pub reminders: [&'static str; 4],
 
+    // --- step 3 when the contact makes the key: the certificate request
+    pub step_request: &'static str,
+    pub request_intro: &'static str,
+    pub guide_openssl: Guide,
+    pub guide_certreq: Guide,
+    /// `{subject}`
+    pub request_subject_note: &'static str,
+    pub request_label: &'static str,
+    pub request_help: &'static str,
+    pub request_file_label: &'static str,
+    pub request_submit: &'static str,
+    pub request_sending: &'static str,
+    pub request_signed: &'static str,
+
+    // --- step 4 when the contact makes the key: the certificate (titled `step_install`)
+    pub certificate_issued: &'static str,
+    /// `{mobile}`
+    pub certificate_sms: &'static str,
+    pub certificate_keep: &'static str,
+    pub certificate_pem_label: &'static str,
+    /// `{file}`
+    pub certificate_save: &'static str,
+    /// `{file}`
+    pub chain_save: &'static str,
+    /// `{file}`, `{key}`
+    pub certificate_guides_intro: &'static str,
+    pub guide_csr_curl: Guide,
+    pub guide_csr_java: Guide,
+    pub guide_csr_windows: Guide,
+    pub guide_csr_nginx: Guide,
+    pub guide_csr_haproxy: Guide,
+    pub reminders_csr: [&'static str; 4],
+
     // --- problems, by the stable error codes and the page's own checks
     pub no_token: Problem,
     pub unknown_link: Problem,
@@ -167,6 +204,17 @@ pub struct CollectCatalogue {
     pub wrong_password: Problem,
     /// `what` takes `{why}`
     pub file_refused: Problem,
+    pub csr_empty: Problem,
+    pub csr_malformed: Problem,
+    pub csr_too_large: Problem,
+    pub csr_bad_signature: Problem,
+    pub csr_weak_key: Problem,
+    pub csr_key_reused: Problem,
+    pub csr_blocked_key: Problem,
+    pub csr_unsupported: Problem,
+    pub csr_not_expected: Problem,
+    pub file_unreadable: Problem,
+    pub custody_unsupported: Problem,
 
     // --- other pages
     pub not_found_title: &'static str,

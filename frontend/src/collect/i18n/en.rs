@@ -36,6 +36,15 @@ pub static EN: CollectCatalogue = CollectCatalogue {
     ],
     warnings_ack: "I have read this and will handle the file as described",
     warnings_ack_needed: "Confirm that you have read the warnings to go on.",
+    warnings_intro_csr: "You make the certificate's private key yourself, on your own server. Whoever has that key can act as your organisation towards the vendor's services. Handle it with care:",
+    warnings_csr: [
+        "Make the key on the server where the certificate will be used, or on a machine that is just as secure.",
+        "The key never leaves that server: the portal never asks for it, and neither will the vendor's staff. You send only the certificate request.",
+        "Never send the key file by e-mail, chat or any other channel.",
+        "Keep the key readable only by the service that uses it, and protect backups of it as well as the original.",
+        "If the key is lost or may have been seen by others, tell the vendor at once so that the certificate can be withdrawn.",
+    ],
+    warnings_ack_csr: "I have read this and will handle the key as described",
 
     step_code: "Enter the code from the SMS",
     code_label: "Code from the SMS",
@@ -144,6 +153,65 @@ pub static EN: CollectCatalogue = CollectCatalogue {
         "If the file or the password may have leaked, tell the vendor at once.",
     ],
 
+    step_request: "Send your certificate request",
+    request_intro: "Make the key and a certificate request on the server where the certificate will be used. The request holds only the public key; the private key stays on your server.",
+    guide_openssl: Guide {
+        title: "Linux or macOS (openssl)",
+        intro: "Run this in the directory where the key is to be kept. It writes the key and the request, and lets only you read the key:",
+        then: "Or, for an ECDSA P-256 key instead of RSA:",
+    },
+    guide_certreq: Guide {
+        title: "Windows (certreq)",
+        intro: "Save this text as request.inf:",
+        then: "Then run this in a command prompt opened as administrator. Windows makes the key in the computer's certificate store and keeps it there:",
+    },
+    request_subject_note: "The certificate will name {subject}, whatever the request says: the portal takes only the public key from it.",
+    request_label: "Your certificate request",
+    request_help: "Paste the whole text of the .csr file, from the -----BEGIN line to the -----END line, or choose the file below.",
+    request_file_label: "Or choose the request file (.csr, .pem, .der or .req)",
+    request_submit: "Send the request",
+    request_sending: "Sending the request…",
+    request_signed: "Request signed.",
+
+    certificate_issued: "The portal has signed your request. Your private key never left your server, and the portal never had it.",
+    certificate_sms: "An SMS to {mobile} confirms that the certificate was issued. No password is coming: there is no file to open.",
+    certificate_keep: "Save the certificate now. This page holds it only until you close or reload it, and the link has now been used.",
+    certificate_pem_label: "Your certificate (PEM)",
+    certificate_save: "Save the certificate as {file}",
+    chain_save: "Save the CA certificate as {file}",
+    certificate_guides_intro: "Install {file} together with the key you made in step 3 ({key} if you used openssl). The commands below expect both in the current directory.",
+    guide_csr_curl: Guide {
+        title: "curl",
+        intro: "curl takes the certificate and the key as two files:",
+        then: "",
+    },
+    guide_csr_java: Guide {
+        title: "Java (keytool and JVM properties)",
+        intro: "Java wants the certificate and the key in one keystore. Join them with openssl, which asks for a password for the new file, then copy them into a keystore for your application; keytool asks for the passwords:",
+        then: "Then start the JVM with the keystore (or set the same properties in your application server):",
+    },
+    guide_csr_windows: Guide {
+        title: "Windows (certreq)",
+        intro: "If you made the request with certreq, accept the certificate on the same computer, in a command prompt opened as administrator. Windows pairs it with the key it kept; the second line shows the certificate and tests its key:",
+        then: "",
+    },
+    guide_csr_nginx: Guide {
+        title: "nginx as an mTLS client",
+        intro: "nginx reads the certificate and the key as they are. Copy both to nginx's certificate directory, with the key readable by its owner only:",
+        then: "Then use them where nginx proxies to the vendor's service:",
+    },
+    guide_csr_haproxy: Guide {
+        title: "HAProxy as an mTLS client",
+        intro: "HAProxy wants the certificate and the key in one PEM file:",
+        then: "Then use it on the server line that points to the vendor's service:",
+    },
+    reminders_csr: [
+        "Keep the key readable only by the service that uses it.",
+        "Protect backups of the key as well as the original: the portal has no copy and cannot make you one.",
+        "The request file (.csr) holds no secret; delete it when you no longer need it.",
+        "If the key may have leaked, tell the vendor at once.",
+    ],
+
     no_token: Problem {
         what: "This page needs the link from your e-mail.",
         next: "Open the link in the e-mail from the vendor. If you reloaded this page, open the link again: it stays valid until the certificate is collected.",
@@ -239,6 +307,50 @@ pub static EN: CollectCatalogue = CollectCatalogue {
     file_refused: Problem {
         what: "The file could not be checked: {why}",
         next: "Contact the vendor's support and tell them what this page says.",
+    },
+    csr_empty: Problem {
+        what: "There is no request to send yet.",
+        next: "Paste the text of the request or choose its file, then send it.",
+    },
+    csr_malformed: Problem {
+        what: "This is not a certificate request.",
+        next: "Paste the whole text of the .csr file, from -----BEGIN to -----END, or choose the file itself. A key or a certificate will not do.",
+    },
+    csr_too_large: Problem {
+        what: "This is too large to be a certificate request.",
+        next: "A request is a few kilobytes at most. Check that you chose the .csr file.",
+    },
+    csr_bad_signature: Problem {
+        what: "The request's signature does not match its key.",
+        next: "The request may have been changed or damaged. Make it again with the commands above and send the new one.",
+    },
+    csr_weak_key: Problem {
+        what: "The portal does not sign this key: it is too weak or faulty.",
+        next: "Make a new key with one of the commands above and send its request.",
+    },
+    csr_key_reused: Problem {
+        what: "Another valid certificate already has this key.",
+        next: "Each certificate needs a key of its own. Make a new key with the commands above and send its request.",
+    },
+    csr_blocked_key: Problem {
+        what: "This key has been reported compromised and can never be used again.",
+        next: "Delete it, make a new key with the commands above and send its request.",
+    },
+    csr_unsupported: Problem {
+        what: "The request uses an algorithm the portal does not sign.",
+        next: "Use RSA (2048 to 4096 bits) or ECDSA P-256 or P-384, with SHA-256, SHA-384 or SHA-512; the commands above make such a request.",
+    },
+    csr_not_expected: Problem {
+        what: "A certificate has already been issued for this order.",
+        next: "If it was not you who sent the request, contact the vendor's support at once.",
+    },
+    file_unreadable: Problem {
+        what: "The browser could not read that file.",
+        next: "Choose it again, or paste its text instead.",
+    },
+    custody_unsupported: Problem {
+        what: "This certificate is to be made in your browser, which this page cannot do yet.",
+        next: "Contact the vendor's support and ask for a new order.",
     },
 
     not_found_title: "Page not found",

@@ -36,6 +36,15 @@ pub static NB: CollectCatalogue = CollectCatalogue {
     ],
     warnings_ack: "Jeg har lest dette og vil behandle filen slik det står",
     warnings_ack_needed: "Bekreft at du har lest advarslene for å gå videre.",
+    warnings_intro_csr: "Du lager sertifikatets private nøkkel selv, på din egen server. Den som har nøkkelen, kan opptre som organisasjonen din overfor leverandørens tjenester. Behandle den varsomt:",
+    warnings_csr: [
+        "Lag nøkkelen på serveren der sertifikatet skal brukes, eller på en maskin som er like godt sikret.",
+        "Nøkkelen forlater aldri den serveren: portalen ber aldri om den, og det gjør heller ikke leverandørens ansatte. Du sender bare sertifikatforespørselen.",
+        "Send aldri nøkkelfilen på e-post, chat eller noen annen kanal.",
+        "La bare tjenesten som bruker nøkkelen, kunne lese den, og beskytt sikkerhetskopier av den like godt som originalen.",
+        "Hvis nøkkelen blir borte eller kan ha blitt sett av andre, si fra til leverandøren med en gang, så sertifikatet kan trekkes tilbake.",
+    ],
+    warnings_ack_csr: "Jeg har lest dette og vil behandle nøkkelen slik det står",
 
     step_code: "Skriv inn koden fra SMS-en",
     code_label: "Kode fra SMS-en",
@@ -144,6 +153,65 @@ pub static NB: CollectCatalogue = CollectCatalogue {
         "Hvis filen eller passordet kan ha kommet på avveier, si fra til leverandøren med en gang.",
     ],
 
+    step_request: "Send sertifikatforespørselen din",
+    request_intro: "Lag nøkkelen og en sertifikatforespørsel på serveren der sertifikatet skal brukes. Forespørselen inneholder bare den offentlige nøkkelen; den private nøkkelen blir på serveren din.",
+    guide_openssl: Guide {
+        title: "Linux eller macOS (openssl)",
+        intro: "Kjør dette i katalogen der nøkkelen skal ligge. Det skriver nøkkelen og forespørselen, og bare du kan lese nøkkelen:",
+        then: "Eller, for en ECDSA P-256-nøkkel i stedet for RSA:",
+    },
+    guide_certreq: Guide {
+        title: "Windows (certreq)",
+        intro: "Lagre denne teksten som request.inf:",
+        then: "Kjør så dette i en ledetekst som er åpnet som administrator. Windows lager nøkkelen i maskinens sertifikatlager og beholder den der:",
+    },
+    request_subject_note: "Sertifikatet vil lyde på {subject}, uansett hva forespørselen sier: portalen tar bare den offentlige nøkkelen fra den.",
+    request_label: "Sertifikatforespørselen din",
+    request_help: "Lim inn hele teksten i .csr-filen, fra linjen -----BEGIN til linjen -----END, eller velg filen nedenfor.",
+    request_file_label: "Eller velg forespørselsfilen (.csr, .pem, .der eller .req)",
+    request_submit: "Send forespørselen",
+    request_sending: "Sender forespørselen …",
+    request_signed: "Forespørselen er signert.",
+
+    certificate_issued: "Portalen har signert forespørselen din. Den private nøkkelen din har aldri forlatt serveren din, og portalen har aldri hatt den.",
+    certificate_sms: "En SMS til {mobile} bekrefter at sertifikatet er utstedt. Det kommer ikke noe passord: det er ingen fil å åpne.",
+    certificate_keep: "Lagre sertifikatet nå. Denne siden tar vare på det bare til du lukker siden eller laster den inn på nytt, og lenken er nå brukt.",
+    certificate_pem_label: "Sertifikatet ditt (PEM)",
+    certificate_save: "Lagre sertifikatet som {file}",
+    chain_save: "Lagre CA-sertifikatet som {file}",
+    certificate_guides_intro: "Installer {file} sammen med nøkkelen du laget i steg 3 ({key} hvis du brukte openssl). Kommandoene nedenfor forventer at begge ligger i gjeldende katalog.",
+    guide_csr_curl: Guide {
+        title: "curl",
+        intro: "curl tar sertifikatet og nøkkelen som to filer:",
+        then: "",
+    },
+    guide_csr_java: Guide {
+        title: "Java (keytool og JVM-egenskaper)",
+        intro: "Java vil ha sertifikatet og nøkkelen i ett nøkkellager. Slå dem sammen med openssl, som spør etter et passord for den nye filen, og kopier dem så inn i et nøkkellager for programmet ditt; keytool spør etter passordene:",
+        then: "Start så JVM-en med nøkkellageret (eller sett de samme egenskapene i applikasjonsserveren):",
+    },
+    guide_csr_windows: Guide {
+        title: "Windows (certreq)",
+        intro: "Hvis du laget forespørselen med certreq, godtar du sertifikatet på den samme maskinen, i en ledetekst som er åpnet som administrator. Windows kobler det til nøkkelen den tok vare på; den andre linjen viser sertifikatet og tester nøkkelen:",
+        then: "",
+    },
+    guide_csr_nginx: Guide {
+        title: "nginx som mTLS-klient",
+        intro: "nginx leser sertifikatet og nøkkelen slik de er. Kopier begge til sertifikatkatalogen til nginx, og la bare eieren kunne lese nøkkelen:",
+        then: "Bruk dem så der nginx videresender til leverandørens tjeneste:",
+    },
+    guide_csr_haproxy: Guide {
+        title: "HAProxy som mTLS-klient",
+        intro: "HAProxy vil ha sertifikatet og nøkkelen i én PEM-fil:",
+        then: "Bruk den så på server-linjen som peker til leverandørens tjeneste:",
+    },
+    reminders_csr: [
+        "La bare tjenesten som bruker nøkkelen, kunne lese den.",
+        "Beskytt sikkerhetskopier av nøkkelen like godt som originalen: portalen har ingen kopi og kan ikke lage en ny til deg.",
+        "Forespørselsfilen (.csr) inneholder ingen hemmeligheter; slett den når du ikke trenger den lenger.",
+        "Hvis nøkkelen kan ha kommet på avveier, si fra til leverandøren med en gang.",
+    ],
+
     no_token: Problem {
         what: "Denne siden trenger lenken fra e-posten din.",
         next: "Åpne lenken i e-posten fra leverandøren. Hvis du lastet siden på nytt, åpner du lenken igjen: den er gyldig til sertifikatet er hentet.",
@@ -239,6 +307,50 @@ pub static NB: CollectCatalogue = CollectCatalogue {
     file_refused: Problem {
         what: "Filen kunne ikke sjekkes: {why}",
         next: "Kontakt leverandørens kundestøtte og fortell hva denne siden sier.",
+    },
+    csr_empty: Problem {
+        what: "Det er ingen forespørsel å sende ennå.",
+        next: "Lim inn teksten i forespørselen eller velg filen, og send den.",
+    },
+    csr_malformed: Problem {
+        what: "Dette er ikke en sertifikatforespørsel.",
+        next: "Lim inn hele teksten i .csr-filen, fra -----BEGIN til -----END, eller velg selve filen. En nøkkel eller et sertifikat kan ikke brukes.",
+    },
+    csr_too_large: Problem {
+        what: "Dette er for stort til å være en sertifikatforespørsel.",
+        next: "En forespørsel er på noen få kilobyte. Sjekk at du valgte .csr-filen.",
+    },
+    csr_bad_signature: Problem {
+        what: "Signaturen i forespørselen stemmer ikke med nøkkelen.",
+        next: "Forespørselen kan ha blitt endret eller skadet. Lag den på nytt med kommandoene ovenfor, og send den nye.",
+    },
+    csr_weak_key: Problem {
+        what: "Portalen signerer ikke denne nøkkelen: den er for svak eller har en feil.",
+        next: "Lag en ny nøkkel med en av kommandoene ovenfor, og send forespørselen for den.",
+    },
+    csr_key_reused: Problem {
+        what: "Et annet gyldig sertifikat har allerede denne nøkkelen.",
+        next: "Hvert sertifikat trenger sin egen nøkkel. Lag en ny nøkkel med kommandoene ovenfor, og send forespørselen for den.",
+    },
+    csr_blocked_key: Problem {
+        what: "Denne nøkkelen er meldt kompromittert og kan aldri brukes igjen.",
+        next: "Slett den, lag en ny nøkkel med kommandoene ovenfor, og send forespørselen for den.",
+    },
+    csr_unsupported: Problem {
+        what: "Forespørselen bruker en algoritme som portalen ikke signerer.",
+        next: "Bruk RSA (2048 til 4096 biter) eller ECDSA P-256 eller P-384, med SHA-256, SHA-384 eller SHA-512; kommandoene ovenfor lager en slik forespørsel.",
+    },
+    csr_not_expected: Problem {
+        what: "Det er allerede utstedt et sertifikat for denne bestillingen.",
+        next: "Hvis det ikke var du som sendte forespørselen, kontakt leverandørens kundestøtte med en gang.",
+    },
+    file_unreadable: Problem {
+        what: "Nettleseren kunne ikke lese den filen.",
+        next: "Velg den på nytt, eller lim inn teksten i stedet.",
+    },
+    custody_unsupported: Problem {
+        what: "Dette sertifikatet skal lages i nettleseren din, og det kan ikke denne siden ennå.",
+        next: "Kontakt leverandørens kundestøtte og be om en ny bestilling.",
     },
 
     not_found_title: "Fant ikke siden",

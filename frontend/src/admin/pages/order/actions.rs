@@ -56,7 +56,8 @@ pub fn Actions(
     let session = use_session();
     let allowed = order.actions.clone();
     let order_id = StoredValue::new(order.order.order_id.clone());
-    let serial = StoredValue::new(order.certificate.serial.clone());
+    // None until a customer's request is signed; the portal allows no revoking before.
+    let serial = StoredValue::new(order.certificate.as_ref().map(|c| c.serial.clone()));
     let contact = StoredValue::new((order.order.email.clone(), order.order.mobile.clone()));
     let asking = RwSignal::new(None::<Asking>);
     let reason = RwSignal::new(String::new());
@@ -90,7 +91,10 @@ pub fn Actions(
         }
     });
     let revoke = Job::new(move |why: RevocationReason| async move {
-        match session.check(api::revoke(&serial.get_value(), why).await) {
+        let Some(serial) = serial.get_value() else {
+            return;
+        };
+        match session.check(api::revoke(&serial, why).await) {
             Ok(_) => {
                 done.set(Some(Done::Revoked));
                 // The state, the timeline and the actions all moved: fetch them anew.

@@ -1,5 +1,6 @@
-//! One order: what it is, its certificate, what happened to it and its messages, and what
-//! staff can do with it now.
+//! One order: what it is and who makes its key, its certificate (or that it awaits the
+//! customer's request), what happened to it and its messages, and what staff can do with it
+//! now.
 
 mod actions;
 mod timeline;
@@ -12,6 +13,7 @@ use crate::i18n::use_texts;
 use crate::router::{Link, OrderFilter, Page, TITLE_ID};
 use actions::{Actions, Done};
 use certportal_shared::api::admin::{CertificateInfo, OrderDetail};
+use certportal_shared::model::OrderState;
 use kit::i18n::fill;
 use leptos::prelude::*;
 use timeline::{Messages, Timeline};
@@ -69,11 +71,15 @@ fn OrderBody(
         let at = order.link_expires_at.clone();
         texts.format(move |_| format::when(&at, lang()))
     };
-    let profile = order.profile.clone();
-    let profile = texts.format(move |t| match profile.as_str() {
-        "modern" => t.profile_modern.to_owned(),
-        "compatible" => t.profile_compatible.to_owned(),
-        other => other.to_owned(),
+    let custody = summary.custody;
+    // The file's protection means something only when the portal made a file.
+    let profile = custody.portal_holds_key().then(|| {
+        let profile = order.profile.clone();
+        texts.format(move |t| match profile.as_str() {
+            "modern" => t.profile_modern.to_owned(),
+            "compatible" => t.profile_compatible.to_owned(),
+            other => other.to_owned(),
+        })
     });
     let locale = order.locale.clone();
     let locale = texts.format(move |t| match locale.as_str() {
@@ -123,15 +129,22 @@ fn OrderBody(
                     {fact(texts.text(|t| t.mobile_label), summary.mobile.clone())}
                     {fact(texts.text(|t| t.created_label), created)}
                     {fact(texts.text(|t| t.link_until_label), link_until)}
-                    {fact(texts.text(|t| t.profile_label), profile)}
+                    {fact(
+                        texts.text(|t| t.custody_fact_label),
+                        view! { <span data-test="order-custody">{texts.text(move |t| format::custody(custody, t))}</span> },
+                    )}
+                    {profile.map(|profile| fact(texts.text(|t| t.profile_label), profile))}
                     {fact(texts.text(|t| t.locale_label), locale)}
                     {fact(texts.text(|t| t.activity_label), counts)}
                     {renews.map(|renews| fact(texts.text(|t| t.renews_label), renews))}
                 </dl>
             </section>
-            <Certificate certificate=order.certificate.clone() />
+            {match order.certificate.clone() {
+                Some(certificate) => view! { <Certificate certificate /> }.into_any(),
+                None => view! { <NoCertificate state=summary.state /> }.into_any(),
+            }}
         </div>
-        <Timeline entries=order.timeline />
+        <Timeline entries=order.timeline custody />
         <Messages messages=order.messages />
     }
 }
@@ -143,6 +156,25 @@ fn fact(label: Signal<&'static str>, value: impl IntoView + 'static) -> impl Int
             <dt>{label}</dt>
             <dd>{value}</dd>
         </div>
+    }
+}
+
+/// The certificate's place while there is none: still to come, or never issued.
+#[component]
+fn NoCertificate(state: OrderState) -> impl IntoView {
+    let texts = use_texts();
+    let words = texts.text(move |t| {
+        if state.is_open() {
+            t.certificate_awaiting
+        } else {
+            t.certificate_none
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="certificate-title" data-test="certificate">
+            <h2 id="certificate-title">{texts.text(|t| t.certificate_title)}</h2>
+            <p class="muted">{words}</p>
+        </section>
     }
 }
 

@@ -4,14 +4,15 @@
 use crate::format;
 use crate::i18n::{AdminCatalogue, use_texts};
 use certportal_shared::api::admin::{AuditEntry, MessageInfo};
-use certportal_shared::model::MessageState;
+use certportal_shared::model::{Custody, MessageState};
 use kit::i18n::{Lang, fill};
 use leptos::prelude::*;
 
 /// The order's audit events: issued, messages sent, link opened, code failures, downloads,
-/// receipt, revocation, ...; the portal records a message's sending as an event too.
+/// receipt or signed request, revocation, ...; the portal records a message's sending as an
+/// event too.
 #[component]
-pub fn Timeline(entries: Vec<AuditEntry>) -> impl IntoView {
+pub fn Timeline(entries: Vec<AuditEntry>, custody: Custody) -> impl IntoView {
     let texts = use_texts();
     let items = move || {
         let t = texts.t();
@@ -32,7 +33,7 @@ pub fn Timeline(entries: Vec<AuditEntry>) -> impl IntoView {
                 view! {
                     <li class=kind>
                         <time datetime=entry.at.clone()>{when}</time>
-                        <span class="timeline-what">{format::action(&entry.action, t)}</span>
+                        <span class="timeline-what">{what(&entry.action, custody, t)}</span>
                         <span class="timeline-who">{who}</span>
                         {entry.detail.clone().map(|detail| view! {
                             <span class="timeline-detail">{detail}</span>
@@ -47,6 +48,16 @@ pub fn Timeline(entries: Vec<AuditEntry>) -> impl IntoView {
             <h2 id="timeline-title">{texts.text(|t| t.timeline_title)}</h2>
             <ol class="timeline" data-test="order-timeline">{items}</ol>
         </section>
+    }
+}
+
+/// What an event records: an order whose key the customer makes was created without a
+/// certificate, which the general words for the event would claim.
+fn what(action: &str, custody: Custody, t: &AdminCatalogue) -> String {
+    if action == "order.created" && !custody.portal_holds_key() {
+        t.event_order_created_csr.to_owned()
+    } else {
+        format::action(action, t)
     }
 }
 

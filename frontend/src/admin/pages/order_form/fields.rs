@@ -5,7 +5,7 @@ use crate::i18n::AdminCatalogue;
 use certportal_shared::api::admin::OrderDetail;
 use certportal_shared::error::FieldError;
 use certportal_shared::model::{
-    ClientName, ContactName, Email, Mobile, OrderDraft, Organisation, Service,
+    ClientName, ContactName, Custody, Email, Mobile, OrderDraft, Organisation, Service,
 };
 
 /// The typed fields, by their names in [`OrderDraft`] and in the portal's field errors.
@@ -59,6 +59,8 @@ pub struct Values {
     pub profile: String,
     /// Empty for the portal's default.
     pub locale: String,
+    /// Who makes the private key: `server` or `csr`.
+    pub custody: String,
 }
 
 impl Values {
@@ -67,6 +69,7 @@ impl Values {
         Self {
             key: "rsa2048".into(),
             profile: "modern".into(),
+            custody: Custody::Server.as_str().into(),
             ..Self::default()
         }
     }
@@ -84,7 +87,14 @@ impl Values {
             key: old.key.clone(),
             profile: old.profile.clone(),
             locale: old.locale.clone(),
+            custody: order.custody.as_str().to_owned(),
         }
+    }
+
+    /// Whether the customer makes the key, so that the portal's key and file choices do not
+    /// apply.
+    pub fn customer_makes_key(custody: &str) -> bool {
+        Custody::parse(custody).is_ok_and(|custody| !custody.portal_holds_key())
     }
 
     /// The value of a typed field.
@@ -103,6 +113,10 @@ impl Values {
     /// The request: a renewal when `renews` names the old certificate.
     pub fn draft(&self, renews: Option<(String, bool)>) -> OrderDraft {
         let chosen = |value: &str| (!value.is_empty()).then(|| value.to_owned());
+        // The key and the file are the portal's to make only when it holds the key; for a
+        // customer's own key the choices left on the hidden fields mean nothing.
+        let portal =
+            |value: &str| chosen(value).filter(|_| !Self::customer_makes_key(&self.custody));
         let (renews, supersede) = match renews {
             Some((serial, supersede)) => (Some(serial), Some(supersede)),
             None => (None, None),
@@ -114,9 +128,12 @@ impl Values {
             contact_name: self.contact_name.clone(),
             email: self.email.clone(),
             mobile: self.mobile.clone(),
-            key: chosen(&self.key),
-            profile: chosen(&self.profile),
+            key: portal(&self.key),
+            profile: portal(&self.profile),
             locale: chosen(&self.locale),
+            // Sent on a renewal too, though the portal would keep the old order's: the form
+            // shows the choice, so it sends what it shows.
+            custody: chosen(&self.custody),
             renews,
             supersede,
         }
@@ -170,5 +187,23 @@ mod tests {
         assert_eq!(draft.supersede, Some(true));
         assert_eq!(draft.locale, None, "no choice means the portal's default");
         assert_eq!(filled().draft(None).supersede, None);
+    }
+
+    #[test]
+    fn a_customers_own_key_sends_its_custody_and_no_key_or_file_choice() {
+        let values = Values {
+            custody: "csr".into(),
+            ..filled()
+        };
+        let draft = values.draft(None);
+        assert_eq!(draft.custody.as_deref(), Some("csr"));
+        assert_eq!((&draft.key, &draft.profile), (&None, &None));
+        assert_eq!(
+            draft.parse(Locale::En).map(|spec| spec.custody),
+            Ok(Custody::Csr)
+        );
+        let server = filled().draft(None);
+        assert_eq!(server.custody.as_deref(), Some("server"));
+        assert_eq!(server.key.as_deref(), Some("rsa2048"));
     }
 }

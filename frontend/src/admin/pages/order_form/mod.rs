@@ -1,6 +1,8 @@
 //! A new order, or a renewal prefilled from an old one. Fields are checked as staff type
 //! (from the first time a field loses focus, and all of them at submit); the portal's own
-//! field errors land on the same fields. A new order opens its page.
+//! field errors land on the same fields. A new order opens its page. Who makes the key comes
+//! first among the certificate's choices: the key and the file protection are the portal's
+//! only when it makes the key.
 
 mod fields;
 
@@ -14,7 +16,7 @@ use crate::router::{Page, TITLE_ID, use_router};
 use crate::session::use_session;
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::OrderDetail;
-use certportal_shared::model::OrderDraft;
+use certportal_shared::model::{Custody, OrderDraft};
 use fields::{TYPED, Values, check};
 use kit::browser;
 use kit::components::{Alert, Message};
@@ -101,10 +103,16 @@ fn OrderForm(values: Values, renews: Option<OrderDetail>) -> impl IntoView {
     let key = RwSignal::new(values.key.clone());
     let profile = RwSignal::new(values.profile.clone());
     let locale = RwSignal::new(values.locale.clone());
+    let custody = RwSignal::new(values.custody.clone());
     let supersede = RwSignal::new(true);
     let submitted = RwSignal::new(false);
     let trouble = RwSignal::new(None::<Trouble>);
-    let renewed_serial = renews.as_ref().map(|old| old.certificate.serial.clone());
+    // An order whose request never came has no certificate to renew: the new one copies it.
+    let renewed_serial = renews
+        .as_ref()
+        .and_then(|old| old.certificate.as_ref())
+        .map(|certificate| certificate.serial.clone());
+    let renewing = renewed_serial.is_some();
 
     let current = move || Values {
         org: org.value.get_untracked(),
@@ -116,6 +124,7 @@ fn OrderForm(values: Values, renews: Option<OrderDetail>) -> impl IntoView {
         key: key.get_untracked(),
         profile: profile.get_untracked(),
         locale: locale.get_untracked(),
+        custody: custody.get_untracked(),
     };
     let first_bad = move || {
         typed
@@ -187,11 +196,14 @@ fn OrderForm(values: Values, renews: Option<OrderDetail>) -> impl IntoView {
         })
     });
     let choice = |value: &'static str, label: Signal<&'static str>| Choice { value, label };
-    let submit_label = if renews.is_some() {
-        texts.text_if(create.pending(), |t| t.issuing, |t| t.renew_submit)
-    } else {
-        texts.text_if(create.pending(), |t| t.issuing, |t| t.create_submit)
-    };
+    let customer_key = move || Values::customer_makes_key(&custody.get());
+    let submit_label = texts.text(move |t| match (create.pending().get(), customer_key()) {
+        (true, true) => t.creating,
+        (true, false) => t.issuing,
+        (false, true) => t.send_link_submit,
+        (false, false) if renewing => t.renew_submit,
+        (false, false) => t.create_submit,
+    });
     let text_field = move |field: Field,
                            label: Signal<&'static str>,
                            help: Signal<&'static str>,
@@ -229,21 +241,35 @@ fn OrderForm(values: Values, renews: Option<OrderDetail>) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>{texts.text(|t| t.certificate_legend)}</legend>
-                <ChoiceField id="order-key" label=texts.text(|t| t.key_label) value=key
-                    help=texts.text(|t| t.key_help)
+                <ChoiceField id="order-custody" label=texts.text(|t| t.custody_label) value=custody
+                    help=texts.text(|t| t.custody_help)
                     choices=vec![
-                        choice("rsa2048", texts.text(|t| t.key_rsa2048)),
-                        choice("rsa3072", texts.text(|_| format::key("rsa3072"))),
-                        choice("p256", texts.text(|_| format::key("p256"))),
+                        choice(Custody::Server.as_str(), texts.text(|t| t.custody_server)),
+                        choice(Custody::Csr.as_str(), texts.text(|t| t.custody_csr)),
                     ]
                 />
-                <ChoiceField id="order-profile" label=texts.text(|t| t.profile_label) value=profile
-                    help=texts.text(|t| t.profile_help)
-                    choices=vec![
-                        choice("modern", texts.text(|t| t.profile_modern)),
-                        choice("compatible", texts.text(|t| t.profile_compatible)),
-                    ]
-                />
+                <Show
+                    when=move || !customer_key()
+                    fallback=move || view! {
+                        <p class="field-help" data-test="key-by-customer">{texts.text(|t| t.key_by_customer)}</p>
+                    }
+                >
+                    <ChoiceField id="order-key" label=texts.text(|t| t.key_label) value=key
+                        help=texts.text(|t| t.key_help)
+                        choices=vec![
+                            choice("rsa2048", texts.text(|t| t.key_rsa2048)),
+                            choice("rsa3072", texts.text(|_| format::key("rsa3072"))),
+                            choice("p256", texts.text(|_| format::key("p256"))),
+                        ]
+                    />
+                    <ChoiceField id="order-profile" label=texts.text(|t| t.profile_label) value=profile
+                        help=texts.text(|t| t.profile_help)
+                        choices=vec![
+                            choice("modern", texts.text(|t| t.profile_modern)),
+                            choice("compatible", texts.text(|t| t.profile_compatible)),
+                        ]
+                    />
+                </Show>
                 <ChoiceField id="order-locale" label=texts.text(|t| t.locale_label) value=locale
                     help=texts.text(|t| t.locale_help)
                     choices=vec![
@@ -262,16 +288,23 @@ fn OrderForm(values: Values, renews: Option<OrderDetail>) -> impl IntoView {
     }
 }
 
-/// What a renewal replaces, and whether the old certificate goes once the new one is in.
+/// What a renewal replaces, and whether the old certificate goes once the new one is in; or,
+/// for an order that never got a certificate, that the new one is a copy.
 #[component]
 fn Renewal(old: OrderDetail, supersede: RwSignal<bool>) -> impl IntoView {
     let texts = use_texts();
-    let (serial, client, org, until) = (
-        old.certificate.serial.clone(),
-        old.order.client.clone(),
-        old.order.org.clone(),
-        old.certificate.not_after.clone(),
-    );
+    let (client, org) = (old.order.client.clone(), old.order.org.clone());
+    let Some(certificate) = old.certificate else {
+        let copies =
+            texts.format(move |t| fill(t.renewal_copy, &[("client", &client), ("org", &org)]));
+        return view! {
+            <div class="card renewal" data-test="renewal">
+                <p>{copies}</p>
+            </div>
+        }
+        .into_any();
+    };
+    let (serial, until) = (certificate.serial, certificate.not_after);
     let renews = texts.format(move |t| {
         fill(
             t.renewal_of,
@@ -300,4 +333,5 @@ fn Renewal(old: OrderDetail, supersede: RwSignal<bool>) -> impl IntoView {
             <p id="order-supersede-help" class="field-help">{texts.text(|t| t.supersede_help)}</p>
         </div>
     }
+    .into_any()
 }

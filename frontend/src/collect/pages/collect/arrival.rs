@@ -16,7 +16,7 @@ pub fn Arrival(flow: Flow) -> impl IntoView {
     let order = flow.order.get_value();
     let link_expires_ms = js_sys::Date::parse(&order.link_expires_at);
     let code_valid = texts.format(move |t| {
-        if flow.session.with(Option::is_some) || flow.receipt.with(Option::is_some) {
+        if flow.session.with(Option::is_some) || flow.finished() {
             return t.code_accepted.to_owned();
         }
         let deadline = flow.code.with(|code| code.deadline_ms);

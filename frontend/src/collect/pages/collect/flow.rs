@@ -1,11 +1,12 @@
 //! The state of one collect flow, shared by its steps. Everything lives in memory only: the
-//! link token, the session bearer and the file are never put in storage or cookies, so the
-//! page leaves nothing behind and works in an iframe with storage blocked.
+//! link token, the session bearer, the file and the signed certificate are never put in
+//! storage or cookies, so the page leaves nothing behind and works in an iframe with storage
+//! blocked.
 
 use super::headings;
 use super::trouble::Trouble;
-use certportal_shared::api::collect::{OpenResponse, ReceiptResponse, ResendResponse};
-use certportal_shared::model::Sha256Digest;
+use certportal_shared::api::collect::{CsrResponse, OpenResponse, ReceiptResponse, ResendResponse};
+use certportal_shared::model::{Custody, Sha256Digest};
 use kit::time::{Ticker, deadline_in};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -80,6 +81,9 @@ pub struct Flow {
     pub file: RwSignal<Option<SavedFile>>,
     /// Set once the portal took the receipt: the password is on its way.
     pub receipt: RwSignal<Option<ReceiptResponse>>,
+    /// Set once the portal signed the contact's request (custody `csr`): the certificate, kept
+    /// for saving, since the link is used up and the portal will not hand it out again.
+    pub issued: RwSignal<Option<CsrResponse>>,
     /// A problem that ends the flow (the link no longer works).
     pub fatal: RwSignal<Option<Trouble>>,
     /// Why the flow went back to the code step (the session ended).
@@ -89,6 +93,9 @@ pub struct Flow {
 impl Flow {
     pub fn new(token: String, order: OpenResponse) -> Self {
         let code = CodeStatus::from_open(&order);
+        // The server makes no such orders yet; one that slipped through ends here, before the
+        // contact spends a code on a flow the page cannot finish.
+        let fatal = (order.custody == Custody::Browser).then_some(Trouble::UnsupportedCustody);
         Self {
             token: StoredValue::new(token),
             order: StoredValue::new(order),
@@ -98,9 +105,21 @@ impl Flow {
             session: RwSignal::new(None),
             file: RwSignal::new(None),
             receipt: RwSignal::new(None),
-            fatal: RwSignal::new(None),
+            issued: RwSignal::new(None),
+            fatal: RwSignal::new(fatal),
             back_to_code: RwSignal::new(None),
         }
+    }
+
+    /// Who makes the key, and so which steps follow the code.
+    pub fn custody(&self) -> Custody {
+        self.order.with_value(|order| order.custody)
+    }
+
+    /// Whether the session has done its work: the receipt was taken, or the request signed.
+    /// Reading it subscribes the caller.
+    pub fn finished(&self) -> bool {
+        self.receipt.with(Option::is_some) || self.issued.with(Option::is_some)
     }
 
     /// Asks the portal where the code stands, after a refusal that says the page's picture

@@ -1,6 +1,7 @@
 //! Step 5: how to install the file just saved, under its real name, on the usual platforms.
 //! The commands are the same in every language; the sentences around them come from the
-//! catalogue.
+//! catalogue. The proxies' configuration, Java's keystore and the guide's frame serve the
+//! guides for a key the contact made too (`request::install`).
 
 use super::flow::Flow;
 use crate::i18n::{CollectCatalogue, Guide, catalogue, use_texts};
@@ -8,9 +9,9 @@ use kit::i18n::{Lang, fill};
 use leptos::prelude::*;
 
 /// The commands of each guide for a file called `file`: one or two blocks.
-struct Commands {
-    first: String,
-    second: Option<String>,
+pub(super) struct Commands {
+    pub first: String,
+    pub second: Option<String>,
 }
 
 fn stem(file: &str) -> &str {
@@ -28,7 +29,8 @@ fn curl(file: &str) -> Commands {
     }
 }
 
-fn java(file: &str) -> Commands {
+/// Copies the PKCS#12 `file` into a keystore, and starts the JVM with it.
+pub(super) fn java(file: &str) -> Commands {
     let stem = stem(file);
     Commands {
         first: format!(
@@ -88,19 +90,33 @@ fn pem(file: &str) -> String {
     )
 }
 
+/// Where nginx proxies to the vendor's service with the certificate `cert` and key `key`.
+pub(super) fn nginx_config(cert: &str, key: &str) -> String {
+    format!(
+        "location /vendor/ {{\n    \
+         proxy_pass https://service.example/;\n    \
+         proxy_ssl_certificate         /etc/nginx/certs/{cert};\n    \
+         proxy_ssl_certificate_key     /etc/nginx/certs/{key};\n    \
+         proxy_ssl_server_name         on;\n    \
+         proxy_ssl_verify              on;\n    \
+         proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n}}"
+    )
+}
+
+/// HAProxy's backend for the vendor's service, with the certificate and key joined in `pem`.
+pub(super) fn haproxy_config(pem: &str) -> String {
+    format!(
+        "backend vendor\n    \
+         server vendor service.example:443 ssl crt /etc/haproxy/certs/{pem} \
+         verify required ca-file /etc/ssl/certs/ca-certificates.crt sni str(service.example)"
+    )
+}
+
 fn nginx(file: &str) -> Commands {
     let stem = stem(file);
     Commands {
         first: pem(file),
-        second: Some(format!(
-            "location /vendor/ {{\n    \
-             proxy_pass https://service.example/;\n    \
-             proxy_ssl_certificate         /etc/nginx/certs/{stem}.crt;\n    \
-             proxy_ssl_certificate_key     /etc/nginx/certs/{stem}.key;\n    \
-             proxy_ssl_server_name         on;\n    \
-             proxy_ssl_verify              on;\n    \
-             proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n}}"
-        )),
+        second: Some(nginx_config(&format!("{stem}.crt"), &format!("{stem}.key"))),
     }
 }
 
@@ -111,16 +127,12 @@ fn haproxy(file: &str) -> Commands {
             "{}\ncat {stem}.crt {stem}.key > {stem}.pem\nchmod 600 {stem}.pem",
             pem(file)
         ),
-        second: Some(format!(
-            "backend vendor\n    \
-             server vendor service.example:443 ssl crt /etc/haproxy/certs/{stem}.pem \
-             verify required ca-file /etc/ssl/certs/ca-certificates.crt sni str(service.example)"
-        )),
+        second: Some(haproxy_config(&format!("{stem}.pem"))),
     }
 }
 
 #[component]
-fn GuideView(
+pub(super) fn GuideView(
     pick: fn(&'static CollectCatalogue) -> &'static Guide,
     commands: Commands,
     #[prop(optional)] open: bool,
@@ -175,11 +187,22 @@ pub fn Guides(flow: Flow) -> impl IntoView {
                 }
             })
         }}
+        <Reminders list=|t| &t.reminders />
+    }
+}
+
+/// What to tidy up once the certificate works: `list` picks the reminders from the catalogue.
+#[component]
+pub(super) fn Reminders(
+    list: fn(&'static CollectCatalogue) -> &'static [&'static str],
+) -> impl IntoView {
+    let texts = use_texts();
+    view! {
         <section class="reminder card" aria-labelledby="reminder-title">
             <h3 id="reminder-title">{texts.text(|t| t.reminder_title)}</h3>
             <ul>
-                {(0..catalogue(Lang::En).reminders.len())
-                    .map(|i| view! { <li>{texts.format(move |t| t.reminders[i].to_owned())}</li> })
+                {(0..list(catalogue(Lang::En)).len())
+                    .map(|i| view! { <li>{texts.format(move |t| list(t)[i].to_owned())}</li> })
                     .collect_view()}
             </ul>
         </section>

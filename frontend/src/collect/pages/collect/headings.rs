@@ -2,6 +2,8 @@
 //! step's heading (so that screen readers announce it), and the flow moves it back to the code
 //! step when the session ends, so each of them names a heading another file renders.
 
+use certportal_shared::model::Custody;
+
 /// Step 1: the warnings.
 pub const WARNINGS: &str = "step-warnings";
 /// Step 2: the code.
@@ -14,6 +16,19 @@ pub const CHECK: &str = "step-check";
 pub const INSTALL: &str = "step-install";
 /// What the check found, inside step 4.
 pub const SUMMARY: &str = "summary-title";
+/// Step 3 when the contact makes the key: the certificate request.
+pub const REQUEST: &str = "step-request";
+/// Step 4 when the contact makes the key: the signed certificate.
+pub const CERTIFICATE: &str = "step-certificate";
+
+/// The step that follows the code, by who makes the key.
+pub fn after_code(custody: Custody) -> &'static str {
+    if custody.portal_holds_key() {
+        DOWNLOAD
+    } else {
+        REQUEST
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -21,9 +36,24 @@ mod tests {
 
     #[test]
     fn no_two_headings_share_an_id() {
-        let ids = [WARNINGS, CODE, DOWNLOAD, CHECK, INSTALL, SUMMARY];
+        let ids = [
+            WARNINGS,
+            CODE,
+            DOWNLOAD,
+            CHECK,
+            INSTALL,
+            SUMMARY,
+            REQUEST,
+            CERTIFICATE,
+        ];
         for (i, id) in ids.iter().enumerate() {
             assert!(!ids[i + 1..].contains(id), "{id}");
         }
+    }
+
+    #[test]
+    fn the_code_leads_to_the_download_or_to_the_request() {
+        assert_eq!(after_code(Custody::Server), DOWNLOAD);
+        assert_eq!(after_code(Custody::Csr), REQUEST);
     }
 }

@@ -1,5 +1,7 @@
 //! The collect page: the customer contact's whole flow, from the link to an installed
-//! certificate. Five steps: warnings, code, download, check, install.
+//! certificate. When the portal makes the key, five steps: warnings, code, download, check,
+//! install. When the contact makes it (custody `csr`), four: warnings, code, the certificate
+//! request, install (`request`).
 
 mod arrival;
 mod check;
@@ -8,6 +10,7 @@ mod download;
 mod flow;
 mod guides;
 mod headings;
+mod request;
 mod summary;
 mod trouble;
 mod warnings;
@@ -19,10 +22,14 @@ use certportal_shared::api::collect::OpenResponse;
 use flow::Flow;
 use kit::browser;
 use kit::components::Alert;
+use leptos::either::Either;
 use leptos::prelude::*;
 use trouble::Trouble;
 
-const STEPS: u8 = 5;
+/// Steps when the portal makes the key: warnings, code, download, check, install.
+const FILE_STEPS: u8 = 5;
+/// Steps when the contact makes it: warnings, code, request, install.
+const REQUEST_STEPS: u8 = 4;
 
 /// Where a customer contact collects the certificate; the link token arrives in the fragment.
 #[component]
@@ -81,57 +88,115 @@ fn OpenFailed(trouble: Trouble, retry: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The five steps, each shown when its turn comes.
+/// Where `step` stands when the flow is at step `current`.
+fn step_state(step: u8, current: u8) -> StepState {
+    match step {
+        // Once the file is saved the guides are as current as the check.
+        5 if current == 4 => StepState::Current,
+        _ if step < current => StepState::Done,
+        _ if step == current => StepState::Current,
+        _ => StepState::Upcoming,
+    }
+}
+
+fn at(current: Signal<u8>, step: u8) -> Signal<StepState> {
+    Signal::derive(move || step_state(step, current.get()))
+}
+
+/// The steps, each shown when its turn comes: the warnings and the code, then the portal's
+/// file or the contact's own request.
 #[component]
 fn CollectFlow(flow: Flow) -> impl IntoView {
     let texts = use_texts();
     let fatal = Signal::derive(move || flow.fatal.get().map(|trouble| trouble.message(texts.t())));
-    let state = move |step: u8| -> Signal<StepState> {
-        Signal::derive(move || {
-            let current = if flow.receipt.with(Option::is_some) {
-                4
-            } else if flow.session.with(Option::is_some) {
-                3
-            } else if flow.acknowledged.get() {
-                2
-            } else {
-                1
-            };
-            match step {
-                // Once the file is saved the guides are as current as the check.
-                5 if current == 4 => StepState::Current,
-                _ if step < current => StepState::Done,
-                _ if step == current => StepState::Current,
-                _ => StepState::Upcoming,
-            }
-        })
-    };
+    let own_key = !flow.custody().portal_holds_key();
+    let total = if own_key { REQUEST_STEPS } else { FILE_STEPS };
+    let current = Signal::derive(move || {
+        if flow.finished() {
+            4
+        } else if flow.session.with(Option::is_some) {
+            3
+        } else if flow.acknowledged.get() {
+            2
+        } else {
+            1
+        }
+    });
     view! {
         <Show
             when=move || flow.fatal.with(Option::is_none)
             fallback=move || view! { <Alert message=fatal /> }
         >
             <arrival::Arrival flow />
-            <Step number=1 total=STEPS heading_id=headings::WARNINGS
-                title=texts.text(|t| t.step_warnings) state=state(1)>
+            <Step number=1 total heading_id=headings::WARNINGS
+                title=texts.text(|t| t.step_warnings) state=at(current, 1)>
                 <warnings::Warnings flow />
             </Step>
-            <Step number=2 total=STEPS heading_id=headings::CODE
-                title=texts.text(|t| t.step_code) state=state(2)>
+            <Step number=2 total heading_id=headings::CODE
+                title=texts.text(|t| t.step_code) state=at(current, 2)>
                 <code::CodeStep flow />
             </Step>
-            <Step number=3 total=STEPS heading_id=headings::DOWNLOAD
-                title=texts.text(|t| t.step_download) state=state(3)>
-                <download::DownloadStep flow />
-            </Step>
-            <Step number=4 total=STEPS heading_id=headings::CHECK
-                title=texts.text(|t| t.step_check) state=state(4)>
-                <check::CheckStep flow />
-            </Step>
-            <Step number=5 total=STEPS heading_id=headings::INSTALL
-                title=texts.text(|t| t.step_install) state=state(5)>
-                <guides::Guides flow />
-            </Step>
+            // Either rather than two AnyViews: the same choice for less of the page's weight.
+            {if own_key {
+                Either::Left(view! { <RequestSteps flow current /> })
+            } else {
+                Either::Right(view! { <FileSteps flow current /> })
+            }}
         </Show>
+    }
+}
+
+/// Steps 3 to 5 when the portal made the key: download, check, install.
+#[component]
+fn FileSteps(flow: Flow, current: Signal<u8>) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <Step number=3 total=FILE_STEPS heading_id=headings::DOWNLOAD
+            title=texts.text(|t| t.step_download) state=at(current, 3)>
+            <download::DownloadStep flow />
+        </Step>
+        <Step number=4 total=FILE_STEPS heading_id=headings::CHECK
+            title=texts.text(|t| t.step_check) state=at(current, 4)>
+            <check::CheckStep flow />
+        </Step>
+        <Step number=5 total=FILE_STEPS heading_id=headings::INSTALL
+            title=texts.text(|t| t.step_install) state=at(current, 5)>
+            <guides::Guides flow />
+        </Step>
+    }
+}
+
+/// Steps 3 and 4 when the contact makes the key: send the request, install the certificate.
+#[component]
+fn RequestSteps(flow: Flow, current: Signal<u8>) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <Step number=3 total=REQUEST_STEPS heading_id=headings::REQUEST
+            title=texts.text(|t| t.step_request) state=at(current, 3)>
+            <request::RequestStep flow />
+        </Step>
+        <Step number=4 total=REQUEST_STEPS heading_id=headings::CERTIFICATE
+            title=texts.text(|t| t.step_install) state=at(current, 4)>
+            <request::CertificateStep flow />
+        </Step>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_before_the_current_one_are_done_and_after_it_upcoming() {
+        assert_eq!(step_state(1, 3), StepState::Done);
+        assert_eq!(step_state(3, 3), StepState::Current);
+        assert_eq!(step_state(4, 3), StepState::Upcoming);
+    }
+
+    #[test]
+    fn once_the_file_is_saved_the_check_and_the_guides_are_both_current() {
+        assert_eq!(step_state(4, 4), StepState::Current);
+        assert_eq!(step_state(5, 4), StepState::Current);
+        assert_eq!(step_state(3, 4), StepState::Done);
     }
 }

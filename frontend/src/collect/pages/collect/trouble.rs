@@ -28,6 +28,14 @@ pub enum Trouble {
     SaveFailed,
     /// The inspector refused the file with this code and sentence.
     Inspect(ErrorCode, String),
+    /// The request field is empty.
+    RequestEmpty,
+    /// The chosen request file is larger than any request the portal reads.
+    RequestTooLarge,
+    /// The browser could not read the chosen file.
+    FileUnreadable,
+    /// The order's key is to be made in the browser, which this page cannot do yet.
+    UnsupportedCustody,
 }
 
 impl Trouble {
@@ -74,6 +82,10 @@ impl Trouble {
                 what: fill(t.file_refused.what, &[("why", why)]),
                 next: t.file_refused.next.to_owned(),
             },
+            Trouble::RequestEmpty => plain(&t.csr_empty),
+            Trouble::RequestTooLarge => plain(&t.csr_too_large),
+            Trouble::FileUnreadable => plain(&t.file_unreadable),
+            Trouble::UnsupportedCustody => plain(&t.custody_unsupported),
             Trouble::Api(ApiFailure::Unreachable) => plain(&t.unreachable),
             Trouble::Api(ApiFailure::Unexpected(_)) => plain(&t.server_error),
             Trouble::Api(ApiFailure::Refused(error)) => {
@@ -108,6 +120,14 @@ impl Trouble {
                     ErrorCode::BundleGone => plain(&t.bundle_gone),
                     ErrorCode::DigestMismatch => plain(&t.digest_mismatch),
                     ErrorCode::RateLimited => with_wait(&t.rate_limited),
+                    ErrorCode::CsrMalformed => plain(&t.csr_malformed),
+                    ErrorCode::CsrTooLarge => plain(&t.csr_too_large),
+                    ErrorCode::CsrBadSignature => plain(&t.csr_bad_signature),
+                    ErrorCode::CsrWeakKey => plain(&t.csr_weak_key),
+                    ErrorCode::CsrKeyReused => plain(&t.csr_key_reused),
+                    ErrorCode::CsrBlockedKey => plain(&t.csr_blocked_key),
+                    ErrorCode::CsrUnsupportedAlgorithm => plain(&t.csr_unsupported),
+                    ErrorCode::CsrNotExpected => plain(&t.csr_not_expected),
                     _ => plain(&t.server_error),
                 }
             }
@@ -131,6 +151,37 @@ mod tests {
         assert!(refused(ErrorCode::LinkUsed).ends_the_link());
         assert!(!refused(ErrorCode::WrongCode).ends_the_link());
         assert!(!Trouble::Api(ApiFailure::Unreachable).ends_the_link());
+    }
+
+    #[test]
+    fn each_refused_request_has_its_own_words_in_every_language() {
+        let codes = [
+            ErrorCode::CsrMalformed,
+            ErrorCode::CsrTooLarge,
+            ErrorCode::CsrBadSignature,
+            ErrorCode::CsrWeakKey,
+            ErrorCode::CsrKeyReused,
+            ErrorCode::CsrBlockedKey,
+            ErrorCode::CsrUnsupportedAlgorithm,
+            ErrorCode::CsrNotExpected,
+        ];
+        for lang in Lang::ALL {
+            let t = catalogue(lang);
+            let mut words: Vec<String> = codes
+                .iter()
+                .map(|code| refused(code.clone()).message(t).what)
+                .collect();
+            assert!(!words.contains(&t.server_error.what.to_owned()), "{lang:?}");
+            words.sort();
+            words.dedup();
+            assert_eq!(words.len(), codes.len(), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_request_leaves_the_link_and_the_session_alone() {
+        let weak = refused(ErrorCode::CsrWeakKey);
+        assert!(!weak.ends_the_link() && !weak.ends_the_session());
     }
 
     #[test]

@@ -1,26 +1,38 @@
-//! Step 1: how to handle the file, read and confirmed before anything can be downloaded.
+//! Step 1: how to handle the file, or the key the contact makes, read and confirmed before
+//! anything can be collected.
 
 use super::flow::Flow;
-use crate::i18n::{catalogue, use_texts};
+use crate::i18n::{CollectCatalogue, catalogue, use_texts};
 use kit::i18n::Lang;
 use leptos::prelude::*;
+
+type Pick = fn(&'static CollectCatalogue) -> &'static str;
+type PickList = fn(&'static CollectCatalogue) -> &'static [&'static str];
 
 #[component]
 pub fn Warnings(flow: Flow) -> impl IntoView {
     let texts = use_texts();
+    // The same confirmation either way; what it warns about follows who holds the key.
+    let (intro, list, ack): (Pick, PickList, Pick) = if flow.custody().portal_holds_key() {
+        (|t| t.warnings_intro, |t| &t.warnings, |t| t.warnings_ack)
+    } else {
+        (
+            |t| t.warnings_intro_csr,
+            |t| &t.warnings_csr,
+            |t| t.warnings_ack_csr,
+        )
+    };
     // Once a session is open the confirmation has done its work; unticking it then would
     // only hide steps the contact is in the middle of.
-    let locked = Signal::derive(move || {
-        flow.session.with(Option::is_some) || flow.receipt.with(Option::is_some)
-    });
+    let locked = Signal::derive(move || flow.session.with(Option::is_some) || flow.finished());
     let described_by =
         Signal::derive(move || (!flow.acknowledged.get()).then_some("warnings-ack-hint"));
-    let items = (0..catalogue(Lang::En).warnings.len())
-        .map(|i| view! { <li>{texts.format(move |t| t.warnings[i].to_owned())}</li> })
+    let items = (0..list(catalogue(Lang::En)).len())
+        .map(|i| view! { <li>{texts.format(move |t| list(t)[i].to_owned())}</li> })
         .collect_view();
     view! {
         <div class="warnings" data-test="warnings">
-            <p>{texts.text(|t| t.warnings_intro)}</p>
+            <p>{texts.text(intro)}</p>
             <ul class="warning-list">{items}</ul>
         </div>
         <div class="ack">
@@ -35,7 +47,7 @@ pub fn Warnings(flow: Flow) -> impl IntoView {
                 aria-describedby=described_by
                 on:change:target=move |event| flow.acknowledged.set(event.target().checked())
             />
-            <label for="warnings-ack">{texts.text(|t| t.warnings_ack)}</label>
+            <label for="warnings-ack">{texts.text(ack)}</label>
         </div>
         <Show when=move || !flow.acknowledged.get()>
             <p id="warnings-ack-hint" class="muted">{texts.text(|t| t.warnings_ack_needed)}</p>

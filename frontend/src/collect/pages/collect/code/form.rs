@@ -22,7 +22,8 @@ fn normalised(code: &str) -> Option<String> {
     (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
 }
 
-/// Checks a code; the right one opens the session and moves on to the download.
+/// Checks a code; the right one opens the session and moves on to the download, or to the
+/// certificate request.
 pub(super) fn verify(flow: Flow, entry: Entry) -> Job<String> {
     let Entry { typed, trouble, .. } = entry;
     Job::new(move |code: String| async move {
@@ -37,7 +38,7 @@ pub(super) fn verify(flow: Flow, entry: Entry) -> Job<String> {
                     downloads_left: opened.downloads_left,
                 }));
                 typed.set(String::new());
-                browser::focus(headings::DOWNLOAD);
+                browser::focus(headings::after_code(flow.custody()));
             }
             Err(failure) => {
                 if let ApiFailure::Refused(error) = &failure {

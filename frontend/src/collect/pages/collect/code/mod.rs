@@ -39,7 +39,7 @@ pub fn CodeStep(flow: Flow) -> impl IntoView {
     let resend = resend::resend(flow, entry);
     view! {
         <Show
-            when=move || flow.session.with(Option::is_none) && flow.receipt.with(Option::is_none)
+            when=move || flow.session.with(Option::is_none) && !flow.finished()
             fallback=move || view! { <p class="done-note">{texts.text(|t| t.code_accepted)}</p> }
         >
             <CodeForm flow entry verify />
