@@ -219,6 +219,7 @@ pub fn new_link_and_code(
             url: &url,
             expires_on: expires_on.get(..10).unwrap_or(&expires_on),
             code_ttl_minutes: config.collect.code_ttl_minutes,
+            own_key: !to.custody.portal_holds_key(),
         },
     );
     let body = Zeroizing::new(body);

@@ -15,6 +15,8 @@ pub struct LinkMail<'a> {
     /// The date the link ends, `YYYY-MM-DD`.
     pub expires_on: &'a str,
     pub code_ttl_minutes: u32,
+    /// The contact makes the key (custody `csr`): no file and no password to announce.
+    pub own_key: bool,
 }
 
 /// The subject and body of the link e-mail.
@@ -27,9 +29,42 @@ pub fn link_email(locale: Locale, mail: &LinkMail<'_>) -> (String, String) {
         url,
         expires_on,
         code_ttl_minutes,
+        own_key,
     } = mail;
-    match locale {
-        Locale::En => (
+    match (locale, own_key) {
+        (Locale::En, true) => (
+            format!("Your client certificate for {service} is ready to be issued"),
+            format!(
+                "Hello {contact_name},\n\n\
+                 a client certificate \"{client}\" for {org} is ready to be issued for {service}, for a key \
+                 you make on your own server: the key never leaves it, and we never see it.\n\n\
+                 Open this link in a browser:\n\n\
+                 {url}\n\n\
+                 You will receive a one-time code by SMS; it is valid for {code_ttl_minutes} minutes, and you \
+                 can ask for a new one on the page. The page then shows how to make the key and its \
+                 certificate request, and hands you the certificate at once.\n\n\
+                 The link can be used until {expires_on}. Do not forward this e-mail: the certificate gives \
+                 access to our services on your organisation's behalf.\n\n\
+                 If you did not expect this message, contact our support.\n"
+            ),
+        ),
+        (Locale::Nb, true) => (
+            format!("Klientsertifikatet for {service} er klart til å utstedes"),
+            format!(
+                "Hei {contact_name},\n\n\
+                 et klientsertifikat «{client}» for {org} er klart til å utstedes for {service}, for en nøkkel \
+                 du lager på din egen server: nøkkelen forlater den aldri, og vi ser den aldri.\n\n\
+                 Åpne denne lenken i en nettleser:\n\n\
+                 {url}\n\n\
+                 Du får en engangskode på SMS; den gjelder i {code_ttl_minutes} minutter, og du kan be om en \
+                 ny på siden. Siden viser deretter hvordan du lager nøkkelen og sertifikatforespørselen, og \
+                 gir deg sertifikatet med en gang.\n\n\
+                 Lenken kan brukes til og med {expires_on}. Ikke videresend denne e-posten: sertifikatet gir \
+                 tilgang til tjenestene våre på vegne av organisasjonen din.\n\n\
+                 Kontakt kundestøtte hvis du ikke ventet denne meldingen.\n"
+            ),
+        ),
+        (Locale::En, false) => (
             format!("Your client certificate for {service} is ready"),
             format!(
                 "Hello {contact_name},\n\n\
@@ -44,7 +79,7 @@ pub fn link_email(locale: Locale, mail: &LinkMail<'_>) -> (String, String) {
                  If you did not expect this message, contact our support.\n"
             ),
         ),
-        Locale::Nb => (
+        (Locale::Nb, false) => (
             format!("Klientsertifikatet for {service} er klart"),
             format!(
                 "Hei {contact_name},\n\n\
@@ -147,14 +182,23 @@ mod tests {
             url: "https://portal.example/collect#token",
             expires_on: "2026-12-04",
             code_ttl_minutes: 30,
+            own_key: false,
         };
-        for locale in [Locale::En, Locale::Nb] {
-            let (subject, body) = link_email(locale, &mail);
+        for (locale, own_key) in [
+            (Locale::En, false),
+            (Locale::Nb, false),
+            (Locale::En, true),
+            (Locale::Nb, true),
+        ] {
+            let (subject, body) = link_email(locale, &LinkMail { own_key, ..mail });
             assert!(subject.contains("API"));
             assert!(
                 body.lines()
                     .any(|line| line == "https://portal.example/collect#token")
             );
+            // Only a file has a password to announce.
+            let announces_password = body.contains("password") || body.contains("passord");
+            assert_eq!(announces_password, !own_key, "{body}");
         }
     }
 }

@@ -537,3 +537,41 @@ fn b64(der: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(der)
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_subject_the_page_is_given_works_in_openssl_when_a_name_has_a_slash() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let order = app
+        .create_order(OrderDraft {
+            org: "Acme A/S".into(),
+            ..csr_order()
+        })
+        .await;
+    let token = app.wait_for_link(&order.order_id).await;
+    let code = app.wait_for_code(&order.order_id, 1).await;
+    let opened: Value = app.open(&token).await.json().await.unwrap();
+    let subject = opened["subject"].as_str().unwrap().to_owned();
+    assert_eq!(subject, "/O=Acme A\\/S/OU=Payments API/CN=e-banking");
+    let key = new_key(
+        dir.path(),
+        "slash",
+        &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+    );
+    let out = format!("{key}.csr");
+    tools::run_ok(
+        "openssl",
+        &["req", "-new", "-key", &key, "-out", &out, "-subj", &subject],
+    );
+    let asked = tools::run_ok("openssl", &["req", "-in", &out, "-noout", "-subject"]);
+    assert!(asked.contains("O = Acme A/S, OU = Payments API"), "{asked}");
+    let session = app.session(&token, &code).await;
+    let answer = signed(&app, &session, &std::fs::read_to_string(&out).unwrap()).await;
+    let cert = tools::write(
+        dir.path(),
+        "slash.crt",
+        answer["certificate"].as_str().unwrap().as_bytes(),
+    );
+    let issued = tools::run_ok("openssl", &["x509", "-in", &cert, "-noout", "-subject"]);
+    assert!(issued.contains("O = Acme A/S"), "{issued}");
+}

@@ -7,6 +7,7 @@ mod browser_admin_actions;
 mod browser_admin_pages;
 mod browser_bench;
 mod browser_collect;
+mod browser_collect_csr;
 mod browser_collect_errors;
 mod browser_embed;
 mod cli;

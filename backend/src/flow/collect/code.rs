@@ -35,9 +35,16 @@ pub async fn open(state: &AppState, token: &str, actor: &Actor) -> Result<OpenRe
         custody: order.spec.custody,
         subject: format!(
             "/O={}/OU={}/CN={}",
-            order.spec.org, order.spec.service, order.spec.client
+            subject_value(order.spec.org.as_str()),
+            subject_value(order.spec.service.as_str()),
+            subject_value(order.spec.client.as_str())
         ),
     })
+}
+
+/// A value as `openssl req -subj` reads it: `\` and `/` escaped by a backslash (`Acme A\/S`).
+fn subject_value(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('/', "\\/")
 }
 
 /// Checks the code; the right one opens a collect session and is used up. A try is taken
