@@ -73,6 +73,17 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Sends a certificate request for a `csr` order (PEM or base64 DER).
+    pub async fn csr(&self, session: &str, csr: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.url, routes::COLLECT_CSR))
+            .bearer_auth(session)
+            .json(&json!({ "csr": csr }))
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Runs the whole flow for an order: verify, download, receipt, password. Returns the file
     /// and its password.
     pub async fn collect(&self, collect: &Collect) -> (Vec<u8>, String) {

@@ -64,32 +64,34 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The arguments of `certportal order create --json` for the sample order's organisation,
+/// service, contact and e-mail, with the client and mobile given, then `extra`.
+pub fn order_create<'a>(client: &'a str, mobile: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "order",
+        "create",
+        "--org",
+        "Acme AS",
+        "--service",
+        "Payments API",
+        "--client",
+        client,
+        "--contact-name",
+        "Kari Nordmann",
+        "--email",
+        "kari@example.no",
+        "--mobile",
+        mobile,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// A new order by `certportal order create --json` in `dir`, for the client and mobile given
 /// (the rest as the sample order, a P-256 key: quick to make); its order id and serial.
 pub fn create_order(dir: &Path, client: &str, mobile: &str) -> (String, String) {
-    let out = run(
-        dir,
-        &[
-            "order",
-            "create",
-            "--org",
-            "Acme AS",
-            "--service",
-            "Payments API",
-            "--client",
-            client,
-            "--contact-name",
-            "Kari Nordmann",
-            "--email",
-            "kari@example.no",
-            "--mobile",
-            mobile,
-            "--key",
-            "p256",
-            "--json",
-        ],
-        None,
-    );
+    let out = run(dir, &order_create(client, mobile, &["--key", "p256"]), None);
     assert!(out.status.success(), "order create: {}", stderr(&out));
     let created: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
     let field = |name: &str| created[name].as_str().expect("a field").to_owned();

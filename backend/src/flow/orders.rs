@@ -136,15 +136,7 @@ async fn issue_with_file(
             config.certificate.pkcs12_iterations,
         );
         tokio::task::spawn_blocking(move || -> Result<_, AppError> {
-            let request = ClientCertRequest {
-                org: &spec.org,
-                service: &spec.service,
-                client: &spec.client,
-                key: spec.key,
-                not_before: now,
-                validity_days,
-                crl_url,
-            };
+            let request = ClientCertRequest::for_order(&spec, now, validity_days, crl_url);
             let issued = pki::issue(&ca, &request)?;
             let password = random::password(password_length)?;
             let bundle = pki::write_pkcs12(

@@ -1,7 +1,7 @@
 //! Client certificates: the profile of DESIGN.md.
 
 use super::{Ca, PkiError, ca::generate_key, key_sha256, sha256_hex};
-use certportal_shared::model::{ClientName, KeyType, Organisation, Serial, Service};
+use certportal_shared::model::{ClientName, KeyType, OrderSpec, Organisation, Serial, Service};
 use rcgen::{
     CertificateParams, CrlDistributionPoint, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
     IsCa, KeyUsagePurpose, PublicKeyData, SerialNumber,
@@ -20,6 +20,26 @@ pub struct ClientCertRequest<'a> {
     pub validity_days: u32,
     /// The CRL's address, written into the certificate's CRL distribution point.
     pub crl_url: String,
+}
+
+impl<'a> ClientCertRequest<'a> {
+    /// The certificate an order gets, from its fields alone, valid from `not_before`.
+    pub fn for_order(
+        spec: &'a OrderSpec,
+        not_before: OffsetDateTime,
+        validity_days: u32,
+        crl_url: String,
+    ) -> Self {
+        Self {
+            org: &spec.org,
+            service: &spec.service,
+            client: &spec.client,
+            key: spec.key,
+            not_before,
+            validity_days,
+            crl_url,
+        }
+    }
 }
 
 /// A new client certificate.

@@ -66,16 +66,6 @@ fn fresh_request(dir: &Path, name: &str, options: &[String]) -> (String, String)
     (key, request)
 }
 
-async fn send_request(app: &TestApp, session: &str, csr: &str) -> reqwest::Response {
-    app.http
-        .post(format!("{}{}", app.url, routes::COLLECT_CSR))
-        .bearer_auth(session)
-        .json(&json!({ "csr": csr }))
-        .send()
-        .await
-        .expect("request")
-}
-
 /// A csr order with its link opened and its code verified: the session.
 async fn csr_session(app: &TestApp) -> (Collect, String) {
     let order = app.create_order(csr_order()).await;
@@ -87,7 +77,7 @@ async fn csr_session(app: &TestApp) -> (Collect, String) {
 }
 
 async fn signed(app: &TestApp, session: &str, csr: &str) -> Value {
-    let response = send_request(app, session, csr).await;
+    let response = app.csr(session, csr).await;
     let status = response.status().as_u16();
     let body: Value = response.json().await.expect("json");
     assert_eq!(status, 200, "{body}");
@@ -170,7 +160,7 @@ async fn an_openssl_request_gets_the_orders_certificate_and_the_portal_never_hol
     );
     // A second request, even for a new key, is refused.
     let (_, another) = fresh_request(dir.path(), "again", &rsa("2048"));
-    let (status, _, _) = refusal(send_request(&app, &session, &another).await).await;
+    let (status, _, _) = refusal(app.csr(&session, &another).await).await;
     assert!(status == 401 || status == 409 || status == 410, "{status}");
 
     // Staff see the mode and that the key was never the portal's.
@@ -268,7 +258,7 @@ async fn hostile_requests_get_their_codes_and_a_good_one_still_goes_through_afte
         ),
     ];
     for (what, csr, code) in &cases {
-        let (status, actual, body) = refusal(send_request(&app, &session, csr).await).await;
+        let (status, actual, body) = refusal(app.csr(&session, csr).await).await;
         assert_eq!((status, actual.as_str()), (400, *code), "{what}: {body}");
         assert!(
             body["message"].as_str().is_some_and(|m| m.len() > 20),
@@ -309,12 +299,7 @@ async fn a_key_of_a_live_certificate_is_refused_and_a_compromised_one_blocked_fo
         .to_owned();
 
     let (_, second) = csr_session(&app).await;
-    refused(
-        send_request(&app, &second, &request).await,
-        400,
-        "CSR_KEY_REUSED",
-    )
-    .await;
+    refused(app.csr(&second, &request).await, 400, "CSR_KEY_REUSED").await;
 
     let alice = app.signed_in_admin().await;
     alice
@@ -323,21 +308,11 @@ async fn a_key_of_a_live_certificate_is_refused_and_a_compromised_one_blocked_fo
             &json!({"reason": "keyCompromise"}),
         )
         .await;
-    refused(
-        send_request(&app, &second, &request).await,
-        400,
-        "CSR_BLOCKED_KEY",
-    )
-    .await;
+    refused(app.csr(&second, &request).await, 400, "CSR_BLOCKED_KEY").await;
     // Blocked even once the compromised certificate would have expired.
     app.clock.advance(time::Duration::days(800));
     let (_, third) = csr_session(&app).await;
-    refused(
-        send_request(&app, &third, &request).await,
-        400,
-        "CSR_BLOCKED_KEY",
-    )
-    .await;
+    refused(app.csr(&third, &request).await, 400, "CSR_BLOCKED_KEY").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -347,19 +322,9 @@ async fn a_server_order_takes_no_request() {
     let (_, request) = fresh_request(dir.path(), "k", &rsa("2048"));
     let collect = app.order_with_link().await;
     let session = app.session(&collect.token, &collect.code).await;
-    refused(
-        send_request(&app, &session, &request).await,
-        409,
-        "CSR_NOT_EXPECTED",
-    )
-    .await;
+    refused(app.csr(&session, &request).await, 409, "CSR_NOT_EXPECTED").await;
     // Without a session, nothing is even looked at.
-    refused(
-        send_request(&app, "nope", &request).await,
-        401,
-        "SESSION_INVALID",
-    )
-    .await;
+    refused(app.csr("nope", &request).await, 401, "SESSION_INVALID").await;
 }
 
 /// Many parallel requests: for one order, exactly one is signed; with one key on two orders,
@@ -371,8 +336,7 @@ pub async fn races_let_exactly_one_request_through(app: &TestApp) {
         .collect();
     let (collect, session) = csr_session(app).await;
     let answers =
-        futures::future::join_all(requests.iter().map(|csr| send_request(app, &session, csr)))
-            .await;
+        futures::future::join_all(requests.iter().map(|csr| app.csr(&session, csr))).await;
     let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
@@ -389,12 +353,8 @@ pub async fn races_let_exactly_one_request_through(app: &TestApp) {
     for _ in 0..6 {
         sessions.push(csr_session(app).await.1);
     }
-    let answers = futures::future::join_all(
-        sessions
-            .iter()
-            .map(|session| send_request(app, session, &shared)),
-    )
-    .await;
+    let answers =
+        futures::future::join_all(sessions.iter().map(|session| app.csr(session, &shared))).await;
     let mut outcomes = Vec::new();
     for answer in answers {
         let (status, code, _) = refusal(answer).await;
@@ -490,24 +450,11 @@ fn order_create_takes_custody_and_prints_a_null_serial_until_the_request() {
     let data = dir.path().join("data");
     let init = cli::run(&data, &["init"], None);
     assert!(init.status.success(), "{}", cli::stderr(&init));
-    let args = [
-        "order",
-        "create",
-        "--org",
-        "Acme AS",
-        "--service",
-        "Payments API",
-        "--client",
-        "e-banking",
-        "--contact-name",
-        "Kari Nordmann",
-        "--email",
-        "kari@example.no",
-        "--mobile",
-        "+4791234567",
-        "--json",
-    ];
-    let created = cli::run(&data, &[&args[..], &["--custody", "csr"]].concat(), None);
+    let created = cli::run(
+        &data,
+        &cli::order_create("e-banking", "+4791234567", &["--custody", "csr"]),
+        None,
+    );
     assert!(created.status.success(), "{}", cli::stderr(&created));
     let printed: Value = serde_json::from_str(cli::stdout(&created).trim()).unwrap();
     assert_eq!(printed["serial"], Value::Null);
@@ -515,7 +462,11 @@ fn order_create_takes_custody_and_prints_a_null_serial_until_the_request() {
     assert!(printed["order_id"].as_str().is_some());
 
     for (custody, field) in [("browser", "custody"), ("hsm", "custody")] {
-        let refused = cli::run(&data, &[&args[..], &["--custody", custody]].concat(), None);
+        let refused = cli::run(
+            &data,
+            &cli::order_create("e-banking", "+4791234567", &["--custody", custody]),
+            None,
+        );
         assert_eq!(refused.status.code(), Some(1));
         let error = cli::stderr(&refused);
         assert!(error.contains(&format!("{field}:")), "{error}");

@@ -51,15 +51,7 @@ pub async fn sign_request(
             let Ok(public_key) = rcgen::SubjectPublicKeyInfo::from_der(&spki) else {
                 return Ok(None);
             };
-            let request = ClientCertRequest {
-                org: &spec.org,
-                service: &spec.service,
-                client: &spec.client,
-                key: spec.key,
-                not_before: now,
-                validity_days,
-                crl_url,
-            };
+            let request = ClientCertRequest::for_order(&spec, now, validity_days, crl_url);
             pki::certify(&ca, &request, &public_key).map(Some)
         })
         .await??
