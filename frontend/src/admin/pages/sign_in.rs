@@ -98,7 +98,7 @@ pub fn SignIn(ended: bool) -> impl IntoView {
     });
     let no_error = Signal::derive(|| None::<String>);
     let pending = login.pending();
-    let busy = move || if pending.get() { "true" } else { "false" };
+    let busy = move || kit::components::aria(pending.get());
     view! {
         <div class="sign-in">
             <h1 id=TITLE_ID tabindex="-1">{texts.text(|t| t.sign_in_title)}</h1>

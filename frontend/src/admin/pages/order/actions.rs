@@ -153,7 +153,7 @@ pub fn Actions(
             <div class="action-buttons">
                 {allowed.resend.then(|| view! {
                     <button type="button" class="button" data-test="action-resend"
-                        aria-disabled=move || if resend.pending().get() { "true" } else { "false" }
+                        aria-disabled=move || kit::components::aria(resend.pending().get())
                         on:click=move |_| resend.start(())>
                         {texts.text_if(resend.pending(), |t| t.resending, |t| t.resend_button)}
                     </button>

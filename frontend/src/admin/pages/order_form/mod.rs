@@ -281,7 +281,7 @@ fn OrderForm(values: Values, renews: Option<OrderDetail>) -> impl IntoView {
             </fieldset>
             <Alert message id="order-form-error" />
             <button type="submit" class="button button-primary" data-test="order-submit"
-                aria-disabled=move || if create.pending().get() { "true" } else { "false" }>
+                aria-disabled=move || kit::components::aria(create.pending().get())>
                 {submit_label}
             </button>
         </form>

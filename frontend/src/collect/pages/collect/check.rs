@@ -16,7 +16,7 @@ use base64::Engine as _;
 use certportal_shared::ErrorCode;
 use certportal_shared::bundle;
 use kit::browser;
-use kit::components::Alert;
+use kit::components::{Alert, aria};
 use kit::job::Job;
 use leptos::prelude::*;
 
@@ -94,20 +94,8 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
         check.start(password);
     };
     let message = Signal::derive(move || trouble.get().map(|t| t.message(texts.t())));
-    let invalid = Signal::derive(move || {
-        if trouble.with(Option::is_some) {
-            "true"
-        } else {
-            "false"
-        }
-    });
-    let checking = Signal::derive(move || {
-        if check.pending().get() {
-            "true"
-        } else {
-            "false"
-        }
-    });
+    let invalid = Signal::derive(move || aria(trouble.with(Option::is_some)));
+    let checking = Signal::derive(move || aria(check.pending().get()));
     let field_type = Signal::derive(move || if reveal.get() { "text" } else { "password" });
     let submit_label = texts.text_if(check.pending(), |t| t.checking, |t| t.password_submit);
     let status = texts.format(move |t| {

@@ -7,7 +7,7 @@ use crate::pages::collect::flow::{CodeStatus, Flow, Session};
 use crate::pages::collect::headings;
 use crate::pages::collect::trouble::Trouble;
 use kit::browser;
-use kit::components::Alert;
+use kit::components::{Alert, aria};
 use kit::i18n::fill;
 use kit::job::Job;
 use kit::time::{clock_time, deadline_in, remaining};
@@ -91,20 +91,8 @@ pub(super) fn CodeForm(flow: Flow, entry: Entry, verify: Job<String>) -> impl In
             .or_else(|| flow.back_to_code.get())
             .map(|trouble| trouble.message(texts.t()))
     });
-    let invalid = Signal::derive(move || {
-        if shown_trouble.with(Option::is_some) {
-            "true"
-        } else {
-            "false"
-        }
-    });
-    let verifying = Signal::derive(move || {
-        if verify.pending().get() {
-            "true"
-        } else {
-            "false"
-        }
-    });
+    let invalid = Signal::derive(move || aria(shown_trouble.with(Option::is_some)));
+    let verifying = Signal::derive(move || aria(verify.pending().get()));
     let mobile = flow.order.with_value(|order| order.masked_mobile.clone());
     let help = texts.format(move |t| fill(t.code_help, &[("mobile", &mobile)]));
     let submit_label = texts.text_if(verify.pending(), |t| t.code_checking, |t| t.code_submit);

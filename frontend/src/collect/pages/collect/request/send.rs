@@ -12,7 +12,7 @@ use crate::pages::collect::trouble::Trouble;
 use certportal_shared::csr::MAX_REQUEST_TEXT;
 use js_sys::Uint8Array;
 use kit::browser;
-use kit::components::Alert;
+use kit::components::{Alert, aria};
 use kit::i18n::fill;
 use kit::job::Job;
 use leptos::prelude::*;
@@ -136,20 +136,8 @@ fn RequestForm(entry: Entry, send: Job<String>) -> impl IntoView {
         });
     };
     let message = Signal::derive(move || trouble.get().map(|t| t.message(texts.t())));
-    let invalid = Signal::derive(move || {
-        if trouble.with(Option::is_some) {
-            "true"
-        } else {
-            "false"
-        }
-    });
-    let sending = Signal::derive(move || {
-        if send.pending().get() {
-            "true"
-        } else {
-            "false"
-        }
-    });
+    let invalid = Signal::derive(move || aria(trouble.with(Option::is_some)));
+    let sending = Signal::derive(move || aria(send.pending().get()));
     let submit_label = texts.text_if(send.pending(), |t| t.request_sending, |t| t.request_submit);
     view! {
         // novalidate: the portal judges the request and the page says what is wrong in words.
