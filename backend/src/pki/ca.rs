@@ -82,6 +82,12 @@ impl Ca {
         &self.cert_der
     }
 
+    /// The hex SHA-256 of the CA's SubjectPublicKeyInfo, as certificates' keys are recorded:
+    /// no client may bring this key.
+    pub fn key_sha256(&self) -> String {
+        super::sha256_hex(&rcgen::PublicKeyData::subject_public_key_info(&self.key))
+    }
+
     pub fn cert_pem(&self) -> &str {
         &self.cert_pem
     }
@@ -101,7 +107,7 @@ impl Ca {
 }
 
 /// The SubjectPublicKeyInfo of a certificate, through the same parser rcgen uses.
-fn spki_of(cert_der: &[u8]) -> Result<Vec<u8>, PkiError> {
+pub(super) fn spki_of(cert_der: &[u8]) -> Result<Vec<u8>, PkiError> {
     use x509_parser::prelude::{FromDer, X509Certificate};
     let (_, cert) =
         X509Certificate::from_der(cert_der).map_err(|e| PkiError::BadCa(e.to_string()))?;

@@ -43,7 +43,5 @@ pub fn sha256_hex(der: &[u8]) -> String {
 /// The lower-case hex SHA-256 of a certificate's SubjectPublicKeyInfo: one key, one value,
 /// whether the portal or the customer made it. `None` when the DER is not a certificate.
 pub fn key_sha256(cert_der: &[u8]) -> Option<String> {
-    use x509_parser::prelude::{FromDer, X509Certificate};
-    let (_, cert) = X509Certificate::from_der(cert_der).ok()?;
-    Some(sha256_hex(cert.tbs_certificate.subject_pki.raw))
+    ca::spki_of(cert_der).ok().map(|spki| sha256_hex(&spki))
 }

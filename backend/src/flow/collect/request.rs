@@ -33,7 +33,7 @@ pub async fn sign_request(
         Ok(checked) => checked,
         Err(refusal) => return refused(state, actor, &order, refusal).await,
     };
-    if pki::key_sha256(state.ca.cert_der()) == Some(pki::sha256_hex(&checked.spki_der)) {
+    if state.ca.key_sha256() == pki::sha256_hex(&checked.spki_der) {
         let refusal = Refusal {
             code: ErrorCode::CsrBlockedKey,
             message: "This is the portal's own CA key; it cannot be a client's key.",
