@@ -4,13 +4,14 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use certportal_shared::ErrorCode;
 use certportal_shared::bundle::{self, PartKind, Pkcs12Input};
 use certportal_shared::model::Profile;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::sync::OnceLock;
+use support::tools::{TempDir, run, run_ok};
 use zeroize::Zeroizing;
 
 const PASSWORD: &str = "Writer-Test-Pass-2345";
@@ -47,56 +48,6 @@ struct Fixture {
     ca: Vec<u8>,
     certificate: Vec<u8>,
     key: Vec<u8>,
-}
-
-/// A directory under the system's temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!(
-            "certportal-pkcs12-writer-{}-{name}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&path).expect("temp dir");
-        Self(path)
-    }
-
-    fn file(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> String {
-        let path = self.file(name);
-        std::fs::write(&path, bytes).expect("write");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(program: &str, args: &[&str]) -> Output {
-    Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is needed by this test and cannot start ({e}); install it")
-        })
-}
-
-fn run_ok(program: &str, args: &[&str]) -> String {
-    let output = run(program, args);
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn make_fixture(kind: KeyKind) -> Fixture {

@@ -6,7 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use certportal_shared::ErrorCode;
-use certportal_shared::bundle::{self, ValidityStatus};
+use certportal_shared::bundle::{self, PendingSignature, SignatureAlgorithm, ValidityStatus};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -42,4 +42,61 @@ fn a_wrong_password_is_refused_in_the_browser() {
 fn probe_reports_the_file_digest_in_the_browser() {
     let envelope = bundle::probe(DEFAULT).expect("probes");
     assert_eq!(envelope.file_sha256.to_hex(), expected::DEFAULT_FILE_SHA256);
+}
+
+const EC: &[u8] = include_bytes!("fixtures/ec.p12");
+const EC_CA: &[u8] = include_bytes!("fixtures/ec-ca.der");
+
+/// The chain check's last step as the file and CA leave it.
+#[cfg(feature = "webcrypto")]
+fn pending(file: &[u8], ca: &[u8]) -> PendingSignature {
+    bundle::open_deferred(file, expected::PASSWORD, Some(ca), NOW)
+        .expect("opens")
+        .pending
+        .expect("the signature is left to the caller")
+}
+
+#[cfg(feature = "webcrypto")]
+#[wasm_bindgen_test]
+async fn webcrypto_and_pure_rust_agree_on_the_cas_signatures() {
+    for (file, ca, algorithm) in [
+        (DEFAULT, CA, SignatureAlgorithm::RsaSha256),
+        (EC, EC_CA, SignatureAlgorithm::EcdsaP256Sha256),
+    ] {
+        let good = pending(file, ca);
+        assert_eq!(good.algorithm, algorithm);
+        assert!(good.verify(), "{algorithm:?}: pure Rust");
+        assert!(
+            bundle::webcrypto::verify(&good).await,
+            "{algorithm:?}: WebCrypto"
+        );
+        let chain = good.settle(true);
+        assert!(chain.trusted);
+
+        // One bit of the signature, or of the signed bytes, and neither says yes.
+        let mut forged = pending(file, ca);
+        forged.signature[5] ^= 1;
+        assert!(!forged.verify(), "{algorithm:?}: pure Rust, forged");
+        assert!(
+            !bundle::webcrypto::verify(&forged).await,
+            "{algorithm:?}: WebCrypto, forged"
+        );
+        let mut altered = pending(file, ca);
+        altered.message[40] ^= 1;
+        assert!(
+            !bundle::webcrypto::verify(&altered).await,
+            "{algorithm:?}: altered"
+        );
+        let chain = altered.settle(false);
+        assert!(!chain.trusted);
+        assert_eq!(chain.error.expect("why").code(), ErrorCode::UntrustedIssuer);
+    }
+}
+
+#[cfg(feature = "webcrypto")]
+#[wasm_bindgen_test]
+async fn a_ca_key_the_browser_cannot_import_is_never_trusted() {
+    let mut broken = pending(DEFAULT, CA);
+    broken.ca_spki.truncate(20);
+    assert!(!bundle::webcrypto::verify(&broken).await);
 }

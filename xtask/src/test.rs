@@ -44,6 +44,9 @@ pub fn test(ctx: &Ctx) -> Result<()> {
         "certportal-shared",
         "--target",
         "wasm32-unknown-unknown",
+        // The page's WebCrypto chain check, held to the pure-Rust one on the same files.
+        "--features",
+        "webcrypto",
     ]);
     wasm_test_env(ctx, &mut wasm);
 

@@ -41,12 +41,13 @@ pub struct CreateArgs {
     /// The language of the messages: en or nb.
     #[arg(long)]
     locale: Option<String>,
-    /// Who makes the private key: server (default: the portal, in a PKCS#12 file) or csr
-    /// (the contact, on their server; the portal signs their request and never sees the key).
+    /// Who makes the private key: server (default: the portal, in a PKCS#12 file), browser
+    /// (the collect page, which builds the file itself) or csr (the contact, on their server).
+    /// With browser or csr the portal signs a request and never sees the key.
     #[arg(long)]
     custody: Option<String>,
-    /// Print one JSON object with order_id, serial (null until a csr order's request is
-    /// signed) and custody.
+    /// Print one JSON object with order_id, serial (null until a browser or csr order's
+    /// request is signed) and custody.
     #[arg(long)]
     json: bool,
 }
@@ -104,8 +105,8 @@ pub async fn run(data_dir: &Path, command: OrderCommand) -> CliResult {
                 created.order_id
             ),
             None => println!(
-                "Order {} created, custody {}: the contact makes the key, which the portal never \
-                 holds; the certificate is issued when their request is signed.",
+                "Order {} created, custody {}: the key is made on the customer's side and never \
+                 held by the portal; the certificate is issued when its request is signed.",
                 created.order_id, spec.custody
             ),
         }

@@ -136,8 +136,10 @@ impl Config {
         if !(6..=10).contains(&c.code_digits) {
             return Err("collect.code_digits must be between 6 and 10".into());
         }
-        if c.password_length < 20 {
-            return Err("collect.password_length must be at least 20 (100 random bits)".into());
+        if !(20..=64).contains(&c.password_length) {
+            return Err(
+                "collect.password_length must be between 20 (100 random bits) and 64".into(),
+            );
         }
         if c.code_max_attempts == 0 || c.max_downloads == 0 {
             return Err(
@@ -369,6 +371,7 @@ mod tests {
     fn values_that_cannot_work_are_refused() {
         assert!(load("base_url = \"portal.example\"", &[]).is_err());
         assert!(load("[collect]\npassword_length = 12", &[]).is_err());
+        assert!(load("[collect]\npassword_length = 65", &[]).is_err());
         assert!(load("[sms]\nprovider = \"http\"", &[]).is_err());
     }
 

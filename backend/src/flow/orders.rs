@@ -8,7 +8,7 @@ use crate::pki::{self, ClientCertRequest};
 use crate::secrets::{SealContext, random};
 use crate::state::AppState;
 use crate::store::{CertificateRecord, NewLink, NewMessage, NewOrder, SealedBundle};
-use certportal_shared::model::{OrderSpec, Purpose};
+use certportal_shared::model::{Custody, OrderSpec, Purpose};
 use certportal_shared::routes;
 use time::Duration;
 use zeroize::Zeroizing;
@@ -80,6 +80,10 @@ pub async fn create_order(
     let serial = certificate.as_ref().map(|cert| cert.serial.clone());
     let what = match (&certificate, spec.custody) {
         (Some(cert), _) => format!("certificate {} issued for {}", cert.serial, cert.subject),
+        (None, Custody::Browser) => "custody browser: the key is made in the customer's browser \
+             and never held by the portal; the certificate is issued when the page's request is \
+             signed"
+            .to_owned(),
         (None, custody) => format!(
             "custody {custody}: the key is made by the customer and never held by the portal; \
              the certificate is issued when their request is signed"
@@ -211,7 +215,7 @@ pub fn new_link_and_code(
             url: &url,
             expires_on: expires_on.get(..10).unwrap_or(&expires_on),
             code_ttl_minutes: config.collect.code_ttl_minutes,
-            own_key: !to.custody.portal_holds_key(),
+            custody: to.custody,
         },
     );
     let body = Zeroizing::new(body);

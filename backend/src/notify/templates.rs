@@ -3,7 +3,7 @@
 //! Rules the contract fixes: the link e-mail holds the collect URL; the code SMS holds the code
 //! as its only run of digits of that length; the password SMS has the password alone on a line.
 
-use certportal_shared::model::Locale;
+use certportal_shared::model::{Custody, Locale};
 
 /// What the link e-mail says about the order.
 pub struct LinkMail<'a> {
@@ -15,11 +15,13 @@ pub struct LinkMail<'a> {
     /// The date the link ends, `YYYY-MM-DD`.
     pub expires_on: &'a str,
     pub code_ttl_minutes: u32,
-    /// The contact makes the key (custody `csr`): no file and no password to announce.
-    pub own_key: bool,
+    /// Who makes the key: what the page does after the code, and whether a password SMS
+    /// follows (only for the portal's own file).
+    pub custody: Custody,
 }
 
-/// The subject and body of the link e-mail.
+/// The subject and body of the link e-mail: the same frame in every mode, with the lines that
+/// say what is ready and what the page does after the code chosen by the custody mode.
 pub fn link_email(locale: Locale, mail: &LinkMail<'_>) -> (String, String) {
     let LinkMail {
         contact_name,
@@ -29,70 +31,95 @@ pub fn link_email(locale: Locale, mail: &LinkMail<'_>) -> (String, String) {
         url,
         expires_on,
         code_ttl_minutes,
-        own_key,
+        custody,
     } = mail;
-    match (locale, own_key) {
-        (Locale::En, true) => (
-            format!("Your client certificate for {service} is ready to be issued"),
-            format!(
+    match locale {
+        Locale::En => {
+            let (subject, ready, open_where, after) = match custody {
+                Custody::Server => (
+                    format!("Your client certificate for {service} is ready"),
+                    format!(
+                        "a client certificate \"{client}\" for {org} has been issued for {service}."
+                    ),
+                    " on the server where the certificate will be used",
+                    "After the download, the password that opens the file arrives in a second SMS.",
+                ),
+                Custody::Browser => (
+                    format!("Your client certificate for {service} is ready to be issued"),
+                    format!(
+                        "a client certificate \"{client}\" for {org} is ready to be issued for {service}, for a key \
+                         your browser makes: the key never leaves the page, and we never see it."
+                    ),
+                    " on the server where the certificate will be used",
+                    "The page then makes the key, gets the certificate for it and saves both in an encrypted \
+                     file, whose password it shows you once: no password comes by SMS.",
+                ),
+                Custody::Csr => (
+                    format!("Your client certificate for {service} is ready to be issued"),
+                    format!(
+                        "a client certificate \"{client}\" for {org} is ready to be issued for {service}, for a key \
+                         you make on your own server: the key never leaves it, and we never see it."
+                    ),
+                    "",
+                    "The page then shows how to make the key and its certificate request, and hands you the \
+                     certificate at once.",
+                ),
+            };
+            let body = format!(
                 "Hello {contact_name},\n\n\
-                 a client certificate \"{client}\" for {org} is ready to be issued for {service}, for a key \
-                 you make on your own server: the key never leaves it, and we never see it.\n\n\
-                 Open this link in a browser:\n\n\
+                 {ready}\n\n\
+                 Open this link in a browser{open_where}:\n\n\
                  {url}\n\n\
                  You will receive a one-time code by SMS; it is valid for {code_ttl_minutes} minutes, and you \
-                 can ask for a new one on the page. The page then shows how to make the key and its \
-                 certificate request, and hands you the certificate at once.\n\n\
+                 can ask for a new one on the page. {after}\n\n\
                  The link can be used until {expires_on}. Do not forward this e-mail: the certificate gives \
                  access to our services on your organisation's behalf.\n\n\
                  If you did not expect this message, contact our support.\n"
-            ),
-        ),
-        (Locale::Nb, true) => (
-            format!("Klientsertifikatet for {service} er klart til å utstedes"),
-            format!(
+            );
+            (subject, body)
+        }
+        Locale::Nb => {
+            let (subject, ready, open_where, after) = match custody {
+                Custody::Server => (
+                    format!("Klientsertifikatet for {service} er klart"),
+                    format!("et klientsertifikat «{client}» for {org} er utstedt for {service}."),
+                    " på serveren der sertifikatet skal brukes",
+                    "Etter nedlastingen kommer passordet som åpner filen, i en ny SMS.",
+                ),
+                Custody::Browser => (
+                    format!("Klientsertifikatet for {service} er klart til å utstedes"),
+                    format!(
+                        "et klientsertifikat «{client}» for {org} er klart til å utstedes for {service}, for en \
+                         nøkkel som nettleseren din lager: nøkkelen forlater aldri siden, og vi ser den aldri."
+                    ),
+                    " på serveren der sertifikatet skal brukes",
+                    "Siden lager deretter nøkkelen, henter sertifikatet for den og lagrer begge i en kryptert \
+                     fil, med et passord den viser deg én gang: ikke noe passord kommer på SMS.",
+                ),
+                Custody::Csr => (
+                    format!("Klientsertifikatet for {service} er klart til å utstedes"),
+                    format!(
+                        "et klientsertifikat «{client}» for {org} er klart til å utstedes for {service}, for en \
+                         nøkkel du lager på din egen server: nøkkelen forlater den aldri, og vi ser den aldri."
+                    ),
+                    "",
+                    "Siden viser deretter hvordan du lager nøkkelen og sertifikatforespørselen, og gir deg \
+                     sertifikatet med en gang.",
+                ),
+            };
+            let body = format!(
                 "Hei {contact_name},\n\n\
-                 et klientsertifikat «{client}» for {org} er klart til å utstedes for {service}, for en nøkkel \
-                 du lager på din egen server: nøkkelen forlater den aldri, og vi ser den aldri.\n\n\
-                 Åpne denne lenken i en nettleser:\n\n\
+                 {ready}\n\n\
+                 Åpne denne lenken i en nettleser{open_where}:\n\n\
                  {url}\n\n\
                  Du får en engangskode på SMS; den gjelder i {code_ttl_minutes} minutter, og du kan be om en \
-                 ny på siden. Siden viser deretter hvordan du lager nøkkelen og sertifikatforespørselen, og \
-                 gir deg sertifikatet med en gang.\n\n\
+                 ny på siden. {after}\n\n\
                  Lenken kan brukes til og med {expires_on}. Ikke videresend denne e-posten: sertifikatet gir \
                  tilgang til tjenestene våre på vegne av organisasjonen din.\n\n\
                  Kontakt kundestøtte hvis du ikke ventet denne meldingen.\n"
-            ),
-        ),
-        (Locale::En, false) => (
-            format!("Your client certificate for {service} is ready"),
-            format!(
-                "Hello {contact_name},\n\n\
-                 a client certificate \"{client}\" for {org} has been issued for {service}.\n\n\
-                 Open this link in a browser on the server where the certificate will be used:\n\n\
-                 {url}\n\n\
-                 You will receive a one-time code by SMS; it is valid for {code_ttl_minutes} minutes, and you \
-                 can ask for a new one on the page. After the download, the password that opens the file \
-                 arrives in a second SMS.\n\n\
-                 The link can be used until {expires_on}. Do not forward this e-mail: the certificate gives \
-                 access to our services on your organisation's behalf.\n\n\
-                 If you did not expect this message, contact our support.\n"
-            ),
-        ),
-        (Locale::Nb, false) => (
-            format!("Klientsertifikatet for {service} er klart"),
-            format!(
-                "Hei {contact_name},\n\n\
-                 et klientsertifikat «{client}» for {org} er utstedt for {service}.\n\n\
-                 Åpne denne lenken i en nettleser på serveren der sertifikatet skal brukes:\n\n\
-                 {url}\n\n\
-                 Du får en engangskode på SMS; den gjelder i {code_ttl_minutes} minutter, og du kan be om en \
-                 ny på siden. Etter nedlastingen kommer passordet som åpner filen, i en ny SMS.\n\n\
-                 Lenken kan brukes til og med {expires_on}. Ikke videresend denne e-posten: sertifikatet gir \
-                 tilgang til tjenestene våre på vegne av organisasjonen din.\n\n\
-                 Kontakt kundestøtte hvis du ikke ventet denne meldingen.\n"
-            ),
-        ),
+            );
+            (subject, body)
+        }
     }
 }
 
@@ -110,7 +137,6 @@ pub fn code_sms(locale: Locale, code: &str, ttl_minutes: u32) -> String {
     }
 }
 
-/// The body of the password SMS.
 /// The SMS that says a certificate was issued for the customer's own key: no password goes
 /// out for such a key, but the mobile's owner should still learn of every certificate.
 pub fn issued_sms(locale: Locale, client: &str, serial: &str) -> String {
@@ -126,6 +152,7 @@ pub fn issued_sms(locale: Locale, client: &str, serial: &str) -> String {
     }
 }
 
+/// The body of the password SMS.
 pub fn password_sms(locale: Locale, client: &str, password: &str) -> String {
     match locale {
         Locale::En => format!(
@@ -182,23 +209,25 @@ mod tests {
             url: "https://portal.example/collect#token",
             expires_on: "2026-12-04",
             code_ttl_minutes: 30,
-            own_key: false,
+            custody: Custody::Server,
         };
-        for (locale, own_key) in [
-            (Locale::En, false),
-            (Locale::Nb, false),
-            (Locale::En, true),
-            (Locale::Nb, true),
-        ] {
-            let (subject, body) = link_email(locale, &LinkMail { own_key, ..mail });
-            assert!(subject.contains("API"));
-            assert!(
-                body.lines()
-                    .any(|line| line == "https://portal.example/collect#token")
-            );
-            // Only a file has a password to announce.
-            let announces_password = body.contains("password") || body.contains("passord");
-            assert_eq!(announces_password, !own_key, "{body}");
+        for locale in [Locale::En, Locale::Nb] {
+            for &custody in Custody::ALL {
+                let (subject, body) = link_email(locale, &LinkMail { custody, ..mail });
+                assert!(subject.contains("API"));
+                assert!(
+                    body.lines()
+                        .any(|line| line == "https://portal.example/collect#token")
+                );
+                // Only the portal's file has a password SMS to announce; the page's has its
+                // password on the page.
+                let sms_password =
+                    body.contains("password that opens") || body.contains("passordet som åpner");
+                assert_eq!(sms_password, custody == Custody::Server, "{body}");
+                let on_the_server =
+                    body.contains("on the server where") || body.contains("på serveren der");
+                assert_eq!(on_the_server, custody != Custody::Csr, "{body}");
+            }
         }
     }
 }

@@ -6,10 +6,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
-/// Crockford's base32 alphabet in lower case: no i, l, o or u, so nothing reads as another
-/// character; 5 bits per character.
-const PASSWORD_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
-
 #[derive(Debug, thiserror::Error)]
 #[error("the system's random number generator failed")]
 pub struct RandomError;
@@ -49,19 +45,12 @@ pub fn code(digits: u32) -> Result<Zeroizing<String>, RandomError> {
     }
 }
 
-/// A file password of `length` characters (5 random bits each) in groups of five joined by
-/// `-`, easy to read off a phone and to type.
+/// A file password of `length` characters (at most 64), in the form
+/// [`certportal_shared::secret::password`] gives it.
 pub fn password(length: u32) -> Result<Zeroizing<String>, RandomError> {
     let bytes = random_bytes::<64>()?;
-    let mut password = Zeroizing::new(String::new());
-    for (i, byte) in bytes.iter().take(length as usize).enumerate() {
-        if i > 0 && i % 5 == 0 {
-            password.push('-');
-        }
-        // 256 is a multiple of 32, so the low five bits are uniform.
-        password.push(char::from(PASSWORD_ALPHABET[usize::from(byte & 31)]));
-    }
-    Ok(password)
+    let length = (length as usize).min(bytes.len());
+    Ok(certportal_shared::secret::password(&bytes[..length]))
 }
 
 /// A positive certificate serial of 128 bits whose first byte is 0x01..=0x7f, so the DER
@@ -75,6 +64,7 @@ pub fn serial() -> Result<[u8; 16], RandomError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use certportal_shared::secret::PASSWORD_ALPHABET;
     use std::collections::HashSet;
 
     #[test]

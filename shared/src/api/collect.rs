@@ -1,6 +1,6 @@
 //! The collect flow: the contact opens the link, proves the code, downloads, confirms.
 
-use crate::model::{Custody, OrderState, Sha256Digest};
+use crate::model::{Custody, KeyType, OrderState, Profile, Sha256Digest};
 use serde::{Deserialize, Serialize};
 
 /// Body of `open` and `resend`: the token from the link's fragment.
@@ -46,6 +46,24 @@ pub struct OpenResponse {
     /// The certificate's subject as `openssl req -subj` takes it (`/O=…/OU=…/CN=…`), for the
     /// request the contact makes; the portal writes this subject whatever the request says.
     pub subject: String,
+    /// For custody `browser` only: how the page makes the key and seals the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<PageBuild>,
+}
+
+/// How the collect page makes the key and seals the PKCS#12 file itself (custody `browser`):
+/// the order's key and profile, and the portal's own iteration count and password length, so
+/// that the file is as strong as one the portal would have made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageBuild {
+    /// The key to make (`rsa2048`, `rsa3072` or `p256`).
+    pub key: KeyType,
+    /// How the file is protected (`modern` or `compatible`).
+    pub profile: Profile,
+    /// The iteration count of the file's key derivations and MAC.
+    pub iterations: u32,
+    /// Characters in the file's password.
+    pub password_length: u32,
 }
 
 /// Body of `verify`.

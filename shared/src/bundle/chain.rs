@@ -24,28 +24,118 @@ struct EcdsaSignature<'a> {
     s: UintRef<'a>,
 }
 
-/// Checks that `ca_der` names the certificate's issuer and that its key verifies the
-/// certificate's signature. `leaf_der` is the certificate's encoding, whose signed part is
-/// verified as it is in the file rather than re-encoded.
-pub(crate) fn check(leaf: &Certificate, leaf_der: &[u8], ca_der: &[u8]) -> ChainCheck {
+/// The algorithm of a certificate signature the inspector can have verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureAlgorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RsaSha256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RsaSha384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RsaSha512,
+    /// ECDSA on P-256 with SHA-256.
+    EcdsaP256Sha256,
+}
+
+/// The last step of the chain check: the CA key's signature on the certificate, which the
+/// caller verifies, in pure Rust with [`PendingSignature::verify`] (what [`super::open`]
+/// does), or with the browser's own cryptography (the collect page, with WebCrypto: native
+/// speed, and the page carries no RSA code). Either way [`PendingSignature::settle`] turns the
+/// answer into the [`ChainCheck`].
+///
+/// Its fields are what WebCrypto's `importKey("spki")` and `verify` take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingSignature {
+    pub algorithm: SignatureAlgorithm,
+    /// The CA's SubjectPublicKeyInfo, DER.
+    pub ca_spki: Vec<u8>,
+    /// The signed bytes: the certificate's tbsCertificate as it is in the file.
+    pub message: Vec<u8>,
+    /// The signature: the PKCS#1 v1.5 bytes, or ECDSA's `r || s` (32 bytes each), which is
+    /// how WebCrypto takes it.
+    pub signature: Vec<u8>,
+    ca_subject: String,
+    ca_key: PublicKey,
+}
+
+impl PendingSignature {
+    /// Verifies the signature here, in pure Rust.
+    pub fn verify(&self) -> bool {
+        let (message, signature) = (&self.message, &self.signature);
+        match (&self.ca_key, self.algorithm) {
+            (PublicKey::Rsa { modulus, exponent }, SignatureAlgorithm::RsaSha256) => {
+                verify_rsa::<Sha256>(modulus, exponent, message, signature)
+            }
+            (PublicKey::Rsa { modulus, exponent }, SignatureAlgorithm::RsaSha384) => {
+                verify_rsa::<Sha384>(modulus, exponent, message, signature)
+            }
+            (PublicKey::Rsa { modulus, exponent }, SignatureAlgorithm::RsaSha512) => {
+                verify_rsa::<Sha512>(modulus, exponent, message, signature)
+            }
+            (PublicKey::P256(key), SignatureAlgorithm::EcdsaP256Sha256) => {
+                verify_p256(key, message, signature)
+            }
+            // `prepare` pairs each algorithm with its key type.
+            _ => false,
+        }
+    }
+
+    /// The chain check, given whether the signature verified.
+    pub fn settle(self, verified: bool) -> ChainCheck {
+        if verified {
+            ChainCheck {
+                ca_subject: Some(self.ca_subject),
+                trusted: true,
+                error: None,
+            }
+        } else {
+            untrusted(
+                Some(self.ca_subject),
+                "the CA's key does not verify the certificate's signature",
+            )
+        }
+    }
+}
+
+/// Where the chain check stands before any signature is verified.
+pub(crate) enum ChainStep {
+    /// Decided already: the CA certificate is unreadable, names another issuer, or holds a
+    /// key or algorithm that cannot have made the signature.
+    Done(ChainCheck),
+    /// Only the signature is left.
+    Pending(PendingSignature),
+}
+
+/// Checks that `ca_der` names the certificate's issuer and readies the check of its key's
+/// signature on the certificate. `leaf_der` is the certificate's encoding, whose signed part
+/// is verified as it is in the file rather than re-encoded.
+pub(crate) fn check(leaf: &Certificate, leaf_der: &[u8], ca_der: &[u8]) -> ChainStep {
     let Ok(ca) = Certificate::from_der(ca_der) else {
-        return untrusted(None, "the CA certificate given could not be read");
+        return ChainStep::Done(untrusted(
+            None,
+            "the CA certificate given could not be read",
+        ));
     };
     let ca_subject = ca.tbs_certificate().subject().to_string();
     let issuer = leaf.tbs_certificate().issuer();
     if issuer != ca.tbs_certificate().subject() {
-        return untrusted(
+        return ChainStep::Done(untrusted(
             Some(ca_subject),
             format!("the certificate was issued by \"{issuer}\", not by this CA"),
-        );
+        ));
     }
-    match verify(leaf, leaf_der, &ca) {
-        Ok(()) => ChainCheck {
-            ca_subject: Some(ca_subject),
-            trusted: true,
-            error: None,
-        },
-        Err(reason) => untrusted(Some(ca_subject), reason),
+    match prepare(leaf, leaf_der, &ca, ca_der) {
+        Ok((algorithm, ca_spki, message, signature, ca_key)) => {
+            ChainStep::Pending(PendingSignature {
+                algorithm,
+                ca_spki,
+                message,
+                signature,
+                ca_subject,
+                ca_key,
+            })
+        }
+        Err(reason) => ChainStep::Done(untrusted(Some(ca_subject), reason)),
     }
 }
 
@@ -57,38 +147,64 @@ fn untrusted(ca_subject: Option<String>, reason: impl Into<String>) -> ChainChec
     }
 }
 
-fn verify(leaf: &Certificate, leaf_der: &[u8], ca: &Certificate) -> Result<(), String> {
-    let bad_signature = || "the CA's key does not verify the certificate's signature".to_owned();
+type Prepared = (SignatureAlgorithm, Vec<u8>, Vec<u8>, Vec<u8>, PublicKey);
+
+/// The algorithm, the CA's SPKI, the signed bytes, the signature in WebCrypto's form and the
+/// CA's key; a sentence when the pieces cannot make a valid signature.
+fn prepare(
+    leaf: &Certificate,
+    leaf_der: &[u8],
+    ca: &Certificate,
+    ca_der: &[u8],
+) -> Result<Prepared, String> {
     let tbs = signed_part(leaf_der).ok_or("the certificate is damaged")?;
-    let signature = leaf
-        .signature()
-        .as_bytes()
-        .ok_or("the certificate's signature is damaged")?;
+    let damaged = || "the certificate's signature is damaged".to_owned();
+    let signature = leaf.signature().as_bytes().ok_or_else(damaged)?;
+    let ca_spki = spki_part(ca_der).ok_or("the CA certificate is damaged")?;
     let ca_key = PublicKey::from_certificate(ca)
         .map_err(|unsupported| format!("the CA certificate holds {unsupported}"))?;
-    let algorithm = leaf.signature_algorithm().oid;
-    match (algorithm, ca_key) {
-        (SHA256_WITH_RSA, PublicKey::Rsa { modulus, exponent }) => {
-            verify_rsa::<Sha256>(&modulus, &exponent, tbs, signature)
-        }
-        (SHA384_WITH_RSA, PublicKey::Rsa { modulus, exponent }) => {
-            verify_rsa::<Sha384>(&modulus, &exponent, tbs, signature)
-        }
-        (SHA512_WITH_RSA, PublicKey::Rsa { modulus, exponent }) => {
-            verify_rsa::<Sha512>(&modulus, &exponent, tbs, signature)
-        }
-        (ECDSA_WITH_SHA256, PublicKey::P256(key)) => verify_p256(&key, tbs, signature),
-        (SHA256_WITH_RSA | SHA384_WITH_RSA | SHA512_WITH_RSA | ECDSA_WITH_SHA256, _) => {
-            return Err("the certificate's signature is not of the CA's key type".to_owned());
-        }
-        (other, _) => {
+    let algorithm = match leaf.signature_algorithm().oid {
+        SHA256_WITH_RSA => SignatureAlgorithm::RsaSha256,
+        SHA384_WITH_RSA => SignatureAlgorithm::RsaSha384,
+        SHA512_WITH_RSA => SignatureAlgorithm::RsaSha512,
+        ECDSA_WITH_SHA256 => SignatureAlgorithm::EcdsaP256Sha256,
+        other => {
             return Err(format!(
                 "the certificate's signature algorithm {other} is not supported"
             ));
         }
+    };
+    let signature = match (&ca_key, algorithm) {
+        (PublicKey::P256(_), SignatureAlgorithm::EcdsaP256Sha256) => {
+            raw_ecdsa(signature).ok_or_else(damaged)?
+        }
+        (PublicKey::Rsa { .. }, SignatureAlgorithm::EcdsaP256Sha256) | (PublicKey::P256(_), _) => {
+            return Err("the certificate's signature is not of the CA's key type".to_owned());
+        }
+        (PublicKey::Rsa { .. }, _) => signature.to_vec(),
+    };
+    Ok((algorithm, ca_spki.to_vec(), tbs.to_vec(), signature, ca_key))
+}
+
+/// An `Ecdsa-Sig-Value` as `r || s`, each left-padded to 32 bytes.
+fn raw_ecdsa(der_signature: &[u8]) -> Option<Vec<u8>> {
+    let parsed = EcdsaSignature::from_der(der_signature).ok()?;
+    let (r, s) = (field_bytes(parsed.r)?, field_bytes(parsed.s)?);
+    Some([r, s].concat())
+}
+
+/// The DER of the SubjectPublicKeyInfo in a certificate, as it is there: the seventh element
+/// of tbsCertificate when it has a version, the sixth when not.
+fn spki_part(certificate_der: &[u8]) -> Option<&[u8]> {
+    let tbs = AnyRef::from_der(signed_part(certificate_der)?).ok()?;
+    let mut reader = SliceReader::new(tbs.value()).ok()?;
+    let mut field = reader.tlv_bytes().ok()?;
+    // [0] EXPLICIT version, constructed: 0xa0.
+    let skip = if field.first() == Some(&0xa0) { 6 } else { 5 };
+    for _ in 0..skip {
+        field = reader.tlv_bytes().ok()?;
     }
-    .then_some(())
-    .ok_or_else(bad_signature)
+    Some(field)
 }
 
 /// The DER of tbsCertificate, the first element of the Certificate SEQUENCE.
@@ -111,19 +227,13 @@ where
     })
 }
 
-fn verify_p256(key: &p256::PublicKey, tbs: &[u8], signature: &[u8]) -> bool {
+fn verify_p256(key: &p256::PublicKey, message: &[u8], raw_signature: &[u8]) -> bool {
     use p256::ecdsa::signature::Verifier;
-    let Ok(parsed) = EcdsaSignature::from_der(signature) else {
-        return false;
-    };
-    let (Some(r), Some(s)) = (field_bytes(parsed.r), field_bytes(parsed.s)) else {
-        return false;
-    };
-    let Ok(signature) = p256::ecdsa::Signature::from_scalars(r, s) else {
+    let Ok(signature) = p256::ecdsa::Signature::from_slice(raw_signature) else {
         return false;
     };
     p256::ecdsa::VerifyingKey::from(key)
-        .verify(tbs, &signature)
+        .verify(message, &signature)
         .is_ok()
 }
 

@@ -8,10 +8,10 @@
 
 use super::MAX_ITERATIONS;
 use super::kdf::{self, Hash, Purpose};
-use super::tlv::{
+use crate::model::Profile;
+use crate::tlv::{
     NULL, bmp_string, explicit, implicit_octet_string, integer, octet_string, oid, sequence, set_of,
 };
-use crate::model::Profile;
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockCipherEncrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
 use der::Decode;

@@ -30,13 +30,15 @@ mod pbe;
 mod pfx;
 mod report;
 mod summary;
-mod tlv;
+#[cfg(feature = "webcrypto")]
+pub mod webcrypto;
 mod work;
 
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 
+pub use chain::{PendingSignature, SignatureAlgorithm};
 pub use encode::{EncodeError, Pkcs12Input, encode};
 pub use report::{
     CertificateSummary, ChainCheck, EncryptionScheme, Envelope, KeySummary, MacSummary, Part,
@@ -138,6 +140,42 @@ pub fn open(
     ca_der: Option<&[u8]>,
     now_unix: i64,
 ) -> Result<Report, InspectError> {
+    open_within(&Limits::DEFAULT, file, password, ca_der, now_unix).map(Opened::verified_here)
+}
+
+/// What [`open_deferred`] found: the report, and the CA's signature still to be verified.
+#[derive(Clone, Debug)]
+pub struct Opened {
+    /// The report; its `chain` is `None` while `pending` is `Some`.
+    pub report: Report,
+    /// The chain check's last step, for the caller to verify and settle into the report.
+    pub pending: Option<PendingSignature>,
+}
+
+impl Opened {
+    /// The report, with the pending signature verified in pure Rust.
+    fn verified_here(self) -> Report {
+        let Opened {
+            mut report,
+            pending,
+        } = self;
+        if let Some(pending) = pending {
+            let verified = pending.verify();
+            report.chain = Some(pending.settle(verified));
+        }
+        report
+    }
+}
+
+/// [`open`], but leaves the CA's signature on the certificate to the caller: the collect page
+/// verifies it with WebCrypto, natively and without carrying RSA code, then calls
+/// [`PendingSignature::settle`]. Everything else is checked here, as in [`open`].
+pub fn open_deferred(
+    file: &[u8],
+    password: &str,
+    ca_der: Option<&[u8]>,
+    now_unix: i64,
+) -> Result<Opened, InspectError> {
     open_within(&Limits::DEFAULT, file, password, ca_der, now_unix)
 }
 
@@ -147,7 +185,7 @@ fn open_within(
     password: &str,
     ca_der: Option<&[u8]>,
     now_unix: i64,
-) -> Result<Report, InspectError> {
+) -> Result<Opened, InspectError> {
     let parsed = pfx::parse(file)?;
     let forms = match parsed.mac {
         Some(_) => pbe::Password::candidates(password),
@@ -176,8 +214,13 @@ fn open_within(
         .filter(|other| !std::ptr::eq(*other, leaf))
         .map(|other| summary::certificate(&other.certificate, &other.der))
         .collect::<Result<Vec<_>, _>>()?;
-    let chain = ca_der.map(|ca_der| chain::check(&leaf.certificate, &leaf.der, ca_der));
-    Ok(Report {
+    let (chain, pending) =
+        match ca_der.map(|ca_der| chain::check(&leaf.certificate, &leaf.der, ca_der)) {
+            None => (None, None),
+            Some(chain::ChainStep::Done(chain)) => (Some(chain), None),
+            Some(chain::ChainStep::Pending(pending)) => (None, Some(pending)),
+        };
+    let report = Report {
         validity: summary::validity_status(&certificate, now_unix),
         days_left: summary::days_left(&certificate, now_unix),
         key: key.public.summary(),
@@ -185,7 +228,8 @@ fn open_within(
         chain,
         other_certificates,
         envelope: parsed.envelope,
-    })
+    };
+    Ok(Opened { report, pending })
 }
 
 fn malformed(message: impl Into<String>) -> InspectError {

@@ -71,20 +71,6 @@ fn keep_ok<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Op
     result.map_err(|error| errors.push(error)).ok()
 }
 
-/// Refuses the custody modes this version cannot yet carry through to the end.
-fn available(custody: Custody) -> Result<Custody, FieldError> {
-    match custody {
-        // The collect page does not make keys yet: an order it could never complete would
-        // only strand the contact.
-        Custody::Browser => Err(crate::model::field_error(
-            "custody",
-            "custody browser (a key made in the collect page) is not available in this version; \
-             use csr to keep the key off the portal",
-        )),
-        Custody::Server | Custody::Csr => Ok(custody),
-    }
-}
-
 impl OrderDraft {
     /// Parses every field, collecting all the errors rather than stopping at the first.
     pub fn parse(&self, default_locale: Locale) -> Result<OrderSpec, Vec<FieldError>> {
@@ -117,8 +103,7 @@ impl OrderDraft {
             &mut errors,
             self.custody
                 .as_deref()
-                .map_or(Ok(Custody::default()), Custody::parse)
-                .and_then(available),
+                .map_or(Ok(Custody::default()), Custody::parse),
         );
         match (
             org,
@@ -186,7 +171,7 @@ mod tests {
     }
 
     #[test]
-    fn custody_is_parsed_and_browser_is_refused_until_the_page_can_make_keys() {
+    fn custody_is_parsed_and_an_unknown_mode_is_refused() {
         let draft = |custody: &str| OrderDraft {
             org: "Acme AS".into(),
             service: "Payments API".into(),
@@ -197,14 +182,14 @@ mod tests {
             custody: Some(custody.into()),
             ..OrderDraft::default()
         };
-        assert_eq!(
-            draft("csr").parse(Locale::En).expect("valid").custody,
-            Custody::Csr
-        );
-        for refused in ["browser", "hsm"] {
-            let errors = draft(refused).parse(Locale::En).expect_err("refused");
-            assert_eq!(errors[0].field, "custody", "{refused}");
+        for (text, custody) in [("csr", Custody::Csr), ("browser", Custody::Browser)] {
+            assert_eq!(
+                draft(text).parse(Locale::En).expect("valid").custody,
+                custody
+            );
         }
+        let errors = draft("hsm").parse(Locale::En).expect_err("refused");
+        assert_eq!(errors[0].field, "custody");
     }
 
     #[test]

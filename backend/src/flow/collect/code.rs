@@ -39,6 +39,12 @@ pub async fn open(state: &AppState, token: &str, actor: &Actor) -> Result<OpenRe
             subject_value(order.spec.service.as_str()),
             subject_value(order.spec.client.as_str())
         ),
+        build: (order.spec.custody == Custody::Browser).then(|| PageBuild {
+            key: order.spec.key,
+            profile: order.spec.profile,
+            iterations: state.config.certificate.pkcs12_iterations,
+            password_length: limits.password_length,
+        }),
     })
 }
 

@@ -18,9 +18,9 @@ use crate::state::AppState;
 use crate::store::{CodeGuard, NewCode, OrderRecord, SignOutcome};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::collect::{
-    OpenResponse, ReceiptResponse, ResendResponse, VerifyResponse,
+    OpenResponse, PageBuild, ReceiptResponse, ResendResponse, VerifyResponse,
 };
-use certportal_shared::model::{OrderState, Purpose, Sha256Digest};
+use certportal_shared::model::{Custody, OrderState, Purpose, Sha256Digest};
 use time::Duration;
 use zeroize::Zeroizing;
 

@@ -40,6 +40,15 @@ pub async fn sign_request(
         };
         return refused(state, actor, &order, refusal).await;
     }
+    // The collect page makes the order's kind of key; a request for another did not come
+    // from the page.
+    if order.spec.custody == Custody::Browser && checked.key.name() != order.spec.key.as_str() {
+        let refusal = Refusal {
+            code: ErrorCode::CsrUnsupportedAlgorithm,
+            message: "This order's key is made by the collect page, of the kind the order names; a request for another kind of key is not taken.",
+        };
+        return refused(state, actor, &order, refusal).await;
+    }
     let certified = {
         let (ca, spec, spki) = (
             state.ca.clone(),

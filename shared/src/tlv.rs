@@ -1,14 +1,19 @@
-//! Just enough DER writing for [`super::encode`]: definite lengths, the handful of types a
-//! PKCS#12 file holds, and SET OF in DER order.
+//! Just enough DER writing for what the collect page writes itself (custody `browser`): the
+//! PKCS#12 file ([`crate::bundle::encode`]) and the certificate request
+//! ([`crate::csr::build`]). Definite lengths, the handful of types those hold, and SET OF in
+//! DER order. Everything written is read back by the der crate's decoders in the tests.
 //!
 //! Written by hand rather than with the der crate's derived encoders: the structures are fixed
 //! and writing needs no defence against hostile input, while the derived encoders added about
 //! three times as much code to the page's wasm as this writer and the PKCS#12 assembly do
-//! (18 KB gzipped against 7 KB, measured with opt-level "z", LTO and wasm-opt).
+//! (18 KB gzipped against 7 KB, measured with opt-level "z", LTO and wasm-opt), and x509-cert's
+//! encoders for the request about as much again (see `csr::build`).
 
 use der::asn1::ObjectIdentifier as Oid;
 
 const SEQUENCE: u8 = 0x30;
+const BIT_STRING: u8 = 0x03;
+const UTF8_STRING: u8 = 0x0c;
 const SET: u8 = 0x31;
 const INTEGER: u8 = 0x02;
 const OCTET_STRING: u8 = 0x04;
@@ -79,21 +84,38 @@ pub(crate) fn explicit(inner: &[u8]) -> Vec<u8> {
     element(EXPLICIT_0, &[inner])
 }
 
+/// `[0] IMPLICIT SET OF` with no elements: a certificate request's empty attributes.
+pub(crate) fn implicit_empty_set() -> Vec<u8> {
+    element(EXPLICIT_0, &[])
+}
+
 pub(crate) fn oid(oid: &Oid) -> Vec<u8> {
     element(OBJECT_IDENTIFIER, &[oid.as_bytes()])
 }
 
-/// An INTEGER: big-endian without leading zeros, and a zero byte before a set top bit so that
-/// it stays positive.
+/// An INTEGER.
 pub(crate) fn integer(value: u32) -> Vec<u8> {
-    let bytes = value.to_be_bytes();
-    let start = bytes.iter().take_while(|byte| **byte == 0).count().min(3);
-    let significant = &bytes[start..];
-    if significant[0] & 0x80 != 0 {
-        element(INTEGER, &[&[0], significant])
-    } else {
-        element(INTEGER, &[significant])
+    unsigned_integer(&value.to_be_bytes())
+}
+
+/// An INTEGER of the unsigned big-endian `bytes`: without leading zeros, and a zero byte
+/// before a set top bit so that it stays positive. No bytes is zero.
+pub(crate) fn unsigned_integer(bytes: &[u8]) -> Vec<u8> {
+    let start = bytes.iter().take_while(|byte| **byte == 0).count();
+    match &bytes[start..] {
+        [] => element(INTEGER, &[&[0]]),
+        significant if significant[0] & 0x80 != 0 => element(INTEGER, &[&[0], significant]),
+        significant => element(INTEGER, &[significant]),
     }
+}
+
+/// A BIT STRING of whole bytes (no unused bits).
+pub(crate) fn bit_string(bytes: &[u8]) -> Vec<u8> {
+    element(BIT_STRING, &[&[0], bytes])
+}
+
+pub(crate) fn utf8_string(text: &str) -> Vec<u8> {
+    element(UTF8_STRING, &[text.as_bytes()])
 }
 
 /// A BMPString (UCS-2, big-endian); `None` when `text` holds a character outside the Basic
@@ -137,6 +159,38 @@ mod tests {
             u32::MAX,
         ] {
             assert_eq!(integer(value), value.to_der().unwrap(), "{value}");
+        }
+    }
+
+    #[test]
+    fn big_unsigned_integers_bit_strings_and_utf8_match_the_der_crate() {
+        let values: [&[u8]; 6] = [
+            &[],
+            &[0, 0],
+            &[0x7f; 32],
+            &[0x80; 32],
+            &[0, 0, 1, 2],
+            &[0xff; 33],
+        ];
+        // No bytes is zero, one byte: the der crate would write an INTEGER without contents.
+        assert_eq!(unsigned_integer(&[]), [2, 1, 0]);
+        for bytes in values {
+            if !bytes.is_empty() {
+                let theirs = der::asn1::Uint::new(bytes).unwrap().to_der().unwrap();
+                assert_eq!(unsigned_integer(bytes), theirs, "{bytes:?}");
+            }
+            let theirs = der::asn1::BitString::from_bytes(bytes)
+                .unwrap()
+                .to_der()
+                .unwrap();
+            assert_eq!(bit_string(bytes), theirs, "{bytes:?}");
+        }
+        for text in ["", "e-banking", "blåbær"] {
+            let theirs = der::asn1::Utf8StringRef::new(text)
+                .unwrap()
+                .to_der()
+                .unwrap();
+            assert_eq!(utf8_string(text), theirs, "{text}");
         }
     }
 

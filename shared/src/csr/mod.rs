@@ -9,6 +9,8 @@ use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
 use x509_cert::request::CertReq;
 
+pub mod build;
+
 /// The largest request the portal reads, DER.
 pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
 /// The largest request text: a 16 KiB request as PEM, with its line breaks and labels.

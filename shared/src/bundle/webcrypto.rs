@@ -1,0 +1,73 @@
+//! The chain check's last step done by the browser's own cryptography (WebCrypto), for the
+//! collect page: the CA's signature on the certificate, verified natively and off the wasm,
+//! so that the page carries no RSA code (feature `webcrypto`). Natively
+//! [`PendingSignature::verify`] does the same in pure Rust, and the wasm tests hold both to
+//! the same files (`tests/wasm.rs`).
+
+use super::{PendingSignature, SignatureAlgorithm};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
+
+/// `crypto.subtle`, when the page has it: only in a secure context (https, or localhost), and
+/// not in every browser, whatever the type says.
+pub fn subtle() -> Option<SubtleCrypto> {
+    let window = web_sys::window()?;
+    if !window.is_secure_context() {
+        return None;
+    }
+    let crypto = window.crypto().ok()?;
+    Reflect::get(&crypto, &JsValue::from_str("subtle"))
+        .ok()
+        .filter(|subtle| !subtle.is_undefined())?;
+    Some(crypto.subtle())
+}
+
+/// A WebCrypto algorithm object from `(key, value)` pairs.
+pub fn algorithm(fields: &[(&str, &str)]) -> Result<Object, JsValue> {
+    let object = Object::new();
+    for (key, value) in fields {
+        Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value))?;
+    }
+    Ok(object)
+}
+
+/// Whether the CA's key verifies the signature; false also when the browser cannot tell
+/// (no WebCrypto, or a key it refuses), so that nothing unverified is ever called trusted.
+pub async fn verify(pending: &PendingSignature) -> bool {
+    verify_or_fail(pending).await.unwrap_or(false)
+}
+
+async fn verify_or_fail(pending: &PendingSignature) -> Result<bool, JsValue> {
+    let subtle = subtle().ok_or(JsValue::NULL)?;
+    let rsa = |hash| {
+        (
+            algorithm(&[("name", "RSASSA-PKCS1-v1_5"), ("hash", hash)]),
+            algorithm(&[("name", "RSASSA-PKCS1-v1_5")]),
+        )
+    };
+    let (import, check) = match pending.algorithm {
+        SignatureAlgorithm::RsaSha256 => rsa("SHA-256"),
+        SignatureAlgorithm::RsaSha384 => rsa("SHA-384"),
+        SignatureAlgorithm::RsaSha512 => rsa("SHA-512"),
+        SignatureAlgorithm::EcdsaP256Sha256 => (
+            algorithm(&[("name", "ECDSA"), ("namedCurve", "P-256")]),
+            algorithm(&[("name", "ECDSA"), ("hash", "SHA-256")]),
+        ),
+    };
+    let spki = Uint8Array::from(pending.ca_spki.as_slice());
+    let usages = Array::of1(&JsValue::from_str("verify"));
+    let key: CryptoKey =
+        JsFuture::from(subtle.import_key_with_object("spki", &spki, &import?, false, &usages)?)
+            .await?
+            .dyn_into()?;
+    let verified = JsFuture::from(subtle.verify_with_object_and_u8_array_and_u8_array(
+        &check?,
+        &key,
+        &pending.signature,
+        &pending.message,
+    )?)
+    .await?;
+    Ok(verified.as_bool() == Some(true))
+}
