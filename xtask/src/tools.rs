@@ -185,6 +185,11 @@ pub const TEST_PACKAGES: &[Package] = &[
         why: "the SMTP server the e-mail test delivers to (STARTTLS and AUTH)",
     },
     Package {
+        name: "python3-cryptography",
+        probe: Probe::Command(&["/usr/bin/python3", "-c", "import cryptography"]),
+        why: "python-cryptography, which must open the files the collect page builds",
+    },
+    Package {
         name: "openssl",
         probe: Probe::Command(&["openssl", "version"]),
         why: "the interoperability tests",

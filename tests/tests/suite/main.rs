@@ -9,6 +9,7 @@ mod browser_bench;
 mod browser_collect;
 mod browser_collect_csr;
 mod browser_collect_errors;
+mod browser_collect_keygen;
 mod browser_embed;
 mod cli;
 mod collect_flow;

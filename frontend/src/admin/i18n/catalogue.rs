@@ -141,6 +141,7 @@ pub struct AdminCatalogue {
     pub custody_label: &'static str,
     pub custody_help: &'static str,
     pub custody_server: &'static str,
+    pub custody_browser: &'static str,
     pub custody_csr: &'static str,
     pub key_by_customer: &'static str,
     pub key_label: &'static str,

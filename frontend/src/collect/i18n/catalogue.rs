@@ -48,6 +48,8 @@ pub struct CollectCatalogue {
     pub warnings_intro_csr: &'static str,
     pub warnings_csr: [&'static str; 5],
     pub warnings_ack_csr: &'static str,
+    pub warnings_intro_made: &'static str,
+    pub warnings_made: [&'static str; 6],
 
     // --- step 2: the code
     pub step_code: &'static str,
@@ -96,6 +98,7 @@ pub struct CollectCatalogue {
     // --- step 4: the check
     pub step_check: &'static str,
     pub check_intro: &'static str,
+    pub check_intro_made: &'static str,
     pub password_label: &'static str,
     pub password_help: &'static str,
     pub password_show: &'static str,
@@ -130,6 +133,8 @@ pub struct CollectCatalogue {
     pub step_install: &'static str,
     /// `{file}`
     pub guides_intro: &'static str,
+    /// `{file}`
+    pub guides_intro_made: &'static str,
     pub guide_placeholder_note: &'static str,
     pub guide_curl: Guide,
     pub guide_java: Guide,
@@ -175,6 +180,23 @@ pub struct CollectCatalogue {
     pub guide_csr_haproxy: Guide,
     pub reminders_csr: [&'static str; 4],
 
+    // --- step 3 when the page makes the key
+    pub step_build: &'static str,
+    pub build_intro: &'static str,
+    pub build_button: &'static str,
+    pub build_working: &'static str,
+    pub build_making_key: &'static str,
+    pub build_sending: &'static str,
+    pub build_sealing: &'static str,
+    pub build_key_made: &'static str,
+    /// `{serial}`
+    pub build_issued: &'static str,
+    pub made_password_title: &'static str,
+    pub made_password_once: &'static str,
+    pub password_copy: &'static str,
+    pub password_copied: &'static str,
+    pub reminders_made: [&'static str; 4],
+
     // --- problems, by the stable error codes and the page's own checks
     pub no_token: Problem,
     pub unknown_link: Problem,
@@ -214,7 +236,8 @@ pub struct CollectCatalogue {
     pub csr_unsupported: Problem,
     pub csr_not_expected: Problem,
     pub file_unreadable: Problem,
-    pub custody_unsupported: Problem,
+    pub no_webcrypto: Problem,
+    pub build_failed: Problem,
 
     // --- other pages
     pub not_found_title: &'static str,

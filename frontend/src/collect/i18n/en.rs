@@ -45,6 +45,15 @@ pub static EN: CollectCatalogue = CollectCatalogue {
         "If the key is lost or may have been seen by others, tell the vendor at once so that the certificate can be withdrawn.",
     ],
     warnings_ack_csr: "I have read this and will handle the key as described",
+    warnings_intro_made: "This page will make the certificate's private key in this browser and save it in an encrypted file. That file is a key to the vendor's services. Handle it with care:",
+    warnings_made: [
+        "Anyone who has the file and its password can call the vendor's services on your organisation's behalf.",
+        "Open this page on the server where the certificate will be used, or on a machine that is just as secure: the file is saved where this browser runs.",
+        "The password is shown once, on this page only. No SMS will bring it, and the vendor cannot tell it to you: keep it where your server's secrets are kept.",
+        "Never send the file or the password by e-mail, chat or any other insecure channel.",
+        "Erase temporary copies of the file, such as the one in your Downloads folder, once it is installed, and protect backups as well as the original.",
+        "If the file or its password is lost or may have been seen by others, tell the vendor at once so that the certificate can be withdrawn.",
+    ],
 
     step_code: "Enter the code from the SMS",
     code_label: "Code from the SMS",
@@ -80,6 +89,7 @@ pub static EN: CollectCatalogue = CollectCatalogue {
 
     step_check: "Check the file with the password",
     check_intro: "Type the password from the SMS to check that the file opens. The check runs in this browser: the password is never sent anywhere.",
+    check_intro_made: "This page now opens the file it built, with the password it made, to show that both work. The check runs in this browser.",
     password_label: "Password from the SMS",
     password_help: "Type it with the dashes, exactly as in the SMS.",
     password_show: "Show the password",
@@ -108,6 +118,7 @@ pub static EN: CollectCatalogue = CollectCatalogue {
 
     step_install: "Install the certificate",
     guides_intro: "Install {file} where it will be used. Type the password from the SMS when a command asks for it, rather than writing it into scripts or shell history.",
+    guides_intro_made: "Install {file} where it will be used. Type the password this page showed when a command asks for it, rather than writing it into scripts or shell history.",
     guide_placeholder_note: "Replace https://service.example/ with the address of the vendor's service.",
     guide_curl: Guide {
         title: "curl",
@@ -210,6 +221,26 @@ pub static EN: CollectCatalogue = CollectCatalogue {
         "Protect backups of the key as well as the original: the portal has no copy and cannot make you one.",
         "The request file (.csr) holds no secret; delete it when you no longer need it.",
         "If the key may have leaked, tell the vendor at once.",
+    ],
+
+    step_build: "Make your key and certificate file",
+    build_intro: "This page makes your private key here, in this browser, has the portal sign a certificate for it, and puts both in an encrypted file (PKCS#12) with a password it makes. Only the public key is sent: the private key and the password never leave this page, and the vendor never has them.",
+    build_button: "Make the key and the file",
+    build_working: "Working…",
+    build_making_key: "Making the key…",
+    build_sending: "Getting the certificate for it…",
+    build_sealing: "Building the encrypted file…",
+    build_key_made: "Private key made in this browser; only its public half was sent.",
+    build_issued: "Certificate {serial} issued for it by the portal.",
+    made_password_title: "The file's password",
+    made_password_once: "This is the only time the password is shown. Copy it now into your password manager or wherever the server's secrets are kept: no SMS will bring it, and neither this page nor the vendor keeps a copy. Without it the file cannot be opened.",
+    password_copy: "Copy the password",
+    password_copied: "Copied.",
+    reminders_made: [
+        "Keep the password where the server's other secrets are kept, and nowhere else.",
+        "Delete the downloaded file and any PEM copies you made that are not in use.",
+        "Protect backups of the file as well as the original: the vendor has no copy of the key and cannot make you one.",
+        "If the file or the password may have leaked, tell the vendor at once.",
     ],
 
     no_token: Problem {
@@ -348,9 +379,13 @@ pub static EN: CollectCatalogue = CollectCatalogue {
         what: "The browser could not read that file.",
         next: "Choose it again, or paste its text instead.",
     },
-    custody_unsupported: Problem {
-        what: "This certificate is to be made in your browser, which this page cannot do yet.",
-        next: "Contact the vendor's support and ask for a new order.",
+    no_webcrypto: Problem {
+        what: "This certificate's key is to be made in your browser, and this browser cannot make keys (it lacks the Web Cryptography API, or the page was not opened over https).",
+        next: "Open the link in a current version of Chrome, Edge, Firefox or Safari. Your code has not been used.",
+    },
+    build_failed: Problem {
+        what: "The browser could not make the key or build the file.",
+        next: "Try again. If it fails again, open the link in another current browser, or contact the vendor's support.",
     },
 
     not_found_title: "Page not found",

@@ -45,6 +45,15 @@ pub static NB: CollectCatalogue = CollectCatalogue {
         "Hvis nøkkelen blir borte eller kan ha blitt sett av andre, si fra til leverandøren med en gang, så sertifikatet kan trekkes tilbake.",
     ],
     warnings_ack_csr: "Jeg har lest dette og vil behandle nøkkelen slik det står",
+    warnings_intro_made: "Denne siden lager sertifikatets private nøkkel i denne nettleseren og lagrer den i en kryptert fil. Den filen er en nøkkel til leverandørens tjenester. Behandle den varsomt:",
+    warnings_made: [
+        "Alle som har filen og passordet, kan bruke leverandørens tjenester på vegne av organisasjonen din.",
+        "Åpne denne siden på serveren der sertifikatet skal brukes, eller på en maskin som er like godt sikret: filen lagres der nettleseren kjører.",
+        "Passordet vises én gang, bare på denne siden. Ingen SMS kommer med det, og leverandøren kan ikke gi deg det: oppbevar det der serverens hemmeligheter oppbevares.",
+        "Send aldri filen eller passordet på e-post, chat eller andre usikre kanaler.",
+        "Slett midlertidige kopier av filen, for eksempel den i nedlastingsmappen, når den er installert, og beskytt sikkerhetskopier like godt som originalen.",
+        "Hvis filen eller passordet blir borte eller kan ha blitt sett av andre, si fra til leverandøren med en gang, så sertifikatet kan trekkes tilbake.",
+    ],
 
     step_code: "Skriv inn koden fra SMS-en",
     code_label: "Kode fra SMS-en",
@@ -80,6 +89,7 @@ pub static NB: CollectCatalogue = CollectCatalogue {
 
     step_check: "Sjekk filen med passordet",
     check_intro: "Skriv inn passordet fra SMS-en for å sjekke at filen åpner seg. Sjekken skjer i denne nettleseren: passordet sendes aldri noe sted.",
+    check_intro_made: "Siden åpner nå filen den bygde, med passordet den laget, for å vise at begge virker. Sjekken skjer i denne nettleseren.",
     password_label: "Passord fra SMS-en",
     password_help: "Skriv det med bindestrekene, nøyaktig som i SMS-en.",
     password_show: "Vis passordet",
@@ -108,6 +118,7 @@ pub static NB: CollectCatalogue = CollectCatalogue {
 
     step_install: "Installer sertifikatet",
     guides_intro: "Installer {file} der den skal brukes. Skriv inn passordet fra SMS-en når en kommando ber om det, i stedet for å skrive det inn i skript eller skallhistorikken.",
+    guides_intro_made: "Installer {file} der den skal brukes. Skriv inn passordet denne siden viste når en kommando ber om det, i stedet for å skrive det inn i skript eller skallhistorikken.",
     guide_placeholder_note: "Bytt ut https://service.example/ med adressen til leverandørens tjeneste.",
     guide_curl: Guide {
         title: "curl",
@@ -210,6 +221,26 @@ pub static NB: CollectCatalogue = CollectCatalogue {
         "Beskytt sikkerhetskopier av nøkkelen like godt som originalen: portalen har ingen kopi og kan ikke lage en ny til deg.",
         "Forespørselsfilen (.csr) inneholder ingen hemmeligheter; slett den når du ikke trenger den lenger.",
         "Hvis nøkkelen kan ha kommet på avveier, si fra til leverandøren med en gang.",
+    ],
+
+    step_build: "Lag nøkkelen og sertifikatfilen",
+    build_intro: "Denne siden lager den private nøkkelen din her, i denne nettleseren, får portalen til å signere et sertifikat for den, og legger begge i en kryptert fil (PKCS#12) med et passord den lager. Bare den offentlige nøkkelen sendes: den private nøkkelen og passordet forlater aldri denne siden, og leverandøren har dem aldri.",
+    build_button: "Lag nøkkelen og filen",
+    build_working: "Arbeider …",
+    build_making_key: "Lager nøkkelen …",
+    build_sending: "Henter sertifikatet for den …",
+    build_sealing: "Bygger den krypterte filen …",
+    build_key_made: "Privat nøkkel laget i denne nettleseren; bare den offentlige delen ble sendt.",
+    build_issued: "Sertifikat {serial} utstedt for den av portalen.",
+    made_password_title: "Filens passord",
+    made_password_once: "Dette er den eneste gangen passordet vises. Kopier det nå inn i passordbehandleren din eller der serverens hemmeligheter oppbevares: ingen SMS kommer med det, og verken denne siden eller leverandøren har en kopi. Uten det kan filen ikke åpnes.",
+    password_copy: "Kopier passordet",
+    password_copied: "Kopiert.",
+    reminders_made: [
+        "Oppbevar passordet der serverens andre hemmeligheter oppbevares, og ingen andre steder.",
+        "Slett den nedlastede filen og eventuelle PEM-kopier du har laget som ikke er i bruk.",
+        "Beskytt sikkerhetskopier av filen like godt som originalen: leverandøren har ingen kopi av nøkkelen og kan ikke lage en ny til deg.",
+        "Hvis filen eller passordet kan ha kommet på avveier, si fra til leverandøren med en gang.",
     ],
 
     no_token: Problem {
@@ -348,9 +379,13 @@ pub static NB: CollectCatalogue = CollectCatalogue {
         what: "Nettleseren kunne ikke lese den filen.",
         next: "Velg den på nytt, eller lim inn teksten i stedet.",
     },
-    custody_unsupported: Problem {
-        what: "Dette sertifikatet skal lages i nettleseren din, og det kan ikke denne siden ennå.",
-        next: "Kontakt leverandørens kundestøtte og be om en ny bestilling.",
+    no_webcrypto: Problem {
+        what: "Nøkkelen til dette sertifikatet skal lages i nettleseren din, og denne nettleseren kan ikke lage nøkler (den mangler Web Cryptography API, eller siden ble ikke åpnet over https).",
+        next: "Åpne lenken i en oppdatert versjon av Chrome, Edge, Firefox eller Safari. Koden din er ikke brukt.",
+    },
+    build_failed: Problem {
+        what: "Nettleseren kunne ikke lage nøkkelen eller bygge filen.",
+        next: "Prøv igjen. Hvis det feiler igjen, åpne lenken i en annen oppdatert nettleser, eller kontakt leverandørens kundestøtte.",
     },
 
     not_found_title: "Fant ikke siden",

@@ -97,6 +97,12 @@ impl Values {
         Custody::parse(custody).is_ok_and(|custody| !custody.portal_holds_key())
     }
 
+    /// Whether the customer brings a request of their own, whose key the portal takes as it
+    /// is: then the order's key type and file profile mean nothing.
+    pub fn customer_brings_request(custody: &str) -> bool {
+        Custody::parse(custody) == Ok(Custody::Csr)
+    }
+
     /// The value of a typed field.
     pub fn typed(&self, field: &str) -> &str {
         match field {

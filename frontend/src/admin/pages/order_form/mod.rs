@@ -245,11 +245,12 @@ fn OrderForm(values: Values, renews: Option<OrderDetail>) -> impl IntoView {
                     help=texts.text(|t| t.custody_help)
                     choices=vec![
                         choice(Custody::Server.as_str(), texts.text(|t| t.custody_server)),
+                        choice(Custody::Browser.as_str(), texts.text(|t| t.custody_browser)),
                         choice(Custody::Csr.as_str(), texts.text(|t| t.custody_csr)),
                     ]
                 />
                 <Show
-                    when=move || !customer_key()
+                    when=move || !Values::customer_brings_request(&custody.get())
                     fallback=move || view! {
                         <p class="field-help" data-test="key-by-customer">{texts.text(|t| t.key_by_customer)}</p>
                     }

@@ -10,6 +10,7 @@ use certportal_shared::model::{Custody, Sha256Digest};
 use kit::time::{Ticker, deadline_in};
 use leptos::prelude::*;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// The current one-time code, as far as the page knows.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,6 +85,9 @@ pub struct Flow {
     /// Set once the portal signed the contact's request (custody `csr`): the certificate, kept
     /// for saving, since the link is used up and the portal will not hand it out again.
     pub issued: RwSignal<Option<CsrResponse>>,
+    /// The file's password the page made (custody `browser`): shown once, and what the check
+    /// opens the page's file with. Nowhere else, and never sent.
+    pub made_password: RwSignal<Option<Zeroizing<String>>>,
     /// A problem that ends the flow (the link no longer works).
     pub fatal: RwSignal<Option<Trouble>>,
     /// Why the flow went back to the code step (the session ended).
@@ -93,9 +97,10 @@ pub struct Flow {
 impl Flow {
     pub fn new(token: String, order: OpenResponse) -> Self {
         let code = CodeStatus::from_open(&order);
-        // The server makes no such orders yet; one that slipped through ends here, before the
-        // contact spends a code on a flow the page cannot finish.
-        let fatal = (order.custody == Custody::Browser).then_some(Trouble::UnsupportedCustody);
+        // A browser that cannot make keys ends the flow here, before the contact spends a code
+        // on a flow the page could not finish.
+        let fatal = (order.custody == Custody::Browser && !super::build::available())
+            .then_some(Trouble::NoWebCrypto);
         Self {
             token: StoredValue::new(token),
             order: StoredValue::new(order),
@@ -106,6 +111,7 @@ impl Flow {
             file: RwSignal::new(None),
             receipt: RwSignal::new(None),
             issued: RwSignal::new(None),
+            made_password: RwSignal::new(None),
             fatal: RwSignal::new(fatal),
             back_to_code: RwSignal::new(None),
         }

@@ -5,6 +5,7 @@
 
 use super::flow::Flow;
 use crate::i18n::{CollectCatalogue, Guide, catalogue, use_texts};
+use certportal_shared::model::Custody;
 use kit::i18n::{Lang, fill};
 use leptos::prelude::*;
 
@@ -160,6 +161,7 @@ pub(super) fn GuideView(
 #[component]
 pub fn Guides(flow: Flow) -> impl IntoView {
     let texts = use_texts();
+    let made = flow.custody() == Custody::Browser;
     let filename = move || {
         flow.file
             .with(|file| file.as_ref().map(|f| f.filename.clone()))
@@ -169,7 +171,10 @@ pub fn Guides(flow: Flow) -> impl IntoView {
             filename().map(|file| {
                 let intro = {
                     let file = file.clone();
-                    texts.format(move |t| fill(t.guides_intro, &[("file", &file)]))
+                    texts.format(move |t| {
+                        let intro = if made { t.guides_intro_made } else { t.guides_intro };
+                        fill(intro, &[("file", &file)])
+                    })
                 };
                 view! {
                     <p>{intro}</p>
@@ -187,7 +192,16 @@ pub fn Guides(flow: Flow) -> impl IntoView {
                 }
             })
         }}
-        <Reminders list=|t| &t.reminders />
+        <Reminders list=reminders(made) />
+    }
+}
+
+/// The reminders for a PKCS#12 file: no SMS to delete when the page `made` the password.
+fn reminders(made: bool) -> fn(&'static CollectCatalogue) -> &'static [&'static str] {
+    if made {
+        |t| &t.reminders_made
+    } else {
+        |t| &t.reminders
     }
 }
 

@@ -20,13 +20,17 @@ pub const SUMMARY: &str = "summary-title";
 pub const REQUEST: &str = "step-request";
 /// Step 4 when the contact makes the key: the signed certificate.
 pub const CERTIFICATE: &str = "step-certificate";
+/// Step 3 when the page makes the key: the key, the certificate and the file.
+pub const BUILD: &str = "step-build";
+/// The password the page made, inside step 3.
+pub const MADE_PASSWORD: &str = "made-password-title";
 
 /// The step that follows the code, by who makes the key.
 pub fn after_code(custody: Custody) -> &'static str {
-    if custody.portal_holds_key() {
-        DOWNLOAD
-    } else {
-        REQUEST
+    match custody {
+        Custody::Server => DOWNLOAD,
+        Custody::Browser => BUILD,
+        Custody::Csr => REQUEST,
     }
 }
 
@@ -45,6 +49,8 @@ mod tests {
             SUMMARY,
             REQUEST,
             CERTIFICATE,
+            BUILD,
+            MADE_PASSWORD,
         ];
         for (i, id) in ids.iter().enumerate() {
             assert!(!ids[i + 1..].contains(id), "{id}");
@@ -52,8 +58,9 @@ mod tests {
     }
 
     #[test]
-    fn the_code_leads_to_the_download_or_to_the_request() {
+    fn the_code_leads_to_the_download_the_build_or_the_request() {
         assert_eq!(after_code(Custody::Server), DOWNLOAD);
+        assert_eq!(after_code(Custody::Browser), BUILD);
         assert_eq!(after_code(Custody::Csr), REQUEST);
     }
 }

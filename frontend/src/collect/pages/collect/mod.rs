@@ -1,9 +1,11 @@
 //! The collect page: the customer contact's whole flow, from the link to an installed
 //! certificate. When the portal makes the key, five steps: warnings, code, download, check,
-//! install. When the contact makes it (custody `csr`), four: warnings, code, the certificate
-//! request, install (`request`).
+//! install. When the page makes it (custody `browser`), five too: warnings, code, the key and
+//! the file (`build`), check, install. When the contact makes it (custody `csr`), four:
+//! warnings, code, the certificate request, install (`request`).
 
 mod arrival;
+mod build;
 mod check;
 mod code;
 mod download;
@@ -19,6 +21,7 @@ use crate::api;
 use crate::components::{Step, StepState};
 use crate::i18n::use_texts;
 use certportal_shared::api::collect::OpenResponse;
+use certportal_shared::model::Custody;
 use flow::Flow;
 use kit::browser;
 use kit::components::Alert;
@@ -26,7 +29,8 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use trouble::Trouble;
 
-/// Steps when the portal makes the key: warnings, code, download, check, install.
+/// Steps when the portal or the page makes the key: warnings, code, download or build, check,
+/// install.
 const FILE_STEPS: u8 = 5;
 /// Steps when the contact makes it: warnings, code, request, install.
 const REQUEST_STEPS: u8 = 4;
@@ -104,13 +108,17 @@ fn at(current: Signal<u8>, step: u8) -> Signal<StepState> {
 }
 
 /// The steps, each shown when its turn comes: the warnings and the code, then the portal's
-/// file or the contact's own request.
+/// file, the page's own, or the contact's request.
 #[component]
 fn CollectFlow(flow: Flow) -> impl IntoView {
     let texts = use_texts();
     let fatal = Signal::derive(move || flow.fatal.get().map(|trouble| trouble.message(texts.t())));
-    let own_key = !flow.custody().portal_holds_key();
-    let total = if own_key { REQUEST_STEPS } else { FILE_STEPS };
+    let custody = flow.custody();
+    let total = if custody == Custody::Csr {
+        REQUEST_STEPS
+    } else {
+        FILE_STEPS
+    };
     let current = Signal::derive(move || {
         if flow.finished() {
             4
@@ -137,7 +145,7 @@ fn CollectFlow(flow: Flow) -> impl IntoView {
                 <code::CodeStep flow />
             </Step>
             // Either rather than two AnyViews: the same choice for less of the page's weight.
-            {if own_key {
+            {if custody == Custody::Csr {
                 Either::Left(view! { <RequestSteps flow current /> })
             } else {
                 Either::Right(view! { <FileSteps flow current /> })
@@ -146,15 +154,28 @@ fn CollectFlow(flow: Flow) -> impl IntoView {
     }
 }
 
-/// Steps 3 to 5 when the portal made the key: download, check, install.
+/// Steps 3 to 5 when there is a PKCS#12 file: the portal's to download, or the page's to
+/// build; then the check and the guides, the same for both.
 #[component]
 fn FileSteps(flow: Flow, current: Signal<u8>) -> impl IntoView {
     let texts = use_texts();
+    let third = if flow.custody() == Custody::Browser {
+        Either::Left(view! {
+            <Step number=3 total=FILE_STEPS heading_id=headings::BUILD
+                title=texts.text(|t| t.step_build) state=at(current, 3)>
+                <build::BuildStep flow />
+            </Step>
+        })
+    } else {
+        Either::Right(view! {
+            <Step number=3 total=FILE_STEPS heading_id=headings::DOWNLOAD
+                title=texts.text(|t| t.step_download) state=at(current, 3)>
+                <download::DownloadStep flow />
+            </Step>
+        })
+    };
     view! {
-        <Step number=3 total=FILE_STEPS heading_id=headings::DOWNLOAD
-            title=texts.text(|t| t.step_download) state=at(current, 3)>
-            <download::DownloadStep flow />
-        </Step>
+        {third}
         <Step number=4 total=FILE_STEPS heading_id=headings::CHECK
             title=texts.text(|t| t.step_check) state=at(current, 4)>
             <check::CheckStep flow />

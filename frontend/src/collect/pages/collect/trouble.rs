@@ -34,8 +34,11 @@ pub enum Trouble {
     RequestTooLarge,
     /// The browser could not read the chosen file.
     FileUnreadable,
-    /// The order's key is to be made in the browser, which this page cannot do yet.
-    UnsupportedCustody,
+    /// The order's key is to be made in the browser, which lacks WebCrypto (or the page is not
+    /// in a secure context).
+    NoWebCrypto,
+    /// The browser could not make the key, sign the request or build the file.
+    BuildFailed,
 }
 
 impl Trouble {
@@ -85,7 +88,8 @@ impl Trouble {
             Trouble::RequestEmpty => plain(&t.csr_empty),
             Trouble::RequestTooLarge => plain(&t.csr_too_large),
             Trouble::FileUnreadable => plain(&t.file_unreadable),
-            Trouble::UnsupportedCustody => plain(&t.custody_unsupported),
+            Trouble::NoWebCrypto => plain(&t.no_webcrypto),
+            Trouble::BuildFailed => plain(&t.build_failed),
             Trouble::Api(ApiFailure::Unreachable) => plain(&t.unreachable),
             Trouble::Api(ApiFailure::Unexpected(_)) => plain(&t.server_error),
             Trouble::Api(ApiFailure::Refused(error)) => {

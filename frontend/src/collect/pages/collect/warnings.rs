@@ -3,6 +3,7 @@
 
 use super::flow::Flow;
 use crate::i18n::{CollectCatalogue, catalogue, use_texts};
+use certportal_shared::model::Custody;
 use kit::i18n::Lang;
 use leptos::prelude::*;
 
@@ -13,14 +14,18 @@ type PickList = fn(&'static CollectCatalogue) -> &'static [&'static str];
 pub fn Warnings(flow: Flow) -> impl IntoView {
     let texts = use_texts();
     // The same confirmation either way; what it warns about follows who holds the key.
-    let (intro, list, ack): (Pick, PickList, Pick) = if flow.custody().portal_holds_key() {
-        (|t| t.warnings_intro, |t| &t.warnings, |t| t.warnings_ack)
-    } else {
-        (
+    let (intro, list, ack): (Pick, PickList, Pick) = match flow.custody() {
+        Custody::Server => (|t| t.warnings_intro, |t| &t.warnings, |t| t.warnings_ack),
+        Custody::Browser => (
+            |t| t.warnings_intro_made,
+            |t| &t.warnings_made,
+            |t| t.warnings_ack,
+        ),
+        Custody::Csr => (
             |t| t.warnings_intro_csr,
             |t| &t.warnings_csr,
             |t| t.warnings_ack_csr,
-        )
+        ),
     };
     // Once a session is open the confirmation has done its work; unticking it then would
     // only hide steps the contact is in the middle of.

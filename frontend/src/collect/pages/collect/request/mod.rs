@@ -7,5 +7,6 @@ mod commands;
 mod install;
 mod send;
 
+pub use commands::Files;
 pub use install::CertificateStep;
 pub use send::RequestStep;
