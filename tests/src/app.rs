@@ -296,10 +296,33 @@ impl TestApp {
 
     /// Creates the sample order and waits for its link and code.
     pub async fn order_with_link(&self) -> Collect {
-        let order = self.create_order(sample_order()).await;
+        self.order_from(sample_order()).await
+    }
+
+    /// Creates `draft` and waits for its link and code.
+    pub async fn order_from(&self, draft: OrderDraft) -> Collect {
+        let order = self.create_order(draft).await;
         let token = self.wait_for_link(&order.order_id).await;
         let code = self.wait_for_code(&order.order_id, 1).await;
         Collect { order, token, code }
+    }
+
+    /// A custody `browser` order of `key` and `profile`, with its link and code; the page
+    /// makes its key, so it has no certificate yet.
+    pub async fn browser_order(&self, key: &str, profile: &str) -> Collect {
+        let collect = self
+            .order_from(OrderDraft {
+                custody: Some("browser".into()),
+                key: Some(key.into()),
+                profile: Some(profile.into()),
+                ..sample_order()
+            })
+            .await;
+        assert_eq!(
+            collect.order.serial, None,
+            "no certificate before the page's request"
+        );
+        collect
     }
 
     fn sent(&self, sms: bool, order_id: &str, purpose: &str) -> Vec<Recording> {

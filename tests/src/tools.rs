@@ -24,6 +24,23 @@ pub fn run_ok(program: &str, args: &[&str]) -> String {
 }
 
 /// Writes bytes to a file in `dir` and returns its path as text.
+/// `keytool -list -v` of a PKCS#12 file opened with `password`.
+pub fn keytool_list(path: &str, password: &str) -> String {
+    run_ok(
+        "keytool",
+        &[
+            "-list",
+            "-v",
+            "-keystore",
+            path,
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            password,
+        ],
+    )
+}
+
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write");

@@ -25,6 +25,8 @@ const DOC_SCREENSHOTS: &[&str] = &[
     "collect-wrong-code",
     "phone-1-arrival",
     "collect-nb",
+    "collect-browser-2-checked",
+    "collect-csr-2-certificate",
     "admin-1-sign-in",
     "admin-2-orders",
     "admin-3-new-order-error",

@@ -37,13 +37,13 @@ pub enum SignatureAlgorithm {
     EcdsaP256Sha256,
 }
 
-/// The last step of the chain check: the CA key's signature on the certificate, which the
-/// caller verifies, in pure Rust with [`PendingSignature::verify`] (what [`super::open`]
-/// does), or with the browser's own cryptography (the collect page, with WebCrypto: native
-/// speed, and the page carries no RSA code). Either way [`PendingSignature::settle`] turns the
-/// answer into the [`ChainCheck`].
+/// The last step of the chain check: the CA key's signature on the certificate, verified in
+/// pure Rust by [`PendingSignature::check_here`] (what [`super::open`] does), or by the
+/// browser's own cryptography with `webcrypto::check` (the collect page: native speed, and
+/// the page carries no RSA code). Only those two turn it into a [`ChainCheck`].
 ///
-/// Its fields are what WebCrypto's `importKey("spki")` and `verify` take.
+/// Its fields are what WebCrypto's `importKey("spki")` and `verify` take; changing them can
+/// only make a signature fail.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingSignature {
     pub algorithm: SignatureAlgorithm,
@@ -59,6 +59,12 @@ pub struct PendingSignature {
 }
 
 impl PendingSignature {
+    /// The chain check, with the signature verified here, in pure Rust.
+    pub fn check_here(self) -> ChainCheck {
+        let verified = self.verify();
+        self.settle(verified)
+    }
+
     /// Verifies the signature here, in pure Rust.
     pub fn verify(&self) -> bool {
         let (message, signature) = (&self.message, &self.signature);
@@ -81,7 +87,7 @@ impl PendingSignature {
     }
 
     /// The chain check, given whether the signature verified.
-    pub fn settle(self, verified: bool) -> ChainCheck {
+    pub(crate) fn settle(self, verified: bool) -> ChainCheck {
         if verified {
             ChainCheck {
                 ca_subject: Some(self.ca_subject),

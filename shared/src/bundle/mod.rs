@@ -160,16 +160,15 @@ impl Opened {
             pending,
         } = self;
         if let Some(pending) = pending {
-            let verified = pending.verify();
-            report.chain = Some(pending.settle(verified));
+            report.chain = Some(pending.check_here());
         }
         report
     }
 }
 
 /// [`open`], but leaves the CA's signature on the certificate to the caller: the collect page
-/// verifies it with WebCrypto, natively and without carrying RSA code, then calls
-/// [`PendingSignature::settle`]. Everything else is checked here, as in [`open`].
+/// has it verified with WebCrypto (`webcrypto::check`), natively and without carrying RSA
+/// code. Everything else is checked here, as in [`open`].
 pub fn open_deferred(
     file: &[u8],
     password: &str,

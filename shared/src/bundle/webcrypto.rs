@@ -4,7 +4,7 @@
 //! [`PendingSignature::verify`] does the same in pure Rust, and the wasm tests hold both to
 //! the same files (`tests/wasm.rs`).
 
-use super::{PendingSignature, SignatureAlgorithm};
+use super::{ChainCheck, PendingSignature, SignatureAlgorithm};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -33,12 +33,20 @@ pub fn algorithm(fields: &[(&str, &str)]) -> Result<Object, JsValue> {
     Ok(object)
 }
 
-/// Whether the CA's key verifies the signature; false also when the browser cannot tell
-/// (no WebCrypto, or a key it refuses), so that nothing unverified is ever called trusted.
-pub async fn verify(pending: &PendingSignature) -> bool {
-    verify_or_fail(pending).await.unwrap_or(false)
+/// The chain check with the signature verified by the browser; `None` when the browser
+/// cannot tell (no WebCrypto, or a CA key it will not import): then the check was not made,
+/// which the page says as such, rather than calling the file untrusted or trusted.
+pub async fn check(pending: PendingSignature) -> Option<ChainCheck> {
+    let verified = verify(&pending).await?;
+    Some(pending.settle(verified))
 }
 
+/// Whether the CA's key verifies the signature; `None` when the browser cannot tell.
+pub async fn verify(pending: &PendingSignature) -> Option<bool> {
+    verify_or_fail(pending).await.ok()
+}
+
+/// `Err` when WebCrypto could not run the check; `Ok(false)` when it ran and said no.
 async fn verify_or_fail(pending: &PendingSignature) -> Result<bool, JsValue> {
     let subtle = subtle().ok_or(JsValue::NULL)?;
     let rsa = |hash| {

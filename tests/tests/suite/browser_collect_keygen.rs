@@ -4,7 +4,6 @@
 //! that password; neither the key nor the password may be in any request the page made, and
 //! the data dir must never have held the key.
 
-use certportal_shared::model::OrderDraft;
 use certportal_shared::routes;
 use certportal_tests::browser::Browser;
 use certportal_tests::browser::collect::{SUMMARY, carried, fingerprint};
@@ -47,20 +46,7 @@ fn private_part(key_file: &str) -> Vec<u8> {
 async fn the_page_builds_a_file_the_tools_open(key: &str, profile: &str, shot: Option<&str>) {
     let app = spawn_app().await;
     let browser = Browser::start().await;
-    let order = app
-        .create_order(OrderDraft {
-            custody: Some("browser".into()),
-            key: Some(key.into()),
-            profile: Some(profile.into()),
-            ..sample_order()
-        })
-        .await;
-    assert_eq!(
-        order.serial, None,
-        "no certificate before the page's request"
-    );
-    let token = app.wait_for_link(&order.order_id).await;
-    let code = app.wait_for_code(&order.order_id, 1).await;
+    let Collect { order, token, code } = app.browser_order(key, profile).await;
 
     browser.arrive(&app, &token).await;
     let warnings = browser.text("[data-test=\"warnings\"]").await;
@@ -107,6 +93,11 @@ async fn the_page_builds_a_file_the_tools_open(key: &str, profile: &str, shot: O
     );
     assert!(
         summary.contains("The private key belongs to the certificate."),
+        "{summary}"
+    );
+    // The CA's signature, verified by WebCrypto in the page.
+    assert!(
+        summary.contains("issued by the portal's CA (CN=Web Service SSL CA (2048))"),
         "{summary}"
     );
     if let Some(shot) = shot {
@@ -167,19 +158,7 @@ async fn the_page_builds_a_file_the_tools_open(key: &str, profile: &str, shot: O
     let ca = tools::write(dir.path(), "ca.pem", app.ca_pem().await.as_bytes());
     let verified = tools::run_ok("openssl", &["verify", "-CAfile", &ca, &cert_file]);
     assert!(verified.contains(": OK"), "{verified}");
-    let listed = tools::run_ok(
-        "keytool",
-        &[
-            "-list",
-            "-v",
-            "-keystore",
-            &path,
-            "-storetype",
-            "PKCS12",
-            "-storepass",
-            &password,
-        ],
-    );
+    let listed = tools::keytool_list(&path, &password);
     assert!(listed.contains("PrivateKeyEntry"), "{listed}");
     assert!(listed.contains("Alias name: e-banking"), "{listed}");
     let opened = tools::run_ok("/usr/bin/python3", &["-c", PYTHON_OPEN, &path, &password]);
@@ -211,6 +190,21 @@ async fn the_page_builds_a_file_the_tools_open(key: &str, profile: &str, shot: O
         .filter(|line| !line.starts_with("-----") && line.len() >= 40)
         .collect();
     assert!(!key_lines.is_empty(), "{key_pem}");
+    // The private half itself, in the forms a page could send it: hex, base64, base64url.
+    let private = private_part(&key_file);
+    let private_forms = {
+        use base64::Engine as _;
+        let engines = [
+            base64::engine::general_purpose::STANDARD,
+            base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        ];
+        let mut forms = vec![hex::encode(&private), hex::encode_upper(&private)];
+        forms.extend(engines.iter().map(|engine| {
+            let text = engine.encode(&private);
+            text[..text.len() - 4].to_owned()
+        }));
+        forms
+    };
     for (n, request) in requests.iter().enumerate() {
         let seen = carried(request);
         assert!(
@@ -220,13 +214,15 @@ async fn the_page_builds_a_file_the_tools_open(key: &str, profile: &str, shot: O
         for line in &key_lines {
             assert!(!seen.contains(line), "request #{n} carried the private key");
         }
+        for form in &private_forms {
+            assert!(!seen.contains(form), "request #{n} carried the private key");
+        }
     }
 
     // The portal never held the key: no file in the data dir has it, and no password SMS
     // went out, only the notice of the certificate.
-    let key_bytes = private_part(&key_file);
-    assert!(key_bytes.len() >= 32, "{}", key_bytes.len());
-    assert!(holders(&files_under(app.data_dir()), &key_bytes).is_empty());
+    assert!(private.len() >= 32, "{}", private.len());
+    assert!(holders(&files_under(app.data_dir()), &private).is_empty());
     let issued = app
         .wait_for_sms(&order.order_id, "certificate_issued", 1)
         .await;

@@ -329,20 +329,7 @@ async fn a_server_order_takes_no_request() {
 async fn a_browser_order_tells_the_page_how_to_build_and_takes_only_its_kind_of_key() {
     let app = spawn_app().await;
     let dir = tempfile::tempdir().unwrap();
-    let order = app
-        .create_order(OrderDraft {
-            custody: Some("browser".into()),
-            key: Some("p256".into()),
-            profile: Some("compatible".into()),
-            ..sample_order()
-        })
-        .await;
-    assert_eq!(
-        order.serial, None,
-        "no certificate before the page's request"
-    );
-    let token = app.wait_for_link(&order.order_id).await;
-    let code = app.wait_for_code(&order.order_id, 1).await;
+    let Collect { token, code, .. } = app.browser_order("p256", "compatible").await;
     let opened: Value = app.open(&token).await.json().await.unwrap();
     assert_eq!(opened["custody"], "browser");
     assert_eq!(
@@ -367,10 +354,11 @@ async fn a_browser_order_tells_the_page_how_to_build_and_takes_only_its_kind_of_
     assert!(answer["serial"].as_str().is_some_and(|s| !s.is_empty()));
 
     // A csr or server order tells the page nothing of the kind.
-    let csr = app.create_order(csr_order()).await;
-    let token = app.wait_for_link(&csr.order_id).await;
-    let opened: Value = app.open(&token).await.json().await.unwrap();
-    assert_eq!(opened.get("build"), None, "{opened}");
+    for draft in [csr_order(), sample_order()] {
+        let other = app.order_from(draft).await;
+        let opened: Value = app.open(&other.token).await.json().await.unwrap();
+        assert_eq!(opened.get("build"), None, "{opened}");
+    }
 }
 
 /// Many parallel requests: for one order, exactly one is signed; with one key on two orders,

@@ -55,19 +55,7 @@ async fn both_profiles_open_in_openssl_without_legacy_and_in_keytool() {
         assert!(info.contains(expected_cipher), "{profile}: {info}");
         assert!(!info.contains("RC2"), "{profile}: never RC2: {info}");
 
-        let listing = tools::run_ok(
-            "keytool",
-            &[
-                "-list",
-                "-v",
-                "-keystore",
-                &path,
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                &password,
-            ],
-        );
+        let listing = tools::keytool_list(&path, &password);
         assert!(listing.contains("PrivateKeyEntry"), "{profile}: {listing}");
         assert!(
             listing.contains("Owner: CN=e-banking, OU=Payments API, O=Acme AS"),

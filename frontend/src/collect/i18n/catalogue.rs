@@ -99,6 +99,7 @@ pub struct CollectCatalogue {
     pub step_check: &'static str,
     pub check_intro: &'static str,
     pub check_intro_made: &'static str,
+    pub check_again: &'static str,
     pub password_label: &'static str,
     pub password_help: &'static str,
     pub password_show: &'static str,
@@ -112,6 +113,7 @@ pub struct CollectCatalogue {
     /// `{why}`
     pub result_chain_bad: &'static str,
     pub result_chain_unknown: &'static str,
+    pub result_chain_unchecked: &'static str,
     /// `{status}`, `{n}`
     pub result_validity: &'static str,
     pub subject_label: &'static str,

@@ -89,6 +89,7 @@ pub static EN: CollectCatalogue = CollectCatalogue {
 
     step_check: "Check the file with the password",
     check_intro: "Type the password from the SMS to check that the file opens. The check runs in this browser: the password is never sent anywhere.",
+    check_again: "Check the file again",
     check_intro_made: "This page now opens the file it built, with the password it made, to show that both work. The check runs in this browser.",
     password_label: "Password from the SMS",
     password_help: "Type it with the dashes, exactly as in the SMS.",
@@ -101,6 +102,7 @@ pub static EN: CollectCatalogue = CollectCatalogue {
     result_chain_ok: "The certificate was issued by the portal's CA ({ca}).",
     result_chain_bad: "The certificate was not issued by the portal's CA: {why}",
     result_chain_unknown: "The portal's CA certificate could not be loaded, so the issuer was not checked.",
+    result_chain_unchecked: "This browser could not check the CA's signature on the certificate (its Web Cryptography API refused), so the issuer was not checked.",
     result_validity: "{status}: {n} days left.",
     subject_label: "Subject",
     issuer_label: "Issuer",

@@ -89,6 +89,7 @@ pub static NB: CollectCatalogue = CollectCatalogue {
 
     step_check: "Sjekk filen med passordet",
     check_intro: "Skriv inn passordet fra SMS-en for å sjekke at filen åpner seg. Sjekken skjer i denne nettleseren: passordet sendes aldri noe sted.",
+    check_again: "Sjekk filen igjen",
     check_intro_made: "Siden åpner nå filen den bygde, med passordet den laget, for å vise at begge virker. Sjekken skjer i denne nettleseren.",
     password_label: "Passord fra SMS-en",
     password_help: "Skriv det med bindestrekene, nøyaktig som i SMS-en.",
@@ -101,6 +102,7 @@ pub static NB: CollectCatalogue = CollectCatalogue {
     result_chain_ok: "Sertifikatet er utstedt av portalens CA ({ca}).",
     result_chain_bad: "Sertifikatet er ikke utstedt av portalens CA: {why}",
     result_chain_unknown: "Portalens CA-sertifikat kunne ikke lastes, så utstederen ble ikke sjekket.",
+    result_chain_unchecked: "Denne nettleseren kunne ikke sjekke CA-ens signatur på sertifikatet (Web Cryptography API-et nektet), så utstederen ble ikke sjekket.",
     result_validity: "{status}: {n} dager igjen.",
     subject_label: "Subjekt",
     issuer_label: "Utsteder",

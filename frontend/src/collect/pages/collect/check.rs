@@ -63,8 +63,7 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
                     pending,
                 }) => {
                     if let Some(pending) = pending {
-                        let verified = bundle::webcrypto::verify(&pending).await;
-                        report.chain = Some(pending.settle(verified));
+                        report.chain = bundle::webcrypto::check(pending).await;
                     }
                     Ok(report)
                 }
@@ -176,9 +175,18 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
                 />
                 <label for="password-reveal">{texts.text(|t| t.password_show)}</label>
             </div>
-            <p role="status" class="status">{status}</p>
-            <Alert message id="password-error" />
         </form>
+        // Outside the form: the page's own file is checked without it, and what went wrong
+        // must show all the same.
+        <p role="status" class="status">{status}</p>
+        <Alert message id="password-error" />
+        <Show when=move || made && trouble.with(Option::is_some) && !check.pending().get()>
+            <button type="button" class="button" data-test="check-again" on:click=move |_| {
+                if let Some(password) = flow.made_password.get_untracked() {
+                    check.start(password.to_string());
+                }
+            }>{texts.text(|t| t.check_again)}</button>
+        </Show>
         {move || checked.get().map(|checked| view! { <Summary checked /> })}
     }
 }

@@ -48,7 +48,8 @@ pub fn Summary(checked: Checked) -> impl IntoView {
                     .unwrap_or_default(),
             )],
         ),
-        _ => t.result_chain_unknown.to_owned(),
+        (None, true) => t.result_chain_unchecked.to_owned(),
+        (None, false) => t.result_chain_unknown.to_owned(),
     });
     let (not_before, not_after) = (certificate.not_before, certificate.not_after);
     let validity = report.validity;

@@ -59,14 +59,35 @@ fn failed<E>(_: E) -> Trouble {
     Trouble::BuildFailed
 }
 
-/// Makes the key, has the portal certify it, and seals the file. Any failure before the
-/// portal signs can be tried again in the same session, with a new key.
-async fn make(
+/// What the page holds once the portal signed: all the file needs, so that sealing it can be
+/// tried again without a new key (the portal signs one request per order).
+struct Signed {
+    issued: CsrResponse,
+    private_key: Zeroizing<Vec<u8>>,
+    password: Zeroizing<String>,
+    /// The page's own work so far, ms.
+    elapsed_ms: f64,
+}
+
+/// The name tools show for the key: the client name, or its file stem when the name holds a
+/// character a PKCS#12 friendly name (a BMPString) cannot.
+fn friendly_name(client: &str) -> String {
+    if client.chars().all(|c| u32::from(c) <= 0xffff) {
+        client.to_owned()
+    } else {
+        Files::for_client(client).stem
+    }
+}
+
+/// Makes the key, its request and the file's password, and has the portal sign the request.
+/// Everything that can fail in the page is done before the request goes out: a failure then
+/// can be tried again in the same session, with a new key.
+async fn sign(
     flow: Flow,
     recipe: PageBuild,
     bearer: &str,
     stage: RwSignal<Stage>,
-) -> Result<Built, Trouble> {
+) -> Result<Signed, Trouble> {
     let client = flow.order.with_value(|order| order.client.clone());
     stage.set(Stage::MakingKey);
     let started = browser::performance_now();
@@ -76,35 +97,54 @@ async fn make(
     // Base64 DER rather than PEM: the portal takes both, and the page has base64 already.
     let request = base64::engine::general_purpose::STANDARD
         .encode(request_der(&info, key.signer(), &signature).map_err(failed)?);
-
-    let mut elapsed_ms = browser::performance_now() - started;
+    let private_key = key.private_pkcs8().await.map_err(failed)?;
+    let mut random = Zeroizing::new(vec![0u8; recipe.password_length as usize]);
+    if !fill_random(&mut random) {
+        return Err(Trouble::BuildFailed);
+    }
+    let password = secret::password(&random);
+    let elapsed_ms = browser::performance_now() - started;
 
     stage.set(Stage::Sending);
     let issued = api::sign_request(bearer, request)
         .await
         .map_err(Trouble::Api)?;
+    Ok(Signed {
+        issued,
+        private_key,
+        password,
+        elapsed_ms,
+    })
+}
 
+/// Seals the key and the signed certificate into the file.
+async fn seal(
+    flow: Flow,
+    recipe: PageBuild,
+    signed: &Signed,
+    stage: RwSignal<Stage>,
+) -> Result<Built, Trouble> {
+    let client = flow.order.with_value(|order| order.client.clone());
     stage.set(Stage::Sealing);
     // Let "Building the file…" reach the screen before the key derivations hold the thread.
     browser::after_paint().await;
     let started = browser::performance_now();
+    let issued = &signed.issued;
     let (Some(certificate), Some(ca)) =
         (pem_to_der(&issued.certificate), pem_to_der(&issued.chain))
     else {
         return Err(Trouble::BuildFailed);
     };
-    let mut random = Zeroizing::new(vec![0u8; recipe.password_length as usize]);
-    let mut random_ok = fill_random(&mut random);
-    let password = secret::password(&random);
     let input = Pkcs12Input {
         certificate,
         chain: vec![ca],
-        private_key: key.private_pkcs8().await.map_err(failed)?,
-        friendly_name: client.clone(),
-        password: password.clone(),
+        private_key: signed.private_key.clone(),
+        friendly_name: friendly_name(&client),
+        password: signed.password.clone(),
         profile: recipe.profile,
         iterations: recipe.iterations,
     };
+    let mut random_ok = true;
     let bytes = bundle::encode(&input, &mut |bytes: &mut [u8]| {
         random_ok &= fill_random(bytes);
     })
@@ -113,7 +153,6 @@ async fn make(
     if !random_ok {
         return Err(Trouble::BuildFailed);
     }
-    elapsed_ms += browser::performance_now() - started;
     let file = SavedFile {
         sha256: Sha256Digest::from_bytes(Sha256::digest(&*bytes).into()),
         bytes: Arc::new(bytes.to_vec()),
@@ -121,9 +160,9 @@ async fn make(
     };
     Ok(Built {
         file,
-        password,
-        issued,
-        elapsed_ms,
+        password: signed.password.clone(),
+        issued: issued.clone(),
+        elapsed_ms: signed.elapsed_ms + browser::performance_now() - started,
     })
 }
 
@@ -141,12 +180,27 @@ pub fn BuildStep(flow: Flow) -> impl IntoView {
     let build_ms = RwSignal::new(None::<f64>);
     let recipe = flow.order.with_value(|order| order.build);
 
+    // Once the portal signed, a failure to seal is tried again from here, not with a new key.
+    let signed = StoredValue::new(None::<Arc<Signed>>);
     let build = Job::new(move |()| async move {
-        let (Some(session), Some(recipe)) = (flow.session.get_untracked(), recipe) else {
+        let Some(recipe) = recipe else {
             return;
         };
         trouble.set(None);
-        let made = make(flow, recipe, &session.bearer, stage).await;
+        let made = match signed.get_value() {
+            Some(done) => seal(flow, recipe, &done, stage).await,
+            None => match flow.session.get_untracked() {
+                Some(session) => match sign(flow, recipe, &session.bearer, stage).await {
+                    Ok(done) => {
+                        let done = Arc::new(done);
+                        signed.set_value(Some(done.clone()));
+                        seal(flow, recipe, &done, stage).await
+                    }
+                    Err(problem) => Err(problem),
+                },
+                None => return,
+            },
+        };
         stage.set(Stage::Idle);
         match made {
             Ok(Built {
@@ -161,8 +215,10 @@ pub fn BuildStep(flow: Flow) -> impl IntoView {
                 flow.made_password.set(Some(password));
                 flow.file.set(Some(file));
                 flow.issued.set(Some(issued));
-                // The session has done its work; the bearer need not stay in memory.
+                // The session has done its work; the bearer, and the key outside the file,
+                // need not stay in memory.
                 flow.session.set(None);
+                signed.set_value(None);
                 browser::focus(headings::MADE_PASSWORD);
             }
             Err(problem) => trouble.set(flow.triage(problem)),
