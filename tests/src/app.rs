@@ -299,6 +299,28 @@ impl TestApp {
         self.order_from(sample_order()).await
     }
 
+    /// The order as the store holds it now; it must exist.
+    pub async fn stored_order(&self, order_id: &str) -> certportal::store::OrderRecord {
+        self.state()
+            .store
+            .order(order_id)
+            .await
+            .expect("the store answers")
+            .expect("the order exists")
+    }
+
+    /// For a key the portal never held: the SMS that says certificate `serial` was issued
+    /// goes out, the queue drains, and no password SMS is ever sent.
+    pub async fn wait_for_issued_notice(&self, order_id: &str, serial: &str) {
+        let issued = self.wait_for_sms(order_id, "certificate_issued", 1).await;
+        assert!(issued[0].body.contains(serial), "{}", issued[0].body);
+        self.wait_for_queue_drained(order_id).await;
+        assert!(
+            self.sms.sent().iter().all(|m| m.purpose != "password"),
+            "no password SMS for a key the portal never held"
+        );
+    }
+
     /// Creates `draft` and waits for its link and code.
     pub async fn order_from(&self, draft: OrderDraft) -> Collect {
         let order = self.create_order(draft).await;

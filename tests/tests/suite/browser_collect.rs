@@ -74,13 +74,7 @@ async fn the_whole_flow_saves_the_servers_file_and_shows_its_fingerprint() {
 
     let (name, file) = browser.download().await;
     assert_eq!(name, format!("e-banking-{}.p12", collect.order.serial()));
-    let order = app
-        .state()
-        .store
-        .order(&collect.order.order_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let order = app.stored_order(&collect.order.order_id).await;
     assert_eq!(
         sha256_hex(&file),
         hex::encode(order.bundle_sha256.as_deref().unwrap_or_default()),

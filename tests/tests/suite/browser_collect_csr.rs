@@ -79,13 +79,7 @@ async fn the_contact_runs_the_pages_openssl_lines_and_gets_a_certificate_for_the
             |text| text.contains("-----BEGIN CERTIFICATE-----"),
         )
         .await;
-    let stored = app
-        .state()
-        .store
-        .order(&order.order_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = app.stored_order(&order.order_id).await;
     assert_eq!(stored.state.as_str(), "collected");
     let custody = browser.text("[data-test=\"key-custody\"]").await;
     assert!(!custody.is_empty());

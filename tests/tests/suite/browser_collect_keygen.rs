@@ -66,13 +66,7 @@ async fn the_page_builds_a_file_the_tools_open(key: &str, profile: &str, shot: O
             text.len() >= 20
         })
         .await;
-    let stored = app
-        .state()
-        .store
-        .order(&order.order_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = app.stored_order(&order.order_id).await;
     let serial = stored.serial.clone().expect("signed");
     assert_eq!(name, format!("e-banking-{serial}.p12"));
     assert_eq!(stored.state.as_str(), "collected");
@@ -223,15 +217,7 @@ async fn the_page_builds_a_file_the_tools_open(key: &str, profile: &str, shot: O
     // went out, only the notice of the certificate.
     assert!(private.len() >= 32, "{}", private.len());
     assert!(holders(&files_under(app.data_dir()), &private).is_empty());
-    let issued = app
-        .wait_for_sms(&order.order_id, "certificate_issued", 1)
-        .await;
-    assert!(issued[0].body.contains(&serial), "{}", issued[0].body);
-    app.wait_for_queue_drained(&order.order_id).await;
-    assert!(
-        app.sms.sent().iter().all(|m| m.purpose != "password"),
-        "no password SMS for a file the page made"
-    );
+    app.wait_for_issued_notice(&order.order_id, &serial).await;
     assert!(
         !app.sms.sent().iter().any(|m| m.body.contains(&password)),
         "the page's password is in no message"

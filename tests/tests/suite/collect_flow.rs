@@ -170,13 +170,7 @@ async fn a_link_expires_after_seven_days_and_the_sweeper_wipes_its_file() {
         swept.expired_orders,
         std::slice::from_ref(&collect.order.order_id)
     );
-    let order = app
-        .state()
-        .store
-        .order(&collect.order.order_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let order = app.stored_order(&collect.order.order_id).await;
     assert_eq!(order.state, certportal_shared::model::OrderState::Expired);
     assert!(!order.has_bundle);
     assert_eq!(
