@@ -321,7 +321,22 @@ async fn a_server_order_takes_no_request() {
 async fn a_browser_order_tells_the_page_how_to_build_and_takes_only_its_kind_of_key() {
     let app = spawn_app().await;
     let dir = tempfile::tempdir().unwrap();
-    let Collect { token, code, .. } = app.browser_order("p256", "compatible").await;
+    let Collect { order, token, code } = app.browser_order("p256", "compatible").await;
+    let db = format!(
+        "sqlite://{}?mode=ro",
+        app.data_dir().join("certportal.db").display()
+    );
+    let sealed_kinds = || async {
+        scan::sealed_values(&db, &order.order_id)
+            .await
+            .into_iter()
+            .map(|(kind, _)| kind)
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        sealed_kinds().await.iter().all(|kind| kind == "message"),
+        "a browser order has no sealed file or password, only its queued messages"
+    );
     let opened: Value = app.open(&token).await.json().await.unwrap();
     assert_eq!(opened["custody"], "browser");
     assert_eq!(
@@ -343,7 +358,13 @@ async fn a_browser_order_tells_the_page_how_to_build_and_takes_only_its_kind_of_
         .to_vec();
     let (_, request) = fresh_request(dir.path(), "p256", &p256);
     let answer = signed(&app, &session, &request).await;
-    assert!(answer["serial"].as_str().is_some_and(|s| !s.is_empty()));
+    let serial = answer["serial"].as_str().expect("a serial");
+    app.wait_for_issued_notice(&order.order_id, serial).await;
+    assert_eq!(
+        sealed_kinds().await,
+        Vec::<String>::new(),
+        "and nothing sealed is left once the messages went out"
+    );
 
     // A csr or server order tells the page nothing of the kind.
     for draft in [csr_order(), sample_order()] {
