@@ -10,6 +10,7 @@ use certportal_tests::browser::collect::{SUMMARY, carried, fingerprint};
 use certportal_tests::scan::{files_under, holders};
 use certportal_tests::*;
 use serde_json::Value;
+use time::Duration;
 
 /// Opens a PKCS#12 file with python-cryptography and prints its certificate's subject, its
 /// key's type and the count of CA certificates, one per line.
@@ -251,4 +252,50 @@ async fn an_rsa_key_made_in_the_page_ends_in_a_modern_file_the_tools_open() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_p256_key_made_in_the_page_ends_in_a_compatible_file_the_tools_open() {
     the_page_builds_a_file_the_tools_open("p256", "compatible", None).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_that_ended_sends_the_contact_back_to_the_code_and_a_new_key_is_made_after() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let Collect { order, token, code } = app.browser_order("p256", "modern").await;
+    browser.arrive(&app, &token).await;
+    browser.acknowledge().await;
+    browser.enter_code(&code).await;
+    browser.hook("build-start").await;
+    // The contact leaves the page open past the session's 15 minutes, then makes the key.
+    app.clock.advance(Duration::minutes(16));
+    browser.click("build-start").await;
+    browser
+        .wait_for_alert("code-error", |t| t.contains("Your session has ended"))
+        .await;
+    assert_eq!(
+        app.stored_order(&order.order_id).await.serial,
+        None,
+        "the request of the ended session was not signed"
+    );
+    browser
+        .find(".resend button:not([disabled])")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let fresh = app.wait_for_code(&order.order_id, 2).await;
+    browser.enter_code(&fresh).await;
+    browser.click("build-start").await;
+    let (_, file) = browser.downloaded_file().await;
+    let password = browser
+        .wait_for_text("the password", "[data-test=\"made-password\"]", |text| {
+            text.len() >= 20
+        })
+        .await;
+    browser
+        .wait_for_text("the summary", SUMMARY, |text| {
+            text.contains(&fingerprint(&file, &password, &app))
+        })
+        .await;
+    let stored = app.stored_order(&order.order_id).await;
+    assert_eq!(stored.state.as_str(), "collected");
+    assert!(stored.serial.is_some());
+    browser.close().await;
 }

@@ -148,8 +148,10 @@ impl Flow {
         }
         if trouble.ends_the_session() {
             self.session.set(None);
-            // The code that opened the session was used up by it.
+            // The code that opened the session was used up by it; what a new one takes (the
+            // cooldown, the resends left) is the portal's to say, by its clock.
             self.code.update(CodeStatus::end);
+            self.refresh_code();
             self.back_to_code.set(Some(trouble));
             kit::browser::focus(headings::CODE);
             return None;
