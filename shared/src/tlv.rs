@@ -19,8 +19,8 @@ const INTEGER: u8 = 0x02;
 const OCTET_STRING: u8 = 0x04;
 const OBJECT_IDENTIFIER: u8 = 0x06;
 const BMP_STRING: u8 = 0x1e;
-/// `[0]`, constructed: an EXPLICIT tag.
-const EXPLICIT_0: u8 = 0xa0;
+/// `[0]`, constructed: an EXPLICIT tag, or an IMPLICIT SET OF (a request's attributes).
+const CONTEXT_0: u8 = 0xa0;
 /// `[0]`, primitive: an IMPLICIT OCTET STRING.
 const IMPLICIT_0: u8 = 0x80;
 
@@ -81,12 +81,12 @@ pub(crate) fn implicit_octet_string(bytes: &[u8]) -> Vec<u8> {
 
 /// `[0] EXPLICIT` around one encoded element.
 pub(crate) fn explicit(inner: &[u8]) -> Vec<u8> {
-    element(EXPLICIT_0, &[inner])
+    element(CONTEXT_0, &[inner])
 }
 
 /// `[0] IMPLICIT SET OF` with no elements: a certificate request's empty attributes.
 pub(crate) fn implicit_empty_set() -> Vec<u8> {
-    element(EXPLICIT_0, &[])
+    element(CONTEXT_0, &[])
 }
 
 pub(crate) fn oid(oid: &Oid) -> Vec<u8> {
