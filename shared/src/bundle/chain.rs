@@ -81,7 +81,7 @@ impl PendingSignature {
             (PublicKey::P256(key), SignatureAlgorithm::EcdsaP256Sha256) => {
                 verify_p256(key, message, signature)
             }
-            // `prepare` pairs each algorithm with its key type.
+            // `pending` pairs each algorithm with its key type.
             _ => false,
         }
     }
@@ -130,17 +130,8 @@ pub(crate) fn check(leaf: &Certificate, leaf_der: &[u8], ca_der: &[u8]) -> Chain
             format!("the certificate was issued by \"{issuer}\", not by this CA"),
         ));
     }
-    match prepare(leaf, leaf_der, &ca, ca_der) {
-        Ok((algorithm, ca_spki, message, signature, ca_key)) => {
-            ChainStep::Pending(PendingSignature {
-                algorithm,
-                ca_spki,
-                message,
-                signature,
-                ca_subject,
-                ca_key,
-            })
-        }
+    match pending(leaf, leaf_der, &ca, ca_der, &ca_subject) {
+        Ok(pending) => ChainStep::Pending(pending),
         Err(reason) => ChainStep::Done(untrusted(Some(ca_subject), reason)),
     }
 }
@@ -153,16 +144,14 @@ fn untrusted(ca_subject: Option<String>, reason: impl Into<String>) -> ChainChec
     }
 }
 
-type Prepared = (SignatureAlgorithm, Vec<u8>, Vec<u8>, Vec<u8>, PublicKey);
-
-/// The algorithm, the CA's SPKI, the signed bytes, the signature in WebCrypto's form and the
-/// CA's key; a sentence when the pieces cannot make a valid signature.
-fn prepare(
+/// The signature left to verify; a sentence when the pieces cannot make a valid signature.
+fn pending(
     leaf: &Certificate,
     leaf_der: &[u8],
     ca: &Certificate,
     ca_der: &[u8],
-) -> Result<Prepared, String> {
+    ca_subject: &str,
+) -> Result<PendingSignature, String> {
     let tbs = signed_part(leaf_der).ok_or("the certificate is damaged")?;
     let damaged = || "the certificate's signature is damaged".to_owned();
     let signature = leaf.signature().as_bytes().ok_or_else(damaged)?;
@@ -189,7 +178,14 @@ fn prepare(
         }
         (PublicKey::Rsa { .. }, _) => signature.to_vec(),
     };
-    Ok((algorithm, ca_spki.to_vec(), tbs.to_vec(), signature, ca_key))
+    Ok(PendingSignature {
+        algorithm,
+        ca_spki: ca_spki.to_vec(),
+        message: tbs.to_vec(),
+        signature,
+        ca_subject: ca_subject.to_owned(),
+        ca_key,
+    })
 }
 
 /// An `Ecdsa-Sig-Value` as `r || s`, each left-padded to 32 bytes.

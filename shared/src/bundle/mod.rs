@@ -148,7 +148,8 @@ pub fn open(
 pub struct Opened {
     /// The report; its `chain` is `None` while `pending` is `Some`.
     pub report: Report,
-    /// The chain check's last step, for the caller to verify and settle into the report.
+    /// The chain check's last step, for the caller to turn into the report's `chain`
+    /// (`webcrypto::check`, or [`PendingSignature::check_here`]).
     pub pending: Option<PendingSignature>,
 }
 

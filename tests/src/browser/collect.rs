@@ -48,6 +48,15 @@ impl Browser {
         file
     }
 
+    /// Asks for a new code, once the page offers it.
+    pub async fn ask_for_new_code(&self) {
+        self.find(".resend button:not([disabled])")
+            .await
+            .click()
+            .await
+            .expect("the new-code button");
+    }
+
     /// Types a password into the check and submits it.
     pub async fn check(&self, password: &str) {
         self.type_into("password-input", password).await;

@@ -8,9 +8,6 @@ use certportal_tests::browser::collect::{CODE_INPUT, SUMMARY, fingerprint, link}
 use certportal_tests::*;
 use time::Duration;
 
-/// The enabled "send a new code" button.
-const RESEND: &str = ".resend button:not([disabled])";
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_code_says_so_with_the_tries_left_and_the_right_one_still_works() {
     let app = spawn_app().await;
@@ -127,12 +124,7 @@ async fn a_new_code_can_be_asked_for_once_the_cooldown_is_over() {
     let browser = Browser::start().await;
     browser.arrive(&app, &collect.token).await;
     browser.acknowledge().await;
-    browser
-        .find(".resend button:not([disabled])")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.ask_for_new_code().await;
     browser
         .wait_for_text("the confirmation", ".resend [role=\"status\"]", |t| {
             t.contains("new code is on its way")
@@ -168,7 +160,7 @@ async fn five_wrong_codes_end_the_code_and_a_new_one_gets_the_flow_going_again()
     browser
         .wait_for_alert("code-error", |t| t.contains("Too many wrong codes"))
         .await;
-    browser.find(RESEND).await.click().await.unwrap();
+    browser.ask_for_new_code().await;
     browser
         .wait_for_text("the new code's tries", "#code-status", |t| {
             t.contains("Tries left: 5")
@@ -199,7 +191,7 @@ async fn an_expired_code_says_so_and_offers_a_new_one() {
             t.contains("can no longer be used")
         })
         .await;
-    browser.find(RESEND).await.click().await.unwrap();
+    browser.ask_for_new_code().await;
     let fresh = app.wait_for_code(&collect.order.order_id, 2).await;
     browser.enter_code(&fresh).await;
     browser.hook("download").await;

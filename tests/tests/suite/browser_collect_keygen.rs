@@ -274,12 +274,7 @@ async fn a_session_that_ended_sends_the_contact_back_to_the_code_and_a_new_key_i
         None,
         "the request of the ended session was not signed"
     );
-    browser
-        .find(".resend button:not([disabled])")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.ask_for_new_code().await;
     let fresh = app.wait_for_code(&order.order_id, 2).await;
     browser.enter_code(&fresh).await;
     browser.click("build-start").await;
