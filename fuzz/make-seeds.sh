@@ -112,4 +112,14 @@ json resend '{"masked_mobile":"+47 *** ** 123","code_expires_at":"2026-01-01T00:
 json receipt-response '{"masked_mobile":"+47 *** ** 123","state":"collected"}'
 printf '%s' 'sha-512=:AAAA:, sha-256=:kFKq4kcdQl1N0SAjmYa8iKcNeIZEBicgMwTLcUcNwN8=:' > corpus/collect_json/repr-digest.txt
 printf '%s' 'attachment; filename="e-banking-0a1b.p12"' > corpus/collect_json/disposition.txt
+# ocsp: requests as openssl writes them about the fixture client, with either CertID hash, with
+# and without a nonce, and several certificates in one.
+mkdir -p corpus/ocsp
+openssl x509 -inform DER -in "$fixtures/ca.der" -out "$work/ca.pem"
+openssl x509 -inform DER -in "$fixtures/client.der" -out "$work/client.pem"
+ocsp() { name=$1; shift; openssl ocsp -issuer "$work/ca.pem" "$@" -reqout "corpus/ocsp/$name.der"; }
+ocsp sha1-nonce -cert "$work/client.pem"
+ocsp sha1 -cert "$work/client.pem" -no_nonce
+ocsp sha256 -sha256 -cert "$work/client.pem" -no_nonce
+ocsp several -cert "$work/client.pem" -serial 0x1234 -serial 0x00ff
 echo "seeds written to $(pwd)/corpus"

@@ -52,7 +52,10 @@ fn ours(ca: &Ca) -> (Vec<u8>, String) {
         key: KeyType::Rsa2048,
         not_before: OffsetDateTime::now_utc(),
         validity_days: 730,
-        crl_url: "https://portal.example/crl".into(),
+        status: certportal::pki::StatusUrls {
+            crl: "https://portal.example/crl".into(),
+            ocsp: "http://portal.example/ocsp".into(),
+        },
     };
     let issued = pki::issue(ca, &request).unwrap();
     let password = random::password(20).unwrap();

@@ -21,7 +21,10 @@ fn issue_and_wrap(ca: &Ca, key: KeyType, profile: Profile) -> (Vec<u8>, String) 
         key,
         not_before: OffsetDateTime::now_utc(),
         validity_days: 730,
-        crl_url: "https://portal.example/crl".into(),
+        status: certportal::pki::StatusUrls {
+            crl: "https://portal.example/crl".into(),
+            ocsp: "http://portal.example/ocsp".into(),
+        },
     };
     let issued = pki::issue(ca, &request).expect("issue");
     let password = random::password(20).expect("random");

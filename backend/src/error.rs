@@ -138,6 +138,7 @@ pub fn status_for(code: &ErrorCode) -> StatusCode {
         | CsrBlockedKey
         | CsrUnsupportedAlgorithm => StatusCode::BAD_REQUEST,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Unauthenticated | SessionInvalid | LoginFailed => StatusCode::UNAUTHORIZED,
         Forbidden
         | CrossSiteRequest

@@ -106,6 +106,9 @@ impl Portal {
             config,
             data_dir,
             store,
+            ocsp: Arc::new(
+                crate::flow::ocsp::Responder::new(&ca).context("cannot read the CA for OCSP")?,
+            ),
             ca: Arc::new(ca),
             kek: Arc::new(kek),
             clock: options.clock,

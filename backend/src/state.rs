@@ -21,6 +21,8 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// Wakes the compactor when secrets were wiped.
     pub wiped: Arc<Notify>,
+    /// This instance's OCSP responder and its delegate.
+    pub ocsp: Arc<crate::flow::ocsp::Responder>,
     /// Serialises CRL publication within this process.
     pub crl_lock: Arc<Mutex<()>>,
     /// Staff sessions (tower-sessions).

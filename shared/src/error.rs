@@ -45,6 +45,8 @@ error_codes! {
     MalformedRequest => "MALFORMED_REQUEST",
     /// The request body is larger than the endpoint accepts.
     PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+    /// The request body is not of the media type the endpoint takes.
+    UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
     /// No such resource.
     NotFound => "NOT_FOUND",
     /// No certificate has that serial number.

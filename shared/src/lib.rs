@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod csr;
 pub mod error;
 pub mod model;
+pub mod ocsp;
 pub mod routes;
 pub mod secret;
 mod tlv;

@@ -22,6 +22,11 @@ pub const COLLECT_CSR: &str = "/api/collect/csr";
 pub const CA_PEM: &str = "/ca.pem";
 /// The current CRL, DER.
 pub const CRL: &str = "/crl";
+/// The OCSP responder: `POST` with the DER request as the body, or `GET` with it in base64
+/// after the slash (RFC 6960 appendix A.1).
+pub const OCSP: &str = "/ocsp";
+/// The `GET` form, for the router.
+pub const OCSP_GET: &str = "/ocsp/{*request}";
 /// Liveness and database check.
 pub const HEALTHZ: &str = "/healthz";
 /// The development inbox (outbox mode only).

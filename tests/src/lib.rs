@@ -8,6 +8,7 @@ pub mod browser;
 pub mod cli;
 pub mod gateway;
 pub mod logs;
+pub mod nginx;
 pub mod postgres;
 pub mod process;
 pub mod scan;

@@ -113,3 +113,26 @@ pub fn server_certificate(dir: &Path) -> (String, String, String) {
     );
     (ca_pem, cert, key)
 }
+
+/// The client certificate in a PKCS#12 file, as PEM in `dir`; returns its path. The password
+/// goes to openssl in a file, so that no command line shows it.
+pub fn client_certificate(dir: &Path, file: &[u8], password: &str) -> String {
+    let p12 = write(dir, "client.p12", file);
+    let pass = write(dir, "client.pass", password.as_bytes());
+    let pem = dir.join("client.pem").to_string_lossy().into_owned();
+    run_ok(
+        "openssl",
+        &[
+            "pkcs12",
+            "-in",
+            &p12,
+            "-clcerts",
+            "-nokeys",
+            "-passin",
+            &format!("file:{pass}"),
+            "-out",
+            &pem,
+        ],
+    );
+    pem
+}

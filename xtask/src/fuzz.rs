@@ -13,7 +13,7 @@ use crate::ctx::Ctx;
 use crate::exec;
 
 /// Every target in fuzz/Cargo.toml, fastest first.
-const TARGETS: &[&str] = &["ber", "collect_json", "pfx", "inspect"];
+const TARGETS: &[&str] = &["ber", "ocsp", "collect_json", "pfx", "inspect"];
 const DEFAULT_SECONDS: u64 = 60;
 // cargo-fuzz builds with nightly `-Z` flags; RUSTC_BOOTSTRAP=1 lets the pinned stable
 // toolchain take them, since no nightly can be installed here.

@@ -204,6 +204,7 @@ pub const TEST_PACKAGES: &[Package] = &[
         probe: Probe::Command(&["keytool", "-help"]),
         why: "keytool, which must open the portal's files",
     },
+    NGINX,
     Package {
         name: "postgresql-client",
         probe: Probe::Command(&["psql", "--version"]),
@@ -212,11 +213,13 @@ pub const TEST_PACKAGES: &[Package] = &[
 ];
 
 /// What `cargo xtask bench` runs beside the portal.
-pub const BENCH_PACKAGES: &[Package] = &[Package {
+pub const BENCH_PACKAGES: &[Package] = &[NGINX];
+
+const NGINX: Package = Package {
     name: "nginx",
     probe: Probe::Command(&["nginx", "-v"]),
-    why: "the static-file figure the collect load is compared with",
-}];
+    why: "the gateway that must refuse a withdrawn certificate, and the bench's static-file figure",
+};
 
 fn present(ctx: &Ctx, probe: &Probe) -> bool {
     match probe {

@@ -50,6 +50,7 @@ pub struct Config {
     pub log: String,
     pub ca: CaConfig,
     pub certificate: CertificateConfig,
+    pub ocsp: OcspConfig,
     pub collect: CollectConfig,
     pub http: HttpConfig,
     pub sms: SmsConfig,
@@ -70,6 +71,7 @@ impl Default for Config {
             log: "info".into(),
             ca: CaConfig::default(),
             certificate: CertificateConfig::default(),
+            ocsp: OcspConfig::default(),
             collect: CollectConfig::default(),
             http: HttpConfig::default(),
             sms: SmsConfig::default(),
@@ -131,6 +133,22 @@ impl Config {
                 "base_url must start with http:// or https://, not {:?}",
                 self.base_url
             ));
+        }
+        let ocsp = &self.ocsp;
+        if !(ocsp.url.is_empty()
+            || ocsp.url.starts_with("http://")
+            || ocsp.url.starts_with("https://"))
+        {
+            return Err(format!(
+                "ocsp.url must start with http:// or https://, not {:?}",
+                ocsp.url
+            ));
+        }
+        if !(1..=7 * 24 * 60).contains(&ocsp.next_update_minutes) {
+            return Err("ocsp.next_update_minutes must be between 1 and 10080 (a week)".into());
+        }
+        if !(1..=365).contains(&ocsp.responder_days) {
+            return Err("ocsp.responder_days must be between 1 and 365".into());
         }
         let c = &self.collect;
         if !(6..=10).contains(&c.code_digits) {

@@ -32,6 +32,32 @@ impl Default for CaConfig {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct OcspConfig {
+    /// The responder's address as certificates name it (their AIA extension). Empty: the
+    /// `base_url` with `/ocsp`. Gateways fetch it over plain HTTP (nginx can do nothing else);
+    /// the answers are signed, so that is safe.
+    pub url: String,
+    /// Minutes from an answer's `thisUpdate` to its `nextUpdate`; also how long a cache may
+    /// keep it.
+    pub next_update_minutes: u32,
+    /// Lifetime of the responder's own certificate, in days. Each instance issues one from
+    /// the CA at start and again when half its life has gone; its key is never written
+    /// anywhere.
+    pub responder_days: u32,
+}
+
+impl Default for OcspConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            next_update_minutes: 60,
+            responder_days: 7,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct CertificateConfig {
     /// Client certificate lifetime in days.
     pub validity_days: u32,

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod collect;
 pub mod crl;
+pub mod ocsp;
 pub mod orders;
 pub mod revoke;
 pub mod staff;

@@ -29,13 +29,17 @@ pub struct Renewal {
     pub supersede_on_collect: bool,
 }
 
-/// The CRL's address, as certificates name it.
-pub(crate) fn crl_url(state: &AppState) -> String {
-    format!(
-        "{}{}",
-        state.config.base_url.trim_end_matches('/'),
-        routes::CRL
-    )
+/// The CRL's and the OCSP responder's addresses, as certificates name them.
+pub(crate) fn status_urls(state: &AppState) -> pki::StatusUrls {
+    let base = state.config.base_url.trim_end_matches('/');
+    let ocsp = match state.config.ocsp.url.as_str() {
+        "" => format!("{base}{}", routes::OCSP),
+        url => url.to_owned(),
+    };
+    pki::StatusUrls {
+        crl: format!("{base}{}", routes::CRL),
+        ocsp,
+    }
 }
 
 /// The record of a new certificate.
@@ -133,14 +137,14 @@ async fn issue_with_file(
     let (issued, password, bundle) = {
         let ca = state.ca.clone();
         let spec = spec.clone();
-        let crl_url = crl_url(state);
+        let status = status_urls(state);
         let (validity_days, password_length, iterations) = (
             config.certificate.validity_days,
             config.collect.password_length,
             config.certificate.pkcs12_iterations,
         );
         tokio::task::spawn_blocking(move || -> Result<_, AppError> {
-            let request = ClientCertRequest::for_order(&spec, now, validity_days, crl_url);
+            let request = ClientCertRequest::for_order(&spec, now, validity_days, status);
             let issued = pki::issue(&ca, &request)?;
             let password = random::password(password_length)?;
             let bundle = pki::write_pkcs12(

@@ -7,6 +7,7 @@ mod dev;
 pub mod extract;
 mod headers;
 pub mod mtls;
+mod ocsp;
 mod public;
 mod ratelimit;
 
@@ -57,6 +58,7 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
     let api = Router::new()
         .merge(collect)
         .merge(public::router())
+        .merge(ocsp::router())
         .merge(admin::router(&state));
     // The inbox exists only for a trial portal (both channels in the outbox, no proxy, no
     // https); elsewhere its path is a plain not-found rather than the app's fallback page.

@@ -88,6 +88,37 @@ impl Ca {
         super::sha256_hex(&rcgen::PublicKeyData::subject_public_key_info(&self.key))
     }
 
+    /// The kind of key the CA has (an RSA CA of any size is `Rsa2048` here): the kind its
+    /// delegates get too, so that whoever trusts the CA can check them.
+    pub fn key_type(&self) -> KeyType {
+        if self.key.algorithm() == &PKCS_ECDSA_P256_SHA256 {
+            KeyType::P256
+        } else {
+            KeyType::Rsa2048
+        }
+    }
+
+    /// The common name of the CA's certificate.
+    pub fn name(&self) -> Result<String, PkiError> {
+        with_certificate(&self.cert_der, |cert| {
+            Ok(cert
+                .subject()
+                .iter_common_name()
+                .next()
+                .and_then(|cn| cn.as_str().ok())
+                .unwrap_or_default()
+                .to_owned())
+        })
+    }
+
+    /// When the CA's certificate ends: nothing it signs may outlive it.
+    pub fn not_after(&self) -> Result<OffsetDateTime, PkiError> {
+        with_certificate(&self.cert_der, |cert| {
+            OffsetDateTime::from_unix_timestamp(cert.validity().not_after.timestamp())
+                .map_err(|e| PkiError::BadCa(e.to_string()))
+        })
+    }
+
     pub fn cert_pem(&self) -> &str {
         &self.cert_pem
     }
@@ -108,10 +139,17 @@ impl Ca {
 
 /// The SubjectPublicKeyInfo of a certificate, through the same parser rcgen uses.
 pub(super) fn spki_of(cert_der: &[u8]) -> Result<Vec<u8>, PkiError> {
+    with_certificate(cert_der, |cert| Ok(cert.public_key().raw.to_vec()))
+}
+
+fn with_certificate<T>(
+    cert_der: &[u8],
+    read: impl FnOnce(&x509_parser::prelude::X509Certificate<'_>) -> Result<T, PkiError>,
+) -> Result<T, PkiError> {
     use x509_parser::prelude::{FromDer, X509Certificate};
     let (_, cert) =
         X509Certificate::from_der(cert_der).map_err(|e| PkiError::BadCa(e.to_string()))?;
-    Ok(cert.public_key().raw.to_vec())
+    read(&cert)
 }
 
 #[cfg(test)]

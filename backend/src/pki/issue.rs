@@ -3,8 +3,8 @@
 use super::{Ca, PkiError, ca::generate_key, key_sha256, sha256_hex};
 use certportal_shared::model::{ClientName, KeyType, OrderSpec, Organisation, Serial, Service};
 use rcgen::{
-    CertificateParams, CrlDistributionPoint, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, KeyUsagePurpose, PublicKeyData, SerialNumber,
+    CertificateParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, KeyUsagePurpose, PublicKeyData, SerialNumber,
 };
 use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
@@ -18,8 +18,16 @@ pub struct ClientCertRequest<'a> {
     pub key: KeyType,
     pub not_before: OffsetDateTime,
     pub validity_days: u32,
-    /// The CRL's address, written into the certificate's CRL distribution point.
-    pub crl_url: String,
+    /// Where relying parties learn of a withdrawal.
+    pub status: StatusUrls,
+}
+
+/// The addresses a certificate names for its status: the CRL (its CRL distribution point)
+/// and the OCSP responder (its authority information access).
+#[derive(Clone, Debug)]
+pub struct StatusUrls {
+    pub crl: String,
+    pub ocsp: String,
 }
 
 impl<'a> ClientCertRequest<'a> {
@@ -28,7 +36,7 @@ impl<'a> ClientCertRequest<'a> {
         spec: &'a OrderSpec,
         not_before: OffsetDateTime,
         validity_days: u32,
-        crl_url: String,
+        status: StatusUrls,
     ) -> Self {
         Self {
             org: &spec.org,
@@ -37,7 +45,7 @@ impl<'a> ClientCertRequest<'a> {
             key: spec.key,
             not_before,
             validity_days,
-            crl_url,
+            status,
         }
     }
 }
@@ -100,8 +108,9 @@ pub fn certify(
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
     params.crl_distribution_points = vec![CrlDistributionPoint {
-        uris: vec![request.crl_url.clone()],
+        uris: vec![request.status.crl.clone()],
     }];
+    params.custom_extensions = vec![authority_info_access(&request.status.ocsp)?];
     params.use_authority_key_identifier_extension = true;
     params.serial_number = Some(SerialNumber::from_slice(&serial_bytes));
     params.not_before = request.not_before;
@@ -122,6 +131,25 @@ pub fn certify(
         not_before: request.not_before,
         not_after,
     })
+}
+
+/// id-pe-authorityInfoAccess with one id-ad-ocsp entry: the responder's URL (RFC 5280
+/// §4.2.2.1). rcgen writes no AIA of its own; x509-cert encodes it.
+fn authority_info_access(ocsp_url: &str) -> Result<CustomExtension, PkiError> {
+    use der::Encode;
+    use x509_cert::ext::pkix::{AccessDescription, AuthorityInfoAccessSyntax, name::GeneralName};
+    const AIA: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 1, 1];
+    let bad = |e: der::Error| PkiError::BadCa(format!("ocsp url {ocsp_url:?}: {e}"));
+    let syntax = AuthorityInfoAccessSyntax(vec![AccessDescription {
+        access_method: der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1"),
+        access_location: GeneralName::UniformResourceIdentifier(
+            der::asn1::Ia5String::new(ocsp_url).map_err(bad)?,
+        ),
+    }]);
+    Ok(CustomExtension::from_oid_content(
+        AIA,
+        syntax.to_der().map_err(bad)?,
+    ))
 }
 
 #[cfg(test)]
@@ -145,7 +173,10 @@ mod tests {
             key: KeyType::P256,
             not_before: now,
             validity_days: 730,
-            crl_url: "https://portal.example/crl".into(),
+            status: StatusUrls {
+                crl: "https://portal.example/crl".into(),
+                ocsp: "http://portal.example/ocsp".into(),
+            },
         };
         let issued = issue(&ca, &request).expect("issue").certified;
         let (_, cert) = X509Certificate::from_der(&issued.cert_der).expect("parses");
@@ -178,5 +209,10 @@ mod tests {
             )
         );
         assert!(crl.contains("https://portal.example/crl"), "{crl}");
+        let aia = format!(
+            "{:?}",
+            cert.get_extension_unique(&x509_parser::oid_registry::OID_PKIX_AUTHORITY_INFO_ACCESS)
+        );
+        assert!(aia.contains("http://portal.example/ocsp"), "{aia}");
     }
 }

@@ -4,12 +4,14 @@
 mod ca;
 mod crl;
 mod issue;
+mod ocsp;
 mod pkcs12;
 mod request;
 
 pub use ca::Ca;
 pub use crl::{Revoked, build_crl};
-pub use issue::{Certified, ClientCertRequest, IssuedCertificate, certify, issue};
+pub use issue::{Certified, ClientCertRequest, IssuedCertificate, StatusUrls, certify, issue};
+pub use ocsp::OcspSigner;
 pub use pkcs12::write_pkcs12;
 pub use request::{RequestKey, verify_request};
 

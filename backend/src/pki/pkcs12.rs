@@ -73,7 +73,10 @@ mod tests {
             key: KeyType::P256,
             not_before: now,
             validity_days: 730,
-            crl_url: "http://x/crl".into(),
+            status: super::super::StatusUrls {
+                crl: "http://x/crl".into(),
+                ocsp: "http://x/ocsp".into(),
+            },
         };
         let issued = issue(&ca, &request).expect("issue");
         for profile in [Profile::Modern, Profile::Compatible] {

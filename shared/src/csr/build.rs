@@ -34,6 +34,19 @@ pub enum Signer {
     EcdsaP256Sha256,
 }
 
+impl Signer {
+    /// The signature's `AlgorithmIdentifier`, DER, as requests, certificates and OCSP answers
+    /// name it.
+    pub fn algorithm(self) -> Vec<u8> {
+        match self {
+            // PKCS#1 says the parameters of the RSA signature algorithms are NULL, present.
+            Self::RsaSha256 => sequence(&[&oid(&SHA256_WITH_RSA), NULL]),
+            // RFC 5758: the ECDSA ones have none.
+            Self::EcdsaP256Sha256 => sequence(&[&oid(&ECDSA_WITH_SHA256)]),
+        }
+    }
+}
+
 /// Why no request could be written: the page's key or signature is not what it should be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BuildError {
@@ -63,24 +76,21 @@ pub fn request_info(spki_der: &[u8], common_name: &str) -> Result<Vec<u8>, Build
 /// The request, DER: the signed `info` (from [`request_info`]), the signer's algorithm and
 /// the signature WebCrypto made over `info`.
 pub fn request_der(info: &[u8], signer: Signer, signature: &[u8]) -> Result<Vec<u8>, BuildError> {
-    let (algorithm, signature) = match signer {
-        // PKCS#1 says the parameters of the RSA signature algorithms are NULL, present.
-        Signer::RsaSha256 => (
-            sequence(&[&oid(&SHA256_WITH_RSA), NULL]),
-            signature.to_vec(),
-        ),
+    let signature = match signer {
+        Signer::RsaSha256 => signature.to_vec(),
         Signer::EcdsaP256Sha256 => {
             let [r, s] = match signature.len() {
                 64 => [&signature[..32], &signature[32..]],
                 _ => return Err(BuildError::Signature(signer)),
             };
-            (
-                sequence(&[&oid(&ECDSA_WITH_SHA256)]),
-                sequence(&[&unsigned_integer(r), &unsigned_integer(s)]),
-            )
+            sequence(&[&unsigned_integer(r), &unsigned_integer(s)])
         }
     };
-    Ok(sequence(&[info, &algorithm, &bit_string(&signature)]))
+    Ok(sequence(&[
+        info,
+        &signer.algorithm(),
+        &bit_string(&signature),
+    ]))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! carries the order's fields only; of the request, only the key is used.
 
 use super::*;
-use crate::flow::orders::{certificate_record, crl_url};
+use crate::flow::orders::{certificate_record, status_urls};
 use crate::pki::{self, ClientCertRequest};
 use certportal_shared::api::collect::CsrResponse;
 use certportal_shared::csr::{self, Refusal};
@@ -55,12 +55,12 @@ pub async fn sign_request(
             order.spec.clone(),
             checked.spki_der.clone(),
         );
-        let (crl_url, validity_days) = (crl_url(state), state.config.certificate.validity_days);
+        let (status, validity_days) = (status_urls(state), state.config.certificate.validity_days);
         tokio::task::spawn_blocking(move || {
             let Ok(public_key) = rcgen::SubjectPublicKeyInfo::from_der(&spki) else {
                 return Ok(None);
             };
-            let request = ClientCertRequest::for_order(&spec, now, validity_days, crl_url);
+            let request = ClientCertRequest::for_order(&spec, now, validity_days, status);
             pki::certify(&ca, &request, &public_key).map(Some)
         })
         .await??

@@ -1,0 +1,117 @@
+//! The OCSP responder over HTTP (RFC 6960 appendix A, RFC 5019 §5–6): `POST /ocsp` with the
+//! DER request as the body, `GET /ocsp/{base64}` with it in the path.
+
+use crate::error::AppError;
+use crate::flow::ocsp::{self, Answer};
+use crate::state::AppState;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use certportal_shared::ocsp::{MAX_REQUEST_BYTES, ResponseStatus, error_response};
+use certportal_shared::{ErrorCode, routes};
+
+const REQUEST_TYPE: &str = "application/ocsp-request";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            routes::OCSP,
+            post(by_post).layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES)),
+        )
+        .route(routes::OCSP_GET, get(by_get))
+}
+
+async fn by_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::trim);
+    if !media_type.is_some_and(|t| t.eq_ignore_ascii_case(REQUEST_TYPE)) {
+        return Err(AppError::refuse(
+            ErrorCode::UnsupportedMediaType,
+            format!("Send the DER OCSP request with Content-Type: {REQUEST_TYPE}."),
+        ));
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::refuse(
+                ErrorCode::PayloadTooLarge,
+                format!("An OCSP request is at most {MAX_REQUEST_BYTES} bytes."),
+            )
+        } else {
+            AppError::refuse(
+                ErrorCode::MalformedRequest,
+                "The request body cannot be read.",
+            )
+        }
+    })?;
+    Ok(respond(&state, ocsp::answer(&state, &body).await))
+}
+
+/// The path holds the request's DER in base64, URL-encoded; the router has decoded the
+/// percent escapes. Some clients leave `/`, `+` and `=` as they are, which comes to the same.
+async fn by_get(State(state): State<AppState>, Path(encoded): Path<String>) -> Response {
+    // A request of the most bytes allowed takes this many characters in base64.
+    let most = MAX_REQUEST_BYTES.div_ceil(3) * 4;
+    let der = (encoded.len() <= most)
+        .then(|| base64::engine::general_purpose::STANDARD.decode(encoded.as_bytes()))
+        .and_then(Result::ok);
+    let answer = match der {
+        Some(der) => ocsp::answer(&state, &der).await,
+        None => Answer {
+            der: error_response(ResponseStatus::MalformedRequest),
+            cacheable: None,
+        },
+    };
+    respond(&state, answer)
+}
+
+/// An OCSP answer with the headers of RFC 5019 §6.2: a signed answer any client may be given
+/// is cacheable until its `nextUpdate`; one made for a nonce, or an error, is not.
+fn respond(state: &AppState, answer: Answer) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/ocsp-response"),
+    );
+    let cache = answer.cacheable.and_then(|times| {
+        let left = (times.next_update - crate::clock::unix(state.clock.now())).max(0);
+        let date = |unix: i64| {
+            let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.try_into().ok()?);
+            HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()
+        };
+        Some((
+            HeaderValue::from_str(&format!(
+                "public, max-age={left}, no-transform, must-revalidate"
+            ))
+            .ok()?,
+            date(times.this_update)?,
+            date(times.next_update)?,
+        ))
+    });
+    match cache {
+        Some((cache_control, last_modified, expires)) => {
+            headers.insert(header::CACHE_CONTROL, cache_control);
+            headers.insert(header::LAST_MODIFIED, last_modified);
+            headers.insert(header::EXPIRES, expires);
+            if let Ok(etag) =
+                HeaderValue::from_str(&format!("\"{}\"", crate::pki::sha256_hex(&answer.der)))
+            {
+                headers.insert(header::ETAG, etag);
+            }
+        }
+        None => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    (headers, answer.der).into_response()
+}
