@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, Notify, watch};
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
 /// What the portal is built from; tests replace the clock and the senders.
@@ -114,7 +114,7 @@ impl Portal {
             clock: options.clock,
             wake: Arc::new(Notify::new()),
             wiped: Arc::new(Notify::new()),
-            crl_lock: Arc::new(Mutex::new(())),
+            crl: Arc::new(crate::flow::crl::Published::default()),
             sessions,
             hashing,
         };

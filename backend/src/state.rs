@@ -7,7 +7,7 @@ use crate::pki::Ca;
 use crate::secrets::{HashingPool, Kek};
 use crate::store::{StaffSessions, Store};
 use std::sync::Arc;
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::Notify;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -23,8 +23,8 @@ pub struct AppState {
     pub wiped: Arc<Notify>,
     /// This instance's OCSP responder and its delegate.
     pub ocsp: Arc<crate::flow::ocsp::Responder>,
-    /// Serialises CRL publication within this process.
-    pub crl_lock: Arc<Mutex<()>>,
+    /// This instance's publisher of the CRL and its copy of the current one.
+    pub crl: Arc<crate::flow::crl::Published>,
     /// Staff sessions (tower-sessions).
     pub sessions: StaffSessions,
     /// The threads that compute password hashes, a few at a time (each takes 19 MiB).

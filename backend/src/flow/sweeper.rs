@@ -27,7 +27,7 @@ pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
         tracing::info!(count = expired_orders.len(), "links expired; files wiped");
         state.wiped.notify_one();
     }
-    super::crl::current(state).await?;
+    super::crl::mend(state).await?;
     {
         use tower_sessions::session_store::ExpiredDeletion;
         if let Err(error) = state.sessions.delete_expired().await {

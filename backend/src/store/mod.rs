@@ -175,10 +175,13 @@ pub trait RevocationStore: Send + Sync {
         reason: RevocationReason,
         audit: &AuditEvent,
     ) -> StoreResult<RevokeOutcome>;
-    async fn revoked(&self) -> StoreResult<Vec<CertificateRecord>>;
-    /// How many certificates are revoked.
-    async fn revoked_count(&self) -> StoreResult<u64>;
+    /// The revoked certificates that a CRL must list: those that end after `live_after`.
+    async fn revoked_entries(&self, live_after: i64) -> StoreResult<Vec<RevokedEntry>>;
+    /// How many revoked certificates end after `live_after`.
+    async fn revoked_count(&self, live_after: i64) -> StoreResult<u64>;
     async fn crl(&self) -> StoreResult<Option<CrlRecord>>;
+    /// The current CRL's number alone, without its bytes.
+    async fn crl_number(&self) -> StoreResult<Option<u64>>;
     /// Publishes a CRL if its number is higher than the current one's.
     async fn save_crl(&self, crl: &CrlRecord) -> StoreResult<bool>;
 }

@@ -172,7 +172,16 @@ pub struct CrlRecord {
     pub entries: u64,
     pub this_update: i64,
     pub next_update: i64,
-    pub der: Vec<u8>,
+    /// Shared, not copied: every `GET /crl` hands out the same bytes.
+    pub der: bytes::Bytes,
+}
+
+/// A revoked certificate as a CRL lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevokedEntry {
+    pub serial: String,
+    pub revoked_at: i64,
+    pub reason: RevocationReason,
 }
 
 /// What an attempt to revoke found.

@@ -14,6 +14,7 @@ mod browser_embed;
 mod cli;
 mod collect_flow;
 mod crash;
+mod crl_tidy;
 mod custody;
 mod custody_csr;
 mod delivery;

@@ -181,3 +181,45 @@ async fn parallel_certificate_requests_let_exactly_one_through_on_postgresql() {
     let app = TestApp::builder().postgres().spawn().await;
     super::custody_csr::races_let_exactly_one_request_through(&app).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_withdrawal_on_one_instance_shows_at_once_in_the_others_crl_and_ocsp() {
+    let first = TestApp::builder().postgres().spawn().await;
+    let second = TestApp::builder().instance_of(&first).spawn().await;
+    let order = first.create_order(sample_order()).await;
+    let serial = order.serial();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = tools::write(dir.path(), "ca.pem", second.ca_pem().await.as_bytes());
+    let crl = async |app: &TestApp| {
+        let der = app.get(routes::CRL).await.bytes().await.unwrap();
+        tools::crl_text(dir.path(), &der)
+    };
+    assert!(!crl(&second).await.contains(&serial.to_uppercase()));
+
+    let alice = first.signed_in_admin().await;
+    alice
+        .post_json(
+            &routes::admin_revoke(serial),
+            &json!({"reason": "keyCompromise"}),
+        )
+        .await;
+    assert!(
+        crl(&second).await.contains(&serial.to_uppercase()),
+        "the other instance serves the new CRL, not its copy of the old one"
+    );
+    let out = tools::run_ok(
+        "openssl",
+        &[
+            "ocsp",
+            "-issuer",
+            &ca,
+            "-CAfile",
+            &ca,
+            "-serial",
+            &format!("0x{serial}"),
+            "-url",
+            &format!("{}{}", second.url, routes::OCSP),
+        ],
+    );
+    assert!(out.contains(": revoked"), "{out}");
+}
