@@ -72,27 +72,7 @@ pub fn free_port() -> u16 {
 /// CA certificate used as an end entity.)
 pub fn server_certificate(dir: &Path) -> (String, String, String) {
     let at = |name: &str| dir.join(name).to_string_lossy().into_owned();
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-    ];
-    let mut ca = vec!["req", "-x509"];
-    ca.extend(ec);
-    let (ca_key, ca_pem) = (at("tls-ca.key"), at("tls-ca.pem"));
-    ca.extend([
-        "-days",
-        "1",
-        "-subj",
-        "/CN=Test TLS CA",
-        "-keyout",
-        &ca_key,
-        "-out",
-        &ca_pem,
-    ]);
-    run_ok("openssl", &ca);
+    let (ca_key, ca_pem) = self_signed_ca(dir, "tls-ca", "Test TLS CA");
     let (key, csr, cert, ext) = (
         at("server.key"),
         at("server.csr"),
@@ -100,7 +80,7 @@ pub fn server_certificate(dir: &Path) -> (String, String, String) {
         at("server.ext"),
     );
     let mut request = vec!["req", "-new"];
-    request.extend(ec);
+    request.extend(P256);
     request.extend(["-subj", "/CN=localhost", "-keyout", &key, "-out", &csr]);
     run_ok("openssl", &request);
     std::fs::write(&ext, "basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").expect("write");
@@ -112,6 +92,34 @@ pub fn server_certificate(dir: &Path) -> (String, String, String) {
         ],
     );
     (ca_pem, cert, key)
+}
+
+/// openssl's arguments for a new P-256 key, unencrypted.
+const P256: [&str; 5] = [
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+];
+
+/// A throwaway self-signed CA named `common_name` with a P-256 key, valid for a day, made with
+/// openssl as `dir/NAME.key` and `dir/NAME.pem`; returns those paths.
+pub fn self_signed_ca(dir: &Path, name: &str, common_name: &str) -> (String, String) {
+    let at = |ext: &str| {
+        dir.join(format!("{name}.{ext}"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (key, pem) = (at("key"), at("pem"));
+    let subject = format!("/CN={common_name}");
+    let mut args = vec!["req", "-x509"];
+    args.extend(P256);
+    args.extend([
+        "-days", "1", "-subj", &subject, "-keyout", &key, "-out", &pem,
+    ]);
+    run_ok("openssl", &args);
+    (key, pem)
 }
 
 /// The client certificate in a PKCS#12 file, as PEM in `dir`; returns its path. The password

@@ -57,26 +57,7 @@ async fn the_mtls_check_tells_a_good_certificate_from_a_revoked_expired_or_forei
     assert!(!ok, "no client certificate, no handshake");
 
     let at = |name: &str| tls.path().join(name).to_string_lossy().into_owned();
-    tools::run_ok(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=Foreign",
-            "-keyout",
-            &at("foreign.key"),
-            "-out",
-            &at("foreign.pem"),
-        ],
-    );
+    tools::self_signed_ca(tls.path(), "foreign", "Foreign");
     tools::run_ok(
         "openssl",
         &[

@@ -81,26 +81,7 @@ async fn a_request_about_another_cas_certificate_is_unauthorized_never_good() {
     tools::write(dir.path(), "ca.pem", app.ca_pem().await.as_bytes());
     let collect = app.order_with_link().await;
     let at = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
-    tools::run_ok(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=Web Service SSL CA (2048)",
-            "-keyout",
-            &at("other.key"),
-            "-out",
-            &at("other.pem"),
-        ],
-    );
+    let (_, other) = tools::self_signed_ca(dir.path(), "other", "Web Service SSL CA (2048)");
     // The other CA has our CA's name, and asks about a serial our CA did issue: the key hash
     // alone tells them apart.
     let output = tools::run(
@@ -108,7 +89,7 @@ async fn a_request_about_another_cas_certificate_is_unauthorized_never_good() {
         &[
             "ocsp",
             "-issuer",
-            &at("other.pem"),
+            &other,
             "-serial",
             &format!("0x{}", collect.order.serial()),
             "-CAfile",
