@@ -324,6 +324,11 @@ impl TestApp {
     /// Creates `draft` and waits for its link and code.
     pub async fn order_from(&self, draft: OrderDraft) -> Collect {
         let order = self.create_order(draft).await;
+        self.link_and_code(order).await
+    }
+
+    /// Waits for the link and first code of an order made elsewhere (the admin API).
+    pub async fn link_and_code(&self, order: CreatedOrder) -> Collect {
         let token = self.wait_for_link(&order.order_id).await;
         let code = self.wait_for_code(&order.order_id, 1).await;
         Collect { order, token, code }

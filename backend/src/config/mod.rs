@@ -56,6 +56,8 @@ pub struct Config {
     pub sms: SmsConfig,
     pub email: EmailConfig,
     pub delivery: DeliveryConfig,
+    pub reminders: RemindersConfig,
+    pub support: SupportConfig,
     pub admin: AdminConfig,
     pub mtls_check: MtlsCheckConfig,
 }
@@ -77,6 +79,8 @@ impl Default for Config {
             sms: SmsConfig::default(),
             email: EmailConfig::default(),
             delivery: DeliveryConfig::default(),
+            reminders: RemindersConfig::default(),
+            support: SupportConfig::default(),
             admin: AdminConfig::default(),
             mtls_check: MtlsCheckConfig::default(),
         }
@@ -199,6 +203,23 @@ impl Config {
                  admin.session_absolute_hours must be at least 1"
                     .into(),
             );
+        }
+        let reminders = &self.reminders;
+        if reminders.stages_days.len() > 10 || reminders.stages_days.iter().any(|d| *d > 365) {
+            return Err(
+                "reminders.stages_days takes at most 10 stages, each at most 365 days".into(),
+            );
+        }
+        if reminders.digest_hour_utc > 23 {
+            return Err("reminders.digest_hour_utc must be between 0 and 23".into());
+        }
+        if !self.support.email.is_empty()
+            && certportal_shared::model::Email::parse(&self.support.email).is_err()
+        {
+            return Err(format!(
+                "support.email must be an address like support@vendor.example, not {:?}",
+                self.support.email
+            ));
         }
         if self.delivery.max_attempts == 0 {
             return Err("delivery.max_attempts must be at least 1".into());

@@ -329,6 +329,44 @@ impl Default for DeliveryConfig {
     }
 }
 
+/// Reminders to the contact before a certificate ends, and the support address's digest.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemindersConfig {
+    /// Days before a certificate's `notAfter` at which its contact is reminded; 0 is the day
+    /// it ends. Empty: no reminders.
+    pub stages_days: Vec<u32>,
+    /// The UTC hour from which each day's digest goes to `support.email`.
+    pub digest_hour_utc: u32,
+}
+
+impl Default for RemindersConfig {
+    fn default() -> Self {
+        Self {
+            stages_days: vec![60, 30, 7, 1, 0],
+            digest_hour_utc: 6,
+        }
+    }
+}
+
+impl RemindersConfig {
+    /// The stages, latest (fewest days) first, without repeats.
+    pub fn stages(&self) -> Vec<u32> {
+        let mut stages = self.stages_days.clone();
+        stages.sort_unstable();
+        stages.dedup();
+        stages
+    }
+}
+
+/// The vendor's support desk, as the portal tells it of what needs a person.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SupportConfig {
+    /// Where the daily digest of expiring certificates goes. Empty: no digest.
+    pub email: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AdminConfig {

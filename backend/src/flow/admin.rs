@@ -10,13 +10,16 @@ use crate::store::{AuditEvent, CertificateRecord, OrderFilter, OrderRecord};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::{
     AuditEntry, CertificateInfo, Dashboard, MessageInfo, OrderActions, OrderDetail, OrderList,
-    OrderQuery, OrderSummary, StateCount,
+    OrderQuery, OrderSummary, ReminderInfo, StateCount,
 };
 use certportal_shared::model::{OrderDraft, OrderEvent, OrderState, Serial};
 use time::Duration;
 
 /// Certificates expiring within this many days show on the dashboard.
 pub const EXPIRING_DAYS: u32 = 60;
+
+/// Reminders queued within this many days show on the dashboard.
+pub const REMINDED_DAYS: u32 = 7;
 
 fn time(unix: i64) -> String {
     rfc3339(from_unix(unix))
@@ -137,6 +140,7 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
             ended_at: m.ended_at.map(time),
             attempts: m.attempts,
             last_error: m.last_error,
+            stage: m.stage,
         })
         .collect();
     Ok(OrderDetail {
@@ -177,18 +181,36 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
                 .map_or(0, |(_, n)| *n),
         })
         .collect();
-    let before = unix(state.clock.now() + Duration::days(i64::from(EXPIRING_DAYS)));
+    let now = state.clock.now();
+    let before = unix(now + Duration::days(i64::from(EXPIRING_DAYS)));
+    // What ended within the reminders' late window still needs a person.
+    let after = unix(now - Duration::days(super::reminders::LATE_DAYS));
     let expiring = state
         .store
-        .expiring(before, 100)
+        .expiring(after, before, 100)
         .await?
         .iter()
         .map(order_summary)
+        .collect();
+    let since = unix(now - Duration::days(i64::from(REMINDED_DAYS)));
+    let reminded = state
+        .store
+        .reminders_since(since, 100)
+        .await?
+        .into_iter()
+        .map(|r| ReminderInfo {
+            order_id: r.order_id,
+            serial: r.serial,
+            stage: r.stage,
+            at: time(r.at),
+        })
         .collect();
     Ok(Dashboard {
         counts,
         expiring,
         expiring_days: EXPIRING_DAYS,
+        reminded,
+        reminded_days: REMINDED_DAYS,
     })
 }
 

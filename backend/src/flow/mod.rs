@@ -6,6 +6,7 @@ pub mod collect;
 pub mod crl;
 pub mod ocsp;
 pub mod orders;
+pub mod reminders;
 pub mod revoke;
 pub mod staff;
 pub mod sweeper;

@@ -28,6 +28,14 @@ pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
         state.wiped.notify_one();
     }
     super::crl::mend(state).await?;
+    let reminders = super::reminders::run(state).await?;
+    if reminders.queued > 0 || reminders.digest {
+        tracing::info!(
+            reminders = reminders.queued,
+            digest = reminders.digest,
+            "expiry reminders queued"
+        );
+    }
     {
         use tower_sessions::session_store::ExpiredDeletion;
         if let Err(error) = state.sessions.delete_expired().await {

@@ -112,6 +112,7 @@ mod tests {
             subject: None,
             body: Zeroizing::new("line \"one\"\nline two".into()),
             purpose: certportal_shared::model::Purpose::Otp,
+            stage: None,
         };
         let body: serde_json::Value =
             serde_json::from_str(&sms.body(&message)).expect("valid JSON");

@@ -36,6 +36,8 @@ pub struct Outgoing {
     pub subject: Option<String>,
     pub body: Zeroizing<String>,
     pub purpose: Purpose,
+    /// A reminder's stage: days before the certificate ends.
+    pub stage: Option<u32>,
 }
 
 impl fmt::Debug for Outgoing {
@@ -45,6 +47,7 @@ impl fmt::Debug for Outgoing {
             .field("order_id", &self.order_id)
             .field("to", &self.to)
             .field("purpose", &self.purpose)
+            .field("stage", &self.stage)
             .finish_non_exhaustive()
     }
 }

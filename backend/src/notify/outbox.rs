@@ -20,6 +20,9 @@ pub struct OutboxLine {
     pub purpose: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// A reminder's stage: days before the certificate ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<u32>,
     pub at: String,
 }
 
@@ -43,6 +46,7 @@ impl OutboxFile {
             body: message.body.to_string(),
             purpose: message.purpose.as_str().to_owned(),
             order_id: message.order_id.clone(),
+            stage: message.stage,
             at: rfc3339(self.clock.now()),
         };
         let mut bytes = serde_json::to_vec(&line).map_err(std::io::Error::other)?;
@@ -108,6 +112,7 @@ mod tests {
             subject: subject.map(str::to_owned),
             body: Zeroizing::new(format!("body of {purpose}")),
             purpose,
+            stage: None,
         };
         outbox
             .send_sms(&message(Purpose::Otp, None))
@@ -117,12 +122,17 @@ mod tests {
             .send_email(&message(Purpose::CollectLink, Some("Subject")))
             .await
             .expect("email");
+        let reminder = Outgoing {
+            stage: Some(30),
+            ..message(Purpose::ExpiryReminder, Some("Ends soon"))
+        };
+        outbox.send_email(&reminder).await.expect("email");
         let text = std::fs::read_to_string(dir.path().join("outbox.jsonl")).expect("read");
         let lines: Vec<serde_json::Value> = text
             .lines()
             .map(|l| serde_json::from_str(l).expect("json"))
             .collect();
-        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.len(), 3);
         assert_eq!(lines[0]["channel"], "sms");
         assert!(lines[0].get("subject").is_none());
         assert_eq!(lines[1]["channel"], "email");
@@ -130,5 +140,11 @@ mod tests {
         assert_eq!(lines[1]["purpose"], "collect_link");
         assert_eq!(lines[1]["order_id"], "o1");
         assert_eq!(lines[1]["at"], "1970-01-01T00:00:00Z");
+        assert!(
+            lines[1].get("stage").is_none(),
+            "only reminders have a stage"
+        );
+        assert_eq!(lines[2]["purpose"], "expiry_reminder");
+        assert_eq!(lines[2]["stage"], 30);
     }
 }

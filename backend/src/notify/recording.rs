@@ -13,6 +13,7 @@ pub struct Recording {
     pub body: String,
     pub purpose: String,
     pub order_id: Option<String>,
+    pub stage: Option<u32>,
 }
 
 #[derive(Clone, Default)]
@@ -32,6 +33,7 @@ impl Recorder {
             body: message.body.to_string(),
             purpose: message.purpose.as_str().to_owned(),
             order_id: message.order_id.clone(),
+            stage: message.stage,
         });
         Ok(())
     }

@@ -166,6 +166,120 @@ pub fn password_sms(locale: Locale, client: &str, password: &str) -> String {
     }
 }
 
+/// What a reminder says about the certificate that ends.
+pub struct ReminderMail<'a> {
+    pub contact_name: &'a str,
+    pub org: &'a str,
+    pub service: &'a str,
+    pub client: &'a str,
+    pub serial: &'a str,
+    /// The day it ends, `YYYY-MM-DD` (UTC).
+    pub ends_on: &'a str,
+    /// Whole days left; 0 or less once it has ended.
+    pub days_left: i64,
+}
+
+/// The subject and body of a reminder before (or on) the day a certificate ends.
+pub fn reminder_email(locale: Locale, mail: &ReminderMail<'_>) -> (String, String) {
+    let ReminderMail {
+        contact_name,
+        org,
+        service,
+        client,
+        serial,
+        ends_on,
+        days_left,
+    } = mail;
+    match locale {
+        Locale::En => {
+            let when = match days_left {
+                ..=0 => format!("ended on {ends_on}"),
+                1 => format!("ends tomorrow, {ends_on}"),
+                n => format!("ends in {n} days, on {ends_on}"),
+            };
+            let subject = format!("Your client certificate for {service} {when}");
+            let body = format!(
+                "Hello {contact_name},\n\n\
+                 the client certificate \"{client}\" for {org} (service {service}, serial {serial}) {when}. \
+                 After that day our services refuse connections made with it.\n\n\
+                 To get a new one by the same process, ask our support for a renewal and quote the \
+                 serial above; the new certificate replaces this one once you have installed it.\n\n\
+                 If the certificate is no longer needed, you can ignore this message.\n"
+            );
+            (subject, body)
+        }
+        Locale::Nb => {
+            let when = match days_left {
+                ..=0 => format!("utløp {ends_on}"),
+                1 => format!("utløper i morgen, {ends_on}"),
+                n => format!("utløper om {n} dager, {ends_on}"),
+            };
+            let subject = format!("Klientsertifikatet for {service} {when}");
+            let body = format!(
+                "Hei {contact_name},\n\n\
+                 klientsertifikatet «{client}» for {org} (tjeneste {service}, serienummer {serial}) {when}. \
+                 Etter den dagen avviser tjenestene våre tilkoblinger med det.\n\n\
+                 Be kundestøtte om fornyelse og oppgi serienummeret over for å få et nytt på samme måte; \
+                 det nye erstatter dette når du har installert det.\n\n\
+                 Trenger dere ikke sertifikatet lenger, kan du se bort fra denne meldingen.\n"
+            );
+            (subject, body)
+        }
+    }
+}
+
+/// One line of the support digest.
+pub struct DigestLine {
+    /// `YYYY-MM-DD`.
+    pub ends_on: String,
+    pub org: String,
+    pub service: String,
+    pub client: String,
+    pub serial: String,
+    pub contact: String,
+    /// The last stage reminded within the day, if any.
+    pub reminded_stage: Option<u32>,
+}
+
+/// The subject and body of the support desk's daily digest.
+pub fn digest_email(
+    locale: Locale,
+    day: &str,
+    within_days: u32,
+    lines: &[DigestLine],
+) -> (String, String) {
+    let (subject, intro, reminded) = match locale {
+        Locale::En => (
+            format!("Client certificates ending within {within_days} days ({day})"),
+            format!(
+                "{} certificates end within {within_days} days:",
+                lines.len()
+            ),
+            "reminded today, stage",
+        ),
+        Locale::Nb => (
+            format!("Klientsertifikater som utløper innen {within_days} dager ({day})"),
+            format!(
+                "{} sertifikater utløper innen {within_days} dager:",
+                lines.len()
+            ),
+            "påminnet i dag, trinn",
+        ),
+    };
+    let mut body = format!("{intro}\n\n");
+    for line in lines {
+        body.push_str(&format!(
+            "{}  {} / {} / {}  serial {}  {}",
+            line.ends_on, line.org, line.service, line.client, line.serial, line.contact
+        ));
+        if let Some(stage) = line.reminded_stage {
+            body.push_str(&format!("  ({reminded} {stage})"));
+        }
+        body.push('\n');
+    }
+    (subject, body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +343,63 @@ mod tests {
                 assert_eq!(on_the_server, custody != Custody::Csr, "{body}");
             }
         }
+    }
+
+    #[test]
+    fn a_reminder_says_how_long_is_left_and_names_the_serial_in_both_languages() {
+        let mail = |days_left| ReminderMail {
+            contact_name: "Kari",
+            org: "Acme",
+            service: "API",
+            client: "e-banking",
+            serial: "0a1b2c",
+            ends_on: "2028-12-01",
+            days_left,
+        };
+        let subjects: Vec<String> = [30, 1, 0, -3]
+            .into_iter()
+            .map(|days| reminder_email(Locale::En, &mail(days)).0)
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                "Your client certificate for API ends in 30 days, on 2028-12-01",
+                "Your client certificate for API ends tomorrow, 2028-12-01",
+                "Your client certificate for API ended on 2028-12-01",
+                "Your client certificate for API ended on 2028-12-01",
+            ]
+        );
+        for locale in [Locale::En, Locale::Nb] {
+            let (subject, body) = reminder_email(locale, &mail(7));
+            assert!(
+                subject.contains('7') && subject.contains("2028-12-01"),
+                "{subject}"
+            );
+            assert!(body.contains("0a1b2c") && body.contains("Kari"), "{body}");
+        }
+    }
+
+    #[test]
+    fn the_digest_lists_each_certificate_and_which_were_reminded() {
+        let line = |serial: &str, reminded_stage| DigestLine {
+            ends_on: "2028-12-01".into(),
+            org: "Acme".into(),
+            service: "API".into(),
+            client: "e-banking".into(),
+            serial: serial.into(),
+            contact: "Kari <kari@example.no>".into(),
+            reminded_stage,
+        };
+        let (subject, body) = digest_email(
+            Locale::En,
+            "2028-11-01",
+            60,
+            &[line("aa", Some(30)), line("bb", None)],
+        );
+        assert!(subject.contains("2028-11-01"), "{subject}");
+        let lines: Vec<&str> = body.lines().filter(|l| l.contains("serial")).collect();
+        assert_eq!(lines.len(), 2, "{body}");
+        assert!(lines[0].contains("serial aa") && lines[0].ends_with("stage 30)"));
+        assert!(lines[1].contains("serial bb") && !lines[1].contains("stage"));
     }
 }

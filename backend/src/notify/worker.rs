@@ -21,7 +21,8 @@ const BATCH: u32 = 1;
 /// Who a message goes to, by which channel, and in which language.
 #[derive(Clone, Copy, Debug)]
 pub struct Recipient<'a> {
-    pub order_id: &'a str,
+    /// `None` for a message to the support desk about many orders.
+    pub order_id: Option<&'a str>,
     pub channel: Channel,
     pub address: &'a str,
     pub locale: Locale,
@@ -31,7 +32,7 @@ impl<'a> Recipient<'a> {
     /// The order's contact, by SMS.
     pub fn sms(order_id: &'a str, spec: &'a OrderSpec) -> Self {
         Self {
-            order_id,
+            order_id: Some(order_id),
             channel: Channel::Sms,
             address: spec.mobile.as_str(),
             locale: spec.locale,
@@ -41,10 +42,20 @@ impl<'a> Recipient<'a> {
     /// The order's contact, by e-mail.
     pub fn email(order_id: &'a str, spec: &'a OrderSpec) -> Self {
         Self {
-            order_id,
+            order_id: Some(order_id),
             channel: Channel::Email,
             address: spec.email.as_str(),
             locale: spec.locale,
+        }
+    }
+
+    /// The support desk, by e-mail, in the portal's default language.
+    pub fn support(address: &'a str, locale: Locale) -> Self {
+        Self {
+            order_id: None,
+            channel: Channel::Email,
+            address,
+            locale,
         }
     }
 }
@@ -65,13 +76,14 @@ pub fn queued_message(
     };
     Ok(NewMessage {
         idempotency_key: uuid::Uuid::new_v4().to_string(),
-        order_id: Some(to.order_id.to_owned()),
+        order_id: to.order_id.map(str::to_owned),
         channel: to.channel,
         recipient: to.address.to_owned(),
         subject,
         body_sealed: kek.seal(context, body.as_bytes())?,
         purpose,
         locale: to.locale,
+        stage: None,
     })
 }
 
@@ -150,6 +162,7 @@ impl Dispatcher {
             subject: message.subject.clone(),
             body: Zeroizing::new(body),
             purpose: message.purpose,
+            stage: message.stage,
         };
         match message.channel {
             Channel::Sms => self.sms.send_sms(&outgoing).await,

@@ -35,7 +35,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// `use crate::store::prelude::*` brings them all into scope.
 #[async_trait]
 pub trait Store:
-    OrderStore + CollectStore + RevocationStore + MessageStore + AuditStore + StaffStore + Send + Sync
+    OrderStore
+    + CollectStore
+    + RevocationStore
+    + MessageStore
+    + ReminderStore
+    + AuditStore
+    + StaffStore
+    + Send
+    + Sync
 {
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
@@ -69,8 +77,9 @@ pub trait OrderStore: Send + Sync {
     async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<(Vec<OrderRecord>, u64)>;
     /// How many orders are in each state.
     async fn state_counts(&self) -> StoreResult<Vec<(OrderState, u64)>>;
-    /// Collected orders whose unrevoked certificate ends before `before`, soonest first.
-    async fn expiring(&self, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>>;
+    /// Collected orders whose unrevoked certificate ends after `after` and before `before`,
+    /// soonest first.
+    async fn expiring(&self, after: i64, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>>;
     /// Cancels an open order, wipes its secrets, ends its sessions, drops its unsent
     /// messages and revokes its certificate (cessationOfOperation); `false` if it was not
     /// open.
@@ -219,6 +228,40 @@ pub trait MessageStore: Send + Sync {
     async fn messages_for_order(&self, order_id: &str) -> StoreResult<Vec<MessageStatus>>;
 }
 
+/// Reminders before certificates end, each stage claimed once however many instances ask.
+#[async_trait]
+pub trait ReminderStore: Send + Sync {
+    /// Up to `limit` certificates, soonest ending first, whose contact is due a reminder at
+    /// `now`: live certificates of collected orders with no renewal under way or done, ending
+    /// within the longest of `stages` (days) and not more than `late_seconds` ago, whose due
+    /// stage fell after they began and is not yet claimed.
+    async fn due_reminders(
+        &self,
+        now: i64,
+        stages: &[u32],
+        late_seconds: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<DueReminder>>;
+    /// Claims the stage (and the stages it covers) and queues its message in one
+    /// transaction; `false` when the stage was claimed already, by this instance or another.
+    async fn claim_reminder(
+        &self,
+        claim: &ReminderClaim,
+        message: &NewMessage,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// Reminders queued since `since`, newest first.
+    async fn reminders_since(&self, since: i64, limit: u32) -> StoreResult<Vec<SentReminder>>;
+    /// Claims the support digest of `day` (days since 1970, UTC) and queues its message;
+    /// `false` when it was claimed already.
+    async fn claim_digest(
+        &self,
+        day: i64,
+        message: &NewMessage,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+}
+
 /// The audit trail.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -288,6 +331,7 @@ pub trait StaffStore: Send + Sync {
 /// The store's traits, for callers that use its methods.
 pub mod prelude {
     pub use super::{
-        AuditStore, CollectStore, MessageStore, OrderStore, RevocationStore, StaffStore, Store,
+        AuditStore, CollectStore, MessageStore, OrderStore, ReminderStore, RevocationStore,
+        StaffStore, Store,
     };
 }

@@ -122,6 +122,8 @@ pub struct NewMessage {
     pub body_sealed: Vec<u8>,
     pub purpose: Purpose,
     pub locale: Locale,
+    /// A reminder's stage: days before the certificate ends.
+    pub stage: Option<u32>,
 }
 
 /// A replacement code and the guards under which it may replace the current one.
@@ -147,6 +149,7 @@ pub struct QueuedMessage {
     pub body_sealed: Vec<u8>,
     pub purpose: Purpose,
     pub attempts: u32,
+    pub stage: Option<u32>,
 }
 
 /// A message's delivery status, for the admin timeline.
@@ -162,6 +165,8 @@ pub struct MessageStatus {
     pub ended_at: Option<i64>,
     pub attempts: u32,
     pub last_error: Option<String>,
+    /// A reminder's stage: days before the certificate ends.
+    pub stage: Option<u32>,
 }
 
 /// The signed CRL currently published.
@@ -288,4 +293,36 @@ pub struct NewLink {
     pub link_expires_at: i64,
     pub code_mac: Vec<u8>,
     pub code_expires_at: i64,
+}
+
+/// A certificate whose contact is due a reminder, and the stage that is due.
+#[derive(Clone, Debug)]
+pub struct DueReminder {
+    /// The collected order the certificate belongs to (its `not_after` is set).
+    pub order: OrderRecord,
+    /// The stage due: the fewest days among the configured stages that are at least the
+    /// days left.
+    pub stage: u32,
+    /// The stages of this certificate claimed before (sent, or covered by another).
+    pub claimed: Vec<u32>,
+}
+
+/// A stage of a certificate's reminders, claimed with its message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReminderClaim {
+    pub serial: String,
+    pub stage: u32,
+    /// Earlier stages that passed unsent (the portal was down) and that this one covers:
+    /// claimed without a message, so that none of them goes out after it.
+    pub covers: Vec<u32>,
+    pub at: i64,
+}
+
+/// A reminder that was queued, for the dashboard and the digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentReminder {
+    pub order_id: String,
+    pub serial: String,
+    pub stage: u32,
+    pub at: i64,
 }

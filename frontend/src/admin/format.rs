@@ -105,6 +105,14 @@ pub fn actor(actor: &str, t: &AdminCatalogue) -> String {
     }
 }
 
+/// A reminder's stage: days before the certificate ends, or its last day.
+pub fn stage(days: u32, t: &AdminCatalogue) -> String {
+    match days {
+        0 => t.stage_end.to_owned(),
+        days => fill(t.stage_days, &[("days", &days.to_string())]),
+    }
+}
+
 /// What an audit event records; an action this build does not know is shown as it is.
 pub fn action(action: &str, t: &AdminCatalogue) -> String {
     let words = match action {
@@ -131,6 +139,8 @@ pub fn action(action: &str, t: &AdminCatalogue) -> String {
         "staff.totp_reset" => t.event_totp_reset,
         "staff.disabled" => t.event_disabled,
         "staff.enabled" => t.event_enabled,
+        "reminder.queued" => t.event_reminder,
+        "digest.queued" => t.event_digest,
         other => {
             return match other.strip_prefix("message.sent.") {
                 // The channel does not matter for the name: each purpose has one.
@@ -150,6 +160,8 @@ pub fn message(channel: &str, purpose: &str, t: &AdminCatalogue) -> String {
         (_, "otp") => t.message_code.to_owned(),
         (_, "password") => t.message_password.to_owned(),
         (_, "certificate_issued") => t.message_issued.to_owned(),
+        (_, "expiry_reminder") => t.message_reminder.to_owned(),
+        (_, "expiry_digest") => t.message_digest.to_owned(),
         (channel, purpose) => format!("{channel} {purpose}"),
     }
 }
@@ -197,6 +209,9 @@ mod tests {
             "staff.enabled",
             "message.sent.otp",
             "message.sent.certificate_issued",
+            "message.sent.expiry_reminder",
+            "reminder.queued",
+            "digest.queued",
         ] {
             assert_ne!(action(known, t), known);
         }

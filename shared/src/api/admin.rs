@@ -134,8 +134,11 @@ pub struct AuditEntry {
 pub struct MessageInfo {
     /// `sms` or `email`.
     pub channel: String,
-    /// `collect_link`, `otp`, `password`.
+    /// `collect_link`, `otp`, `password`, `certificate_issued`, `expiry_reminder`.
     pub purpose: String,
+    /// A reminder's stage: days before the certificate ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<u32>,
     /// Queued, sent, failed (the portal gave up) or dropped (its order ended first).
     #[serde(default)]
     pub status: MessageState,
@@ -225,6 +228,23 @@ pub struct Dashboard {
     pub expiring: Vec<OrderSummary>,
     /// The window of `expiring`, in days.
     pub expiring_days: u32,
+    /// Reminders queued in the last `reminded_days` days, newest first.
+    #[serde(default)]
+    pub reminded: Vec<ReminderInfo>,
+    /// The window of `reminded`, in days.
+    #[serde(default)]
+    pub reminded_days: u32,
+}
+
+/// A reminder before a certificate's end that went to its contact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderInfo {
+    pub order_id: String,
+    pub serial: String,
+    /// Days before the end that it was due.
+    pub stage: u32,
+    /// When it was queued, RFC 3339.
+    pub at: String,
 }
 
 /// Body of `POST /api/admin/login`.

@@ -171,6 +171,11 @@ text_enum! {
         Password => "password",
         /// The SMS that says a certificate was issued for the customer's own key.
         CertificateIssued => "certificate_issued",
+        /// The e-mail that reminds the contact that the certificate ends soon; the message
+        /// carries the stage (days before the end) it was sent for.
+        ExpiryReminder => "expiry_reminder",
+        /// The support address's daily list of what ends soon and who was reminded.
+        ExpiryDigest => "expiry_digest",
     }
 }
 

@@ -28,3 +28,4 @@ mod interop;
 mod mtls_check;
 mod ocsp;
 mod postgres;
+mod reminders;

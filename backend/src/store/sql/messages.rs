@@ -27,6 +27,11 @@ async fn end_message(
     Ok(updated == 1)
 }
 
+/// A reminder's stage, on its message row.
+fn stage(row: &AnyRow) -> StoreResult<Option<u32>> {
+    Ok(row.try_get::<Option<i64>, _>("stage")?.map(count))
+}
+
 #[async_trait]
 impl MessageStore for SqlStore {
     async fn claim_due_messages(
@@ -44,7 +49,7 @@ impl MessageStore for SqlStore {
                      AND e.channel = m.channel AND e.recipient = m.recipient AND e.id < m.id) \
                  ORDER BY m.id LIMIT $3) \
              AND status = 'queued' AND (claimed_until IS NULL OR claimed_until <= $1) \
-             RETURNING id, idempotency_key, order_id, channel, recipient, subject, purpose, attempts, \
+             RETURNING id, idempotency_key, order_id, channel, recipient, subject, purpose, attempts, stage, \
              (SELECT s.blob FROM sealed_values s WHERE s.owner = messages.idempotency_key \
                  AND s.kind = 'message') AS body_sealed",
         )
@@ -68,6 +73,7 @@ impl MessageStore for SqlStore {
                         .unwrap_or_default(),
                     purpose: parse(row, "purpose")?,
                     attempts: count(row.try_get("attempts")?),
+                    stage: stage(row)?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -141,8 +147,8 @@ impl MessageStore for SqlStore {
 
     async fn messages_for_order(&self, order_id: &str) -> StoreResult<Vec<MessageStatus>> {
         let rows = sqlx::query(
-            "SELECT id, channel, purpose, status, created_at, sent_at, ended_at, attempts, last_error \
-             FROM messages WHERE order_id = $1 ORDER BY id",
+            "SELECT id, channel, purpose, status, created_at, sent_at, ended_at, attempts, last_error, \
+             stage FROM messages WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
         .fetch_all(&self.pool)
@@ -159,6 +165,7 @@ impl MessageStore for SqlStore {
                     ended_at: row.try_get("ended_at")?,
                     attempts: count(row.try_get("attempts")?),
                     last_error: row.try_get("last_error")?,
+                    stage: stage(row)?,
                 })
             })
             .collect()

@@ -4,6 +4,7 @@ mod audit;
 mod collect;
 mod messages;
 mod orders;
+mod reminders;
 mod revocation;
 mod staff;
 
@@ -371,7 +372,7 @@ async fn insert_message(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO messages (idempotency_key, order_id, channel, recipient, subject, purpose, locale, \
-         created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+         created_at, next_attempt_at, stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
     )
     .bind(&message.idempotency_key)
     .bind(&message.order_id)
@@ -381,6 +382,7 @@ async fn insert_message(
     .bind(message.purpose.as_str())
     .bind(message.locale.as_str())
     .bind(now)
+    .bind(message.stage.map(i64::from))
     .execute(&mut **tx)
     .await?;
     put_sealed(

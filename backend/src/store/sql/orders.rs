@@ -180,14 +180,18 @@ impl OrderStore for SqlStore {
             .collect()
     }
 
-    async fn expiring(&self, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>> {
+    async fn expiring(&self, after: i64, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>> {
         let sql = format!(
             "{} ORDER BY c.not_after LIMIT $2",
-            Self::order_sql("o.state = 'collected' AND c.revoked_at IS NULL AND c.not_after < $1")
+            Self::order_sql(
+                "o.state = 'collected' AND c.revoked_at IS NULL AND c.not_after < $1 \
+                 AND c.not_after > $3"
+            )
         );
         let rows = sqlx::query(&sql)
             .bind(before)
             .bind(i64::from(limit))
+            .bind(after)
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(order_from_row).collect()

@@ -83,6 +83,12 @@ pub struct AdminCatalogue {
     pub message_code: &'static str,
     pub message_password: &'static str,
     pub message_issued: &'static str,
+    pub message_reminder: &'static str,
+    pub message_digest: &'static str,
+    /// `{message}`, `{days}`
+    pub message_stage: &'static str,
+    pub event_reminder: &'static str,
+    pub event_digest: &'static str,
     pub event_order_created_csr: &'static str,
     pub event_csr_signed: &'static str,
     pub event_csr_refused: &'static str,
@@ -261,6 +267,14 @@ pub struct AdminCatalogue {
     pub expiring_title: &'static str,
     pub expiring_caption: &'static str,
     pub expiring_none: &'static str,
+    /// `{days}`
+    pub reminded_title: &'static str,
+    pub reminded_caption: &'static str,
+    pub reminded_none: &'static str,
+    pub stage_label: &'static str,
+    /// `{days}`
+    pub stage_days: &'static str,
+    pub stage_end: &'static str,
 
     // --- staff
     pub staff_title: &'static str,

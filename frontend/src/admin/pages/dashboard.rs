@@ -1,5 +1,5 @@
-//! The dashboard: how many orders are in each state, and the certificates that run out soon
-//! (so that their renewals can start in time).
+//! The dashboard: how many orders are in each state, the certificates that run out soon (so
+//! that their renewals can start in time), and the reminders their contacts were sent.
 
 use super::orders::OrderTable;
 use crate::api;
@@ -7,6 +7,7 @@ use crate::fetch::{fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
 use crate::router::{Link, OrderFilter, Page, TITLE_ID};
+use certportal_shared::api::admin::ReminderInfo;
 use kit::i18n::fill;
 use leptos::prelude::*;
 
@@ -27,6 +28,9 @@ pub fn Dashboard() -> impl IntoView {
                     />
                 }
             });
+            let days = dashboard.reminded_days.to_string();
+            let reminded_title = texts.format(move |t| fill(t.reminded_title, &[("days", &days)]));
+            let reminded = dashboard.reminded.clone();
             view! {
                 <section aria-labelledby="counts-title">
                     <h2 id="counts-title">{texts.text(|t| t.counts_title)}</h2>
@@ -64,7 +68,55 @@ pub fn Dashboard() -> impl IntoView {
                             .into_any(),
                     }}
                 </section>
+                <section aria-labelledby="reminded-title" data-test="reminded">
+                    <h2 id="reminded-title">{reminded_title}</h2>
+                    {if reminded.is_empty() {
+                        view! { <p class="empty">{texts.text(|t| t.reminded_none)}</p> }.into_any()
+                    } else {
+                        view! { <ReminderTable reminders=reminded /> }.into_any()
+                    }}
+                </section>
             }
         })}
+    }
+}
+
+/// The reminders of the last days, newest first, each linking to its order.
+#[component]
+fn ReminderTable(reminders: Vec<ReminderInfo>) -> impl IntoView {
+    let texts = use_texts();
+    let head = |label: Signal<&'static str>| view! { <th scope="col">{label}</th> };
+    let rows = reminders
+        .into_iter()
+        .map(|reminder| {
+            let at = reminder.at.clone();
+            let when = texts.format(move |_| format::when(&at, texts.lang()));
+            let stage = reminder.stage;
+            let stage = texts.format(move |t| format::stage(stage, t));
+            view! {
+                <tr data-order=reminder.order_id.clone()>
+                    <td data-label=texts.text(|t| t.when_label)>{when}</td>
+                    <td data-label=texts.text(|t| t.stage_label)>{stage}</td>
+                    <td data-label=texts.text(|t| t.serial_label)>
+                        <Link to=Page::Order(reminder.order_id.clone()) class="order-link">
+                            <code>{reminder.serial.clone()}</code>
+                        </Link>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="reminders">
+            <caption class="visually-hidden">{texts.text(|t| t.reminded_caption)}</caption>
+            <thead>
+                <tr>
+                    {head(texts.text(|t| t.when_label))}
+                    {head(texts.text(|t| t.stage_label))}
+                    {head(texts.text(|t| t.serial_label))}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }

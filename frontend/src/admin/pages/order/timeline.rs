@@ -111,7 +111,11 @@ pub fn Messages(messages: Vec<MessageInfo>) -> impl IntoView {
         messages
             .iter()
             .map(|message| {
-                let name = format::message(&message.channel, &message.purpose, t);
+                let mut name = format::message(&message.channel, &message.purpose, t);
+                if let Some(days) = message.stage {
+                    let days = format::stage(days, t);
+                    name = fill(t.message_stage, &[("message", &name), ("days", &days)]);
+                }
                 let channel = match message.channel.as_str() {
                     "sms" => t.channel_sms,
                     "email" => t.channel_email,
