@@ -4,6 +4,17 @@
 pub const COLLECT_PAGE: &str = "/collect";
 /// The admin page.
 pub const ADMIN_PAGE: &str = "/admin";
+/// The contact's own withdrawal page; its token follows in the fragment: `/report#<token>`.
+pub const REPORT_PAGE: &str = "/report";
+
+/// Describes the certificate behind a report link.
+pub const REPORT_OPEN: &str = "/api/report/open";
+/// Sends a one-time code to the order's mobile, to withdraw with.
+pub const REPORT_CODE: &str = "/api/report/code";
+/// Withdraws the certificate, with the code.
+pub const REPORT_REVOKE: &str = "/api/report/revoke";
+/// Asks support for a new certificate, after a withdrawal.
+pub const REPORT_RENEWAL: &str = "/api/report/renewal";
 
 /// Describes the order behind a link without using it up.
 pub const COLLECT_OPEN: &str = "/api/collect/open";
@@ -96,6 +107,11 @@ pub fn admin_staff(username: &str, action: &str) -> String {
 /// The collect link for a token: `BASE_URL/collect#<token>`.
 pub fn collect_url(base_url: &str, token: &str) -> String {
     format!("{}{COLLECT_PAGE}#{token}", base_url.trim_end_matches('/'))
+}
+
+/// The report link for a token: `BASE_URL/report#<token>`.
+pub fn report_url(base_url: &str, token: &str) -> String {
+    format!("{}{REPORT_PAGE}#{token}", base_url.trim_end_matches('/'))
 }
 
 /// The revoke endpoint for a certificate.

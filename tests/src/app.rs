@@ -370,15 +370,36 @@ impl TestApp {
         purpose: &str,
         count: usize,
     ) -> Vec<Recording> {
+        self.wait_for_sent(true, order_id, purpose, count).await
+    }
+
+    /// Waits (up to 10 s of real time) until `count` e-mails of `purpose` about the order
+    /// went out.
+    pub async fn wait_for_email(
+        &self,
+        order_id: &str,
+        purpose: &str,
+        count: usize,
+    ) -> Vec<Recording> {
+        self.wait_for_sent(false, order_id, purpose, count).await
+    }
+
+    async fn wait_for_sent(
+        &self,
+        sms: bool,
+        order_id: &str,
+        purpose: &str,
+        count: usize,
+    ) -> Vec<Recording> {
         wait_until(|| {
-            let sent = self.sent(true, order_id, purpose);
+            let sent = self.sent(sms, order_id, purpose);
             (sent.len() >= count).then_some(sent)
         })
         .await
         .unwrap_or_else(|| {
             panic!(
-                "no {count} {purpose} SMS for {order_id}: {:?}",
-                self.sent(true, order_id, purpose).len()
+                "no {count} {purpose} messages for {order_id}: {:?}",
+                self.sent(sms, order_id, purpose).len()
             )
         })
     }

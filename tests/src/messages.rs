@@ -2,7 +2,16 @@
 
 /// The token of the collect URL in a message.
 pub fn link_token(body: &str) -> String {
-    let start = body.find("/collect#").expect("a collect link") + "/collect#".len();
+    token_after(body, "/collect#")
+}
+
+/// The token of the report link (`…/report#<token>`) in a receipt e-mail's body.
+pub fn report_token(body: &str) -> String {
+    token_after(body, "/report#")
+}
+
+fn token_after(body: &str, marker: &str) -> String {
+    let start = body.find(marker).expect("a link") + marker.len();
     body[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')

@@ -12,20 +12,32 @@ use crate::tools::{self, Browser};
 
 /// The staff app's entry page; Trunk.toml's target is the collect app's.
 const ADMIN_TARGET: &str = "frontend/admin/index.html";
+const REPORT_TARGET: &str = "frontend/report/index.html";
 
-/// `trunk build --release` of both apps: the collect app into `dist/`, then the staff app into
-/// `dist/admin/`, served under `/admin`. In that order: Trunk empties its output directory
-/// first, so building the collect app second would delete the staff app. Returns how long it
+/// `trunk build --release` of the three apps: the collect app into `dist/`, then the report
+/// page into `dist/report/` and the staff app into `dist/admin/`, served under `/report` and
+/// `/admin`. The collect app first: Trunk empties its output directory, so building it later
+/// would delete the others. Returns how long it
 /// took.
 pub fn spa(ctx: &Ctx) -> Result<std::time::Duration> {
     exec::step(
-        "Building the browser apps into dist/ and dist/admin/ (trunk, wasm-release profile)",
+        "Building the browser apps into dist/, dist/report/ and dist/admin/ (trunk, wasm-release profile)",
         || {
             // `offline` in Trunk.toml does not stop Trunk's update check; this flag does.
             let collect = exec::run(ctx.command("trunk").args([
                 "build",
                 "--release",
                 "--skip-version-check",
+            ]))?;
+            let report = exec::run(ctx.command("trunk").args([
+                "build",
+                "--release",
+                "--skip-version-check",
+                REPORT_TARGET,
+                "--dist",
+                "dist/report",
+                "--public-url",
+                "/report/",
             ]))?;
             let admin = exec::run(ctx.command("trunk").args([
                 "build",
@@ -37,7 +49,7 @@ pub fn spa(ctx: &Ctx) -> Result<std::time::Duration> {
                 "--public-url",
                 "/admin/",
             ]))?;
-            Ok(collect + admin)
+            Ok(collect + report + admin)
         },
     )
 }

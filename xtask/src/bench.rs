@@ -64,8 +64,16 @@ fn spa_weight(ctx: &Ctx) -> Result<bool> {
     // Measure what the current sources build to, not a stale dist/.
     tools::ensure(ctx, Browser::NotNeeded)?;
     artifacts::spa(ctx)?;
-    let (customers, staff) = weight::split(weight::measure(&ctx.dist())?);
-    let (text, fits) = weight::report(&customers);
-    print!("{text}\n{}", weight::report_staff(&staff));
+    let apps = weight::split(weight::measure(&ctx.dist())?);
+    let (text, fits) = weight::report(&apps.collect);
+    let report = weight::report_apart(
+        &apps.report,
+        "The report page (dist/report/, opened from the receipt e-mail's link)",
+    );
+    let staff = weight::report_apart(
+        &apps.staff,
+        "The staff app (dist/admin/, loaded by staff only)",
+    );
+    print!("{text}\n{report}\n{staff}");
     Ok(fits)
 }

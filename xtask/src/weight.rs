@@ -1,6 +1,7 @@
 //! The browser apps' transfer weight: gzip -9 size of every file in `dist/`. What a customer
-//! downloads (the collect app: `dist/` without `admin/`) is held to the budget; the staff app
-//! in `dist/admin/` is reported beside it, since only staff ever load it.
+//! downloads to collect (the collect app: `dist/` without `admin/` and `report/`) is held to
+//! the budget; the staff app in `dist/admin/` and the report page in `dist/report/` are
+//! reported beside it, since only staff, and contacts withdrawing a certificate, load them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,6 +13,8 @@ pub const BUDGET_BYTES: u64 = 350 * 1024;
 
 /// The staff app's directory below `dist/`.
 pub const STAFF_DIR: &str = "admin";
+/// The report page's directory below `dist/`.
+pub const REPORT_DIR: &str = "report";
 
 pub struct FileWeight {
     pub path: PathBuf,
@@ -68,11 +71,26 @@ fn gzip_size(path: &Path) -> Result<u64> {
     Ok(output.stdout.len() as u64)
 }
 
-/// The customers' files and the staff app's, in that order.
-pub fn split(files: Vec<FileWeight>) -> (Vec<FileWeight>, Vec<FileWeight>) {
-    files
+/// The files of `dist/`, by app.
+pub struct Apps {
+    pub collect: Vec<FileWeight>,
+    pub report: Vec<FileWeight>,
+    pub staff: Vec<FileWeight>,
+}
+
+/// The files by the app they belong to.
+pub fn split(files: Vec<FileWeight>) -> Apps {
+    let (staff, rest): (Vec<_>, Vec<_>) = files
         .into_iter()
-        .partition(|file| !file.path.starts_with(STAFF_DIR))
+        .partition(|file| file.path.starts_with(STAFF_DIR));
+    let (report, collect) = rest
+        .into_iter()
+        .partition(|file| file.path.starts_with(REPORT_DIR));
+    Apps {
+        collect,
+        report,
+        staff,
+    }
 }
 
 /// A table of the files with their total; and the gzip total.
@@ -106,13 +124,10 @@ pub fn report(files: &[FileWeight]) -> (String, bool) {
     (text, fits)
 }
 
-/// The staff app's files and total; it has no budget of its own.
-pub fn report_staff(files: &[FileWeight]) -> String {
+/// Another app's files and total (`what` names it); it has no budget of its own.
+pub fn report_apart(files: &[FileWeight], what: &str) -> String {
     let (mut text, gzip) = table(files);
-    text.push_str(&format!(
-        "The staff app (dist/{STAFF_DIR}/, loaded by staff only): {} gzip\n",
-        kib(gzip)
-    ));
+    text.push_str(&format!("{what}: {} gzip\n", kib(gzip)));
     text
 }
 
@@ -147,19 +162,23 @@ mod tests {
     }
 
     #[test]
-    fn the_staff_app_is_weighed_apart_from_what_customers_download() {
-        let (customers, staff) = split(vec![
+    fn the_staff_app_and_the_report_page_are_weighed_apart_from_what_customers_download() {
+        let apps = split(vec![
             file("app.wasm", 100, 40),
             file("admin/admin.wasm", 900_000, BUDGET_BYTES + 1),
+            file("report/report.wasm", 200_000, 90_000),
             file("administrivia.css", 10, 5),
         ]);
         let names = |files: &[FileWeight]| -> Vec<String> {
             files.iter().map(|f| f.path.display().to_string()).collect()
         };
-        assert_eq!(names(&customers), ["app.wasm", "administrivia.css"]);
-        assert_eq!(names(&staff), ["admin/admin.wasm"]);
-        assert!(report(&customers).1);
-        assert!(report_staff(&staff).contains("loaded by staff only"));
+        assert_eq!(names(&apps.collect), ["app.wasm", "administrivia.css"]);
+        assert_eq!(names(&apps.staff), ["admin/admin.wasm"]);
+        assert_eq!(names(&apps.report), ["report/report.wasm"]);
+        assert!(report(&apps.collect).1);
+        assert!(
+            report_apart(&apps.report, "The report page").contains("The report page: 87.9 KiB")
+        );
     }
 
     #[test]

@@ -205,12 +205,20 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
             at: time(r.at),
         })
         .collect();
+    let renewal_requests = state
+        .store
+        .renewal_requests(100)
+        .await?
+        .iter()
+        .map(order_summary)
+        .collect();
     Ok(Dashboard {
         counts,
         expiring,
         expiring_days: EXPIRING_DAYS,
         reminded,
         reminded_days: REMINDED_DAYS,
+        renewal_requests,
     })
 }
 

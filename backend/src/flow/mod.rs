@@ -7,6 +7,7 @@ pub mod crl;
 pub mod ocsp;
 pub mod orders;
 pub mod reminders;
+pub mod report;
 pub mod revoke;
 pub mod staff;
 pub mod sweeper;

@@ -10,6 +10,7 @@ pub mod mtls;
 mod ocsp;
 mod public;
 mod ratelimit;
+mod report;
 
 pub use headers::SecurityHeaders;
 
@@ -40,10 +41,15 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
     let config = state.config.clone();
     // Each app's entry page carries Trunk's inline loader, which the policy allows by hash.
     let admin_dist = dist.join("admin");
-    let pages: Vec<String> = [dist.join("index.html"), admin_dist.join("index.html")]
-        .iter()
-        .filter_map(|page| std::fs::read_to_string(page).ok())
-        .collect();
+    let report_dist = dist.join("report");
+    let pages: Vec<String> = [
+        dist.join("index.html"),
+        admin_dist.join("index.html"),
+        report_dist.join("index.html"),
+    ]
+    .iter()
+    .filter_map(|page| std::fs::read_to_string(page).ok())
+    .collect();
     let security = SecurityHeaders::new(&config.http.frame_ancestors, config.is_https(), &pages)?;
     let limiter = ratelimit::RateLimiter::new(config.http.collect_rate_per_minute);
     let client_ip_header = extract::ClientIpHeader {
@@ -51,8 +57,11 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         trusted_hops: usize::try_from(config.http.trusted_proxy_hops).unwrap_or(1),
     };
 
-    let collect =
-        collect::router().layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
+    // The report API shares the collect API's limit per address: both guess at tokens and
+    // codes.
+    let collect = collect::router()
+        .merge(report::router())
+        .layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
     let not_found =
         || async { AppError::refuse(ErrorCode::NotFound, "There is no such page or endpoint.") };
     let api = Router::new()
@@ -68,14 +77,18 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         api.route(routes::DEV_INBOX, axum::routing::any(not_found))
     };
     let spa = static_app(ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))));
-    // Staff's app is a wasm of its own under /admin, so customers never download it.
-    let api = if admin_dist.join("index.html").exists() {
-        let admin_app =
-            ServeDir::new(&admin_dist).fallback(ServeFile::new(admin_dist.join("index.html")));
-        api.nest_service(routes::ADMIN_PAGE, static_app(admin_app))
-    } else {
-        api
-    };
+    // Staff's app is a wasm of its own under /admin, so customers never download it; the
+    // report page's is under /report, so that collecting does not download it either.
+    let mut api = api;
+    for (path, app_dist) in [
+        (routes::ADMIN_PAGE, &admin_dist),
+        (routes::REPORT_PAGE, &report_dist),
+    ] {
+        if app_dist.join("index.html").exists() {
+            let app = ServeDir::new(app_dist).fallback(ServeFile::new(app_dist.join("index.html")));
+            api = api.nest_service(path, static_app(app));
+        }
+    }
     Ok(api
         .route("/api/{*rest}", axum::routing::any(not_found))
         .fallback_service(spa)

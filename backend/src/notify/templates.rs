@@ -166,6 +166,133 @@ pub fn password_sms(locale: Locale, client: &str, password: &str) -> String {
     }
 }
 
+/// What the receipt e-mail says about a handover.
+pub struct ReceiptMail<'a> {
+    pub contact_name: &'a str,
+    pub org: &'a str,
+    pub service: &'a str,
+    pub client: &'a str,
+    pub serial: &'a str,
+    /// `YYYY-MM-DD HH:MM UTC`.
+    pub at: &'a str,
+    /// The address it was collected from, as the portal saw it.
+    pub from: &'a str,
+    /// "Firefox on Linux", or empty when the browser did not say.
+    pub browser: &'a str,
+    /// The report link, `BASE_URL/report#<token>`.
+    pub url: &'a str,
+}
+
+/// The subject and body of the receipt e-mail: when, from where and with what the
+/// certificate was collected, and the link to withdraw it if that was not the contact.
+pub fn receipt_email(locale: Locale, mail: &ReceiptMail<'_>) -> (String, String) {
+    let ReceiptMail {
+        contact_name,
+        org,
+        service,
+        client,
+        serial,
+        at,
+        from,
+        browser,
+        url,
+    } = mail;
+    match locale {
+        Locale::En => {
+            let with = if browser.is_empty() {
+                String::new()
+            } else {
+                format!(", {browser}")
+            };
+            let subject = format!("Your client certificate for {service} was collected");
+            let body = format!(
+                "Hello {contact_name},\n\n\
+                 the client certificate \"{client}\" for {org} (service {service}, serial {serial}) was \
+                 collected on {at} from {from}{with}.\n\n\
+                 If this wasn't you, or the certificate is lost or no longer needed, withdraw it here; \
+                 the page sends a code to your mobile first:\n\n\
+                 {url}\n\n\
+                 The link works as long as the certificate does. Keep this e-mail.\n"
+            );
+            (subject, body)
+        }
+        Locale::Nb => {
+            let with = if browser.is_empty() {
+                String::new()
+            } else {
+                format!(", {browser}")
+            };
+            let subject = format!("Klientsertifikatet for {service} er hentet");
+            let body = format!(
+                "Hei {contact_name},\n\n\
+                 klientsertifikatet «{client}» for {org} (tjeneste {service}, serienummer {serial}) ble \
+                 hentet {at} fra {from}{with}.\n\n\
+                 Var det ikke deg, eller er sertifikatet mistet eller ikke lenger i bruk, kan du trekke \
+                 det tilbake her; siden sender først en kode til mobilen din:\n\n\
+                 {url}\n\n\
+                 Lenken virker så lenge sertifikatet gjør det. Ta vare på denne e-posten.\n"
+            );
+            (subject, body)
+        }
+    }
+}
+
+/// The SMS with the code that withdraws a certificate.
+pub fn report_code_sms(locale: Locale, code: &str, ttl_minutes: u32) -> String {
+    match locale {
+        Locale::En => format!(
+            "Your code for withdrawing the client certificate: {code}\nIt is valid for {ttl_minutes} \
+             minutes. Never share it with anyone."
+        ),
+        Locale::Nb => format!(
+            "Koden din for å trekke tilbake klientsertifikatet: {code}\nDen gjelder i {ttl_minutes} \
+             minutter. Ikke del den med noen."
+        ),
+    }
+}
+
+/// What support is told of a contact's own step.
+pub struct SupportNotice<'a> {
+    pub org: &'a str,
+    pub service: &'a str,
+    pub client: &'a str,
+    pub serial: &'a str,
+    pub order_id: &'a str,
+    pub contact: &'a str,
+    pub from: &'a str,
+    pub browser: &'a str,
+}
+
+/// The e-mail to support when a contact withdrew a certificate (`reason` given) or asked for
+/// a new one (`None`). In English: the desk's working language is the vendor's.
+pub fn support_email(notice: &SupportNotice<'_>, reason: Option<&str>) -> (String, String) {
+    let SupportNotice {
+        org,
+        service,
+        client,
+        serial,
+        order_id,
+        contact,
+        from,
+        browser,
+    } = notice;
+    let (subject, what) = match reason {
+        Some(reason) => (
+            format!("Withdrawn by the contact: {org} / {client} ({service})"),
+            format!("withdrew certificate {serial} themselves (reason: {reason})"),
+        ),
+        None => (
+            format!("New certificate asked for: {org} / {client} ({service})"),
+            format!(
+                "asks for a new certificate in place of {serial}; renew order {order_id} on the \
+                 admin page to start the normal flow"
+            ),
+        ),
+    };
+    let body = format!("{contact} {what}, from {from} ({browser}).\n\nOrder: {order_id}\n");
+    (subject, body)
+}
+
 /// What a reminder says about the certificate that ends.
 pub struct ReminderMail<'a> {
     pub contact_name: &'a str,

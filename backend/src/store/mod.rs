@@ -40,6 +40,7 @@ pub trait Store:
     + RevocationStore
     + MessageStore
     + ReminderStore
+    + ReportStore
     + AuditStore
     + StaffStore
     + Send
@@ -142,27 +143,28 @@ pub trait CollectStore: Send + Sync {
     ) -> StoreResult<Option<Vec<u8>>>;
     /// The sealed password of an order that still holds one.
     async fn sealed_password(&self, order_id: &str) -> StoreResult<Option<Vec<u8>>>;
-    /// Marks the order collected, wipes its file and password and queues the password SMS,
+    /// Marks the order collected, wipes its file and password and queues the handover (the
+    /// password SMS, the receipt e-mail and its report link),
     /// if it was downloaded and the digest matches; `false` otherwise. A renewal with
     /// supersede on revokes the certificate it renews, in the same transaction.
     async fn complete_receipt(
         &self,
         order_id: &str,
         bundle_sha256: &[u8],
-        message: &NewMessage,
+        handover: &Handover,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
     /// Records the certificate signed for a customer's own key and collects its order, in
     /// one step: the order must take a request (custody not `server`, no certificate yet,
     /// at the step after the code), and the key must be neither blocked (a certificate with
     /// it revoked as keyCompromise) nor that of another live certificate; parallel requests
-    /// with one key, or for one order, cannot both pass. Queues `message`, ends the order's
+    /// with one key, or for one order, cannot both pass. Queues the handover, ends the order's
     /// sessions, and revokes what a renewal supersedes.
     async fn sign_request(
         &self,
         order_id: &str,
         cert: &CertificateRecord,
-        message: &NewMessage,
+        handover: &Handover,
         audit: &AuditEvent,
     ) -> StoreResult<SignOutcome>;
 
@@ -262,6 +264,53 @@ pub trait ReminderStore: Send + Sync {
     ) -> StoreResult<bool>;
 }
 
+/// The contact's own withdrawal, from the report link in the receipt e-mail.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// The report link with this token hash.
+    async fn report(&self, token_hash: &[u8]) -> StoreResult<Option<ReportRecord>>;
+    /// Gives the link a new code and queues its SMS, if fewer than `code.max_resends` codes
+    /// were sent and the last before `code.sent_before`; `false` when a guard refused.
+    async fn replace_report_code(
+        &self,
+        token_hash: &[u8],
+        code: &NewCode,
+        message: &NewMessage,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// Takes a try at the link's current code before it is compared, in one guarded step:
+    /// the code is unused, has not run out and fewer than `guard.max_attempts` tries were
+    /// taken. `None` when a guard refused.
+    async fn take_report_try(
+        &self,
+        token_hash: &[u8],
+        guard: CodeGuard,
+    ) -> StoreResult<Option<CodeTry>>;
+    /// Uses up the code `code_mac` (under the same guards) and revokes the link's
+    /// certificate, queueing `messages`, in one transaction. `None` when the code was no
+    /// longer current (a racing request used it).
+    async fn revoke_by_report(
+        &self,
+        token_hash: &[u8],
+        code_mac: &[u8],
+        guard: CodeGuard,
+        reason: RevocationReason,
+        messages: &[NewMessage],
+        audit: &AuditEvent,
+    ) -> StoreResult<Option<RevokeOutcome>>;
+    /// Records that the contact asked for a new certificate, once, queueing `messages`;
+    /// `false` if they had asked already.
+    async fn request_renewal(
+        &self,
+        order_id: &str,
+        messages: &[NewMessage],
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// Orders whose contact asked for a new certificate that no order renews yet, oldest
+    /// request first.
+    async fn renewal_requests(&self, limit: u32) -> StoreResult<Vec<OrderRecord>>;
+}
+
 /// The audit trail.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -331,7 +380,7 @@ pub trait StaffStore: Send + Sync {
 /// The store's traits, for callers that use its methods.
 pub mod prelude {
     pub use super::{
-        AuditStore, CollectStore, MessageStore, OrderStore, ReminderStore, RevocationStore,
-        StaffStore, Store,
+        AuditStore, CollectStore, MessageStore, OrderStore, ReminderStore, ReportStore,
+        RevocationStore, StaffStore, Store,
     };
 }

@@ -93,6 +93,8 @@ pub struct OrderRecord {
     pub collected_at: Option<i64>,
     /// The certificate's end; `None` before there is a certificate.
     pub not_after: Option<i64>,
+    /// When the contact asked support for a new certificate, after withdrawing this one.
+    pub renewal_requested_at: Option<i64>,
 }
 
 /// What signing a customer's request came to.
@@ -325,4 +327,55 @@ pub struct SentReminder {
     pub serial: String,
     pub stage: u32,
     pub at: i64,
+}
+
+/// A report link, made when a certificate is handed over: the hash of its token, and the
+/// certificate it can withdraw until it ends.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewReport {
+    pub token_hash: Vec<u8>,
+    pub order_id: String,
+    pub serial: String,
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for NewReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewReport")
+            .field("order_id", &self.order_id)
+            .field("serial", &self.serial)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What goes out when an order is collected: its messages (the password SMS or the
+/// certificate-issued SMS, and the receipt e-mail) and the report link the e-mail holds.
+#[derive(Clone, Debug, Default)]
+pub struct Handover {
+    pub messages: Vec<NewMessage>,
+    pub report: Option<NewReport>,
+}
+
+/// A report link as stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReportRecord {
+    pub order_id: String,
+    pub serial: String,
+    pub expires_at: i64,
+    /// The keyed hash of the current code; `None` when there is none or it was used.
+    pub code_mac: Option<Vec<u8>>,
+    pub code_expires_at: i64,
+    pub code_attempts: u32,
+    pub code_sent_at: i64,
+    pub codes_sent: u32,
+}
+
+impl std::fmt::Debug for ReportRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportRecord")
+            .field("order_id", &self.order_id)
+            .field("serial", &self.serial)
+            .field("codes_sent", &self.codes_sent)
+            .finish_non_exhaustive()
+    }
 }

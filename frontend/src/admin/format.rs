@@ -140,6 +140,10 @@ pub fn action(action: &str, t: &AdminCatalogue) -> String {
         "staff.disabled" => t.event_disabled,
         "staff.enabled" => t.event_enabled,
         "reminder.queued" => t.event_reminder,
+        "self_service.revoked" => t.event_self_revoked,
+        "renewal.requested" => t.event_renewal_requested,
+        "report.code_sent" => t.event_report_code,
+        "report.code_failed" => t.event_report_code_failed,
         "digest.queued" => t.event_digest,
         other => {
             return match other.strip_prefix("message.sent.") {
@@ -161,6 +165,9 @@ pub fn message(channel: &str, purpose: &str, t: &AdminCatalogue) -> String {
         (_, "password") => t.message_password.to_owned(),
         (_, "certificate_issued") => t.message_issued.to_owned(),
         (_, "expiry_reminder") => t.message_reminder.to_owned(),
+        (_, "receipt") => t.message_receipt.to_owned(),
+        (_, "report_code") => t.message_report_code.to_owned(),
+        (_, "support_notice") => t.message_support.to_owned(),
         (_, "expiry_digest") => t.message_digest.to_owned(),
         (channel, purpose) => format!("{channel} {purpose}"),
     }
@@ -211,6 +218,11 @@ mod tests {
             "message.sent.certificate_issued",
             "message.sent.expiry_reminder",
             "reminder.queued",
+            "self_service.revoked",
+            "renewal.requested",
+            "report.code_sent",
+            "report.code_failed",
+            "message.sent.receipt",
             "digest.queued",
         ] {
             assert_ne!(action(known, t), known);

@@ -234,6 +234,10 @@ pub struct Dashboard {
     /// The window of `reminded`, in days.
     #[serde(default)]
     pub reminded_days: u32,
+    /// Orders whose contact withdrew the certificate and asked for a new one that no order
+    /// renews yet, oldest request first: renew them to start the normal flow.
+    #[serde(default)]
+    pub renewal_requests: Vec<OrderSummary>,
 }
 
 /// A reminder before a certificate's end that went to its contact.

@@ -3,3 +3,4 @@
 pub mod admin;
 pub mod check;
 pub mod collect;
+pub mod report;

@@ -176,6 +176,13 @@ text_enum! {
         ExpiryReminder => "expiry_reminder",
         /// The support address's daily list of what ends soon and who was reminded.
         ExpiryDigest => "expiry_digest",
+        /// The e-mail after the receipt: when and from where the certificate was collected,
+        /// with the link to withdraw it.
+        Receipt => "receipt",
+        /// The SMS with a one-time code for withdrawing a certificate.
+        ReportCode => "report_code",
+        /// The e-mail that tells support of a withdrawal or a request the contact made.
+        SupportNotice => "support_notice",
     }
 }
 

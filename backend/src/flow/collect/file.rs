@@ -147,11 +147,19 @@ pub async fn receipt(
     ));
     let to = Recipient::sms(&order.id, &order.spec);
     let message = queued_message(&state.kek, &to, Purpose::Password, None, &body)?;
+    let serial = order.serial.as_deref().unwrap_or_default();
+    let not_after = order.not_after.unwrap_or(now);
+    let (report, receipt) =
+        crate::flow::report::receipt(state, &order, serial, not_after, actor, now)?;
+    let handover = Handover {
+        messages: vec![message, receipt],
+        report: Some(report),
+    };
     let detail = Some("download confirmed; password queued; file and password wiped".to_owned());
     let event = actor.on_order(now, "receipt.confirmed", &order, detail);
     if !state
         .store
-        .complete_receipt(&order.id, sha256.as_bytes(), &message, &event)
+        .complete_receipt(&order.id, sha256.as_bytes(), &handover, &event)
         .await?
     {
         return raced().await;

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::notify::{Recipient, queued_message, templates};
 use crate::secrets::{SealContext, random};
 use crate::state::AppState;
-use crate::store::{CodeGuard, NewCode, OrderRecord, SignOutcome};
+use crate::store::{CodeGuard, Handover, NewCode, OrderRecord, SignOutcome};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::collect::{
     OpenResponse, PageBuild, ReceiptResponse, ResendResponse, VerifyResponse,
@@ -24,7 +24,7 @@ use certportal_shared::model::{Custody, OrderState, Purpose, Sha256Digest};
 use time::Duration;
 use zeroize::Zeroizing;
 
-pub(super) fn seconds_until(at: i64, now: i64) -> u64 {
+pub(crate) fn seconds_until(at: i64, now: i64) -> u64 {
     u64::try_from(at.saturating_sub(now)).unwrap_or(0)
 }
 

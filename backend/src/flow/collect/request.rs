@@ -100,9 +100,15 @@ pub async fn sign_request(
         Some(&serial),
         Some(detail),
     );
+    let (report, receipt) =
+        crate::flow::report::receipt(state, &order, &serial, record.not_after, actor, unix(now))?;
+    let handover = Handover {
+        messages: vec![message, receipt],
+        report: Some(report),
+    };
     let outcome = state
         .store
-        .sign_request(&order.id, &record, &message, &audit)
+        .sign_request(&order.id, &record, &handover, &audit)
         .await?;
     let refusal = match outcome {
         SignOutcome::Signed => None,

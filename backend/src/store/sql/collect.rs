@@ -11,6 +11,29 @@ fn code_guards() -> String {
     )
 }
 
+/// Queues a collected order's messages and records its report link.
+async fn insert_handover(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    handover: &Handover,
+    at: i64,
+) -> StoreResult<()> {
+    for message in &handover.messages {
+        insert_message(tx, message, at).await?;
+    }
+    if let Some(report) = &handover.report {
+        sqlx::query(
+            "INSERT INTO reports (token_hash, order_id, serial, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(report.token_hash.clone())
+        .bind(&report.order_id)
+        .bind(&report.serial)
+        .bind(report.expires_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl CollectStore for SqlStore {
     async fn take_code_try(
@@ -172,7 +195,7 @@ impl CollectStore for SqlStore {
         &self,
         order_id: &str,
         bundle_sha256: &[u8],
-        message: &NewMessage,
+        handover: &Handover,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
@@ -194,7 +217,7 @@ impl CollectStore for SqlStore {
         }
         wipe_sealed(&mut *tx, order_id, Sealed::Bundle).await?;
         wipe_sealed(&mut *tx, order_id, Sealed::Password).await?;
-        insert_message(&mut tx, message, audit.at).await?;
+        insert_handover(&mut tx, handover, audit.at).await?;
         insert_audit(&mut *tx, audit).await?;
         supersede_renewed(&mut tx, order_id, audit.at).await?;
         tx.commit().await?;
@@ -205,7 +228,7 @@ impl CollectStore for SqlStore {
         &self,
         order_id: &str,
         cert: &CertificateRecord,
-        message: &NewMessage,
+        handover: &Handover,
         audit: &AuditEvent,
     ) -> StoreResult<SignOutcome> {
         let (_turn, mut tx) = self.begin_write().await?;
@@ -258,7 +281,7 @@ impl CollectStore for SqlStore {
             return Ok(SignOutcome::NotExpected);
         }
         end_flow(&mut tx, order_id, audit.at).await?;
-        insert_message(&mut tx, message, audit.at).await?;
+        insert_handover(&mut tx, handover, audit.at).await?;
         insert_audit(&mut *tx, audit).await?;
         supersede_renewed(&mut tx, order_id, audit.at).await?;
         tx.commit().await?;

@@ -5,6 +5,7 @@ mod collect;
 mod messages;
 mod orders;
 mod reminders;
+mod reports;
 mod revocation;
 mod staff;
 
@@ -28,7 +29,8 @@ const ORDER_COLUMNS: &str = "o.id, o.serial, o.custody, o.org, o.service, o.clie
      o.supersede_on_collect, o.link_expires_at, o.code_mac, o.code_expires_at, o.code_attempts, \
      o.code_sent_at, o.resends, o.downloads, \
      CASE WHEN EXISTS (SELECT 1 FROM sealed_values b WHERE b.owner = o.id AND b.kind = 'bundle') \
-     THEN 1 ELSE 0 END AS has_bundle, o.bundle_sha256, o.collected_at, c.not_after";
+     THEN 1 ELSE 0 END AS has_bundle, o.bundle_sha256, o.collected_at, c.not_after, \
+     o.renewal_requested_at";
 
 /// `('a', 'b')`: states as an SQL list (state names are fixed identifiers, never input).
 fn state_list(states: impl Iterator<Item = OrderState>) -> String {
@@ -290,6 +292,7 @@ fn order_from_row(row: &AnyRow) -> StoreResult<OrderRecord> {
         bundle_sha256: row.try_get("bundle_sha256")?,
         collected_at: row.try_get("collected_at")?,
         not_after: row.try_get("not_after")?,
+        renewal_requested_at: row.try_get("renewal_requested_at")?,
     })
 }
 

@@ -88,6 +88,13 @@ pub struct AdminCatalogue {
     /// `{message}`, `{days}`
     pub message_stage: &'static str,
     pub event_reminder: &'static str,
+    pub event_self_revoked: &'static str,
+    pub event_renewal_requested: &'static str,
+    pub event_report_code: &'static str,
+    pub event_report_code_failed: &'static str,
+    pub message_receipt: &'static str,
+    pub message_report_code: &'static str,
+    pub message_support: &'static str,
     pub event_digest: &'static str,
     pub event_order_created_csr: &'static str,
     pub event_csr_signed: &'static str,
@@ -268,6 +275,9 @@ pub struct AdminCatalogue {
     pub expiring_caption: &'static str,
     pub expiring_none: &'static str,
     /// `{days}`
+    pub requests_title: &'static str,
+    pub requests_caption: &'static str,
+    pub requests_none: &'static str,
     pub reminded_title: &'static str,
     pub reminded_caption: &'static str,
     pub reminded_none: &'static str,

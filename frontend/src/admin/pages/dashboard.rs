@@ -31,6 +31,14 @@ pub fn Dashboard() -> impl IntoView {
             let days = dashboard.reminded_days.to_string();
             let reminded_title = texts.format(move |t| fill(t.reminded_title, &[("days", &days)]));
             let reminded = dashboard.reminded.clone();
+            let requests = (!dashboard.renewal_requests.is_empty()).then(|| {
+                view! {
+                    <OrderTable
+                        orders=dashboard.renewal_requests.clone()
+                        caption=texts.text(|t| t.requests_caption)
+                    />
+                }
+            });
             view! {
                 <section aria-labelledby="counts-title">
                     <h2 id="counts-title">{texts.text(|t| t.counts_title)}</h2>
@@ -64,6 +72,16 @@ pub fn Dashboard() -> impl IntoView {
                         Some(table) => table.into_any(),
                         None => view! {
                             <p class="empty">{texts.text(|t| t.expiring_none)}</p>
+                        }
+                            .into_any(),
+                    }}
+                </section>
+                <section aria-labelledby="requests-title" data-test="renewal-requests">
+                    <h2 id="requests-title">{texts.text(|t| t.requests_title)}</h2>
+                    {match requests {
+                        Some(table) => table.into_any(),
+                        None => view! {
+                            <p class="empty">{texts.text(|t| t.requests_none)}</p>
                         }
                             .into_any(),
                     }}
