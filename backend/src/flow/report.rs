@@ -5,7 +5,7 @@
 //! comparison, a cooldown between codes and a cap on them.
 
 use super::Actor;
-use super::collect::seconds_until;
+use super::collect::{no_new_code, seconds_until, wrong_code};
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
 use crate::notify::templates::{self, ReceiptMail, SupportNotice};
@@ -200,23 +200,12 @@ pub async fn send_code(
     let limits = &state.config.collect;
     let sent_before = now - i64::from(limits.resend_cooldown_seconds);
     let refusal = |report: &ReportRecord| {
-        if report.codes_sent >= max_codes(state) {
-            AppError::refuse(
-                ErrorCode::ResendLimit,
-                "No more codes can be sent for this link. Contact the vendor's support.",
-            )
-        } else {
-            let wait = seconds_until(
-                report.code_sent_at + i64::from(limits.resend_cooldown_seconds),
-                now,
-            )
-            .max(1);
-            AppError::refuse(
-                ErrorCode::ResendCooldown,
-                format!("Please wait {wait} seconds before asking for another code."),
-            )
-            .with_retry_after(wait)
-        }
+        no_new_code(
+            limits,
+            report.codes_sent >= max_codes(state),
+            report.code_sent_at,
+            now,
+        )
     };
     if found.report.codes_sent >= max_codes(state) || found.report.code_sent_at > sent_before {
         return Err(refusal(&found.report));
@@ -373,13 +362,9 @@ pub async fn revoke(
             .store
             .record(&actor.on_order(now, "report.code_failed", &found.order, None))
             .await?;
-        let left = limits.code_max_attempts.saturating_sub(taken.attempts);
-        let message = if left == 0 {
-            "The code is wrong, and no tries are left. Ask for a new code.".to_owned()
-        } else {
-            format!("The code is wrong. {left} tries left.")
-        };
-        return Err(AppError::refuse(ErrorCode::WrongCode, message).with_attempts_left(left));
+        return Err(wrong_code(
+            limits.code_max_attempts.saturating_sub(taken.attempts),
+        ));
     }
     let messages = support_notice(
         state,

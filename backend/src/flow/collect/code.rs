@@ -86,13 +86,9 @@ pub async fn verify(
             .store
             .record(&actor.on_order(now, "code.failed", &order, None))
             .await?;
-        let left = limits.code_max_attempts.saturating_sub(taken.attempts);
-        let message = if left == 0 {
-            "The code is wrong, and no tries are left. Ask for a new code.".to_owned()
-        } else {
-            format!("The code is wrong. {left} tries left.")
-        };
-        return Err(AppError::refuse(ErrorCode::WrongCode, message).with_attempts_left(left));
+        return Err(wrong_code(
+            limits.code_max_attempts.saturating_sub(taken.attempts),
+        ));
     }
     let session = random::token()?;
     let expires_at = now + i64::from(limits.session_ttl_minutes) * 60;
@@ -155,23 +151,12 @@ pub async fn resend(
     let now = state.clock.now();
     let now_unix = unix(now);
     let refusal = |order: &OrderRecord| {
-        if order.resends >= limits.resend_max {
-            AppError::refuse(
-                ErrorCode::ResendLimit,
-                "No more new codes can be sent. Contact the vendor's support.",
-            )
-        } else {
-            let wait = seconds_until(
-                order.code_sent_at + i64::from(limits.resend_cooldown_seconds),
-                now_unix,
-            )
-            .max(1);
-            AppError::refuse(
-                ErrorCode::ResendCooldown,
-                format!("Please wait {wait} seconds before asking for another code."),
-            )
-            .with_retry_after(wait)
-        }
+        no_new_code(
+            limits,
+            order.resends >= limits.resend_max,
+            order.code_sent_at,
+            now_unix,
+        )
     };
     let sent_before = now_unix - i64::from(limits.resend_cooldown_seconds);
     if order.resends >= limits.resend_max || order.code_sent_at > sent_before {

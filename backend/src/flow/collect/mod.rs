@@ -28,6 +28,42 @@ pub(crate) fn seconds_until(at: i64, now: i64) -> u64 {
     u64::try_from(at.saturating_sub(now)).unwrap_or(0)
 }
 
+/// Why no new code may be sent now: `sent` of `max` codes went out already, or the last one
+/// (at `last_sent_at`) is younger than the cooldown, whose rest the refusal says.
+pub(crate) fn no_new_code(
+    limits: &crate::config::CollectConfig,
+    capped: bool,
+    last_sent_at: i64,
+    now: i64,
+) -> AppError {
+    if capped {
+        return AppError::refuse(
+            ErrorCode::ResendLimit,
+            "No more new codes can be sent. Contact the vendor's support.",
+        );
+    }
+    let wait = seconds_until(
+        last_sent_at + i64::from(limits.resend_cooldown_seconds),
+        now,
+    )
+    .max(1);
+    AppError::refuse(
+        ErrorCode::ResendCooldown,
+        format!("Please wait {wait} seconds before asking for another code."),
+    )
+    .with_retry_after(wait)
+}
+
+/// A wrong code, with the tries left on it.
+pub(crate) fn wrong_code(left: u32) -> AppError {
+    let message = if left == 0 {
+        "The code is wrong, and no tries are left. Ask for a new code.".to_owned()
+    } else {
+        format!("The code is wrong. {left} tries left.")
+    };
+    AppError::refuse(ErrorCode::WrongCode, message).with_attempts_left(left)
+}
+
 /// Refuses an order whose link no longer works, with the reason.
 pub(super) fn check_link(order: &OrderRecord, now: i64) -> Result<(), AppError> {
     match order.state {

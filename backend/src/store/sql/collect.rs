@@ -11,6 +11,14 @@ fn code_guards() -> String {
     )
 }
 
+/// A try taken at a code: the code's keyed hash and the tries on it, this one included.
+pub(super) fn code_try(row: &AnyRow) -> StoreResult<CodeTry> {
+    Ok(CodeTry {
+        code_mac: row.try_get("code_mac")?,
+        attempts: count(row.try_get("code_attempts")?),
+    })
+}
+
 /// Queues a collected order's messages and records its report link.
 async fn insert_handover(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -55,13 +63,7 @@ impl CollectStore for SqlStore {
             .bind(i64::from(guard.max_attempts))
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|row| {
-            Ok(CodeTry {
-                code_mac: row.try_get("code_mac")?,
-                attempts: count(row.try_get("code_attempts")?),
-            })
-        })
-        .transpose()
+        row.as_ref().map(code_try).transpose()
     }
 
     async fn open_session(

@@ -80,13 +80,7 @@ impl ReportStore for SqlStore {
             .bind(i64::from(guard.max_attempts))
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|row| {
-            Ok(CodeTry {
-                code_mac: row.try_get("code_mac")?,
-                attempts: count(row.try_get("code_attempts")?),
-            })
-        })
-        .transpose()
+        row.as_ref().map(super::collect::code_try).transpose()
     }
 
     async fn revoke_by_report(
