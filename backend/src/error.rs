@@ -146,7 +146,9 @@ pub fn status_for(code: &ErrorCode) -> StatusCode {
         | CertificateRevoked
         | CertificateExpired => StatusCode::FORBIDDEN,
         NotFound | UnknownSerial | UnknownLink => StatusCode::NOT_FOUND,
-        AlreadyRevoked | InvalidState | NoServerKey | CsrNotExpected => StatusCode::CONFLICT,
+        AlreadyRevoked | InvalidState | NoServerKey | CsrNotExpected | RenewalUnderWay => {
+            StatusCode::CONFLICT
+        }
         LinkExpired | LinkUsed | LinkCancelled | BundleGone => StatusCode::GONE,
         CodeLocked | ResendCooldown | ResendLimit | RateLimited | LoginThrottled
         | DownloadLimit => StatusCode::TOO_MANY_REQUESTS,

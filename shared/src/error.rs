@@ -123,6 +123,8 @@ error_codes! {
     CertificateRevoked => "CERTIFICATE_REVOKED",
     /// The mTLS check: the client certificate is past its end (or not yet valid).
     CertificateExpired => "CERTIFICATE_EXPIRED",
+    /// A certificate asked to renew itself while its renewal is under way or collected.
+    RenewalUnderWay => "RENEWAL_UNDER_WAY",
     /// Something went wrong on the server; the log has the cause.
     Internal => "INTERNAL",
     /// The inspector: the file is not a PKCS#12 file.

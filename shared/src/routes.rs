@@ -38,6 +38,9 @@ pub const CRL: &str = "/crl";
 pub const OCSP: &str = "/ocsp";
 /// The `GET` form, for the router.
 pub const OCSP_GET: &str = "/ocsp/{*request}";
+/// `POST` on the mTLS listener, with the certificate to renew as the client certificate:
+/// starts its renewal order.
+pub const RENEW: &str = "/api/renew";
 /// Liveness and database check.
 pub const HEALTHZ: &str = "/healthz";
 /// The development inbox (outbox mode only).

@@ -250,6 +250,7 @@ pub async fn create(
             Renewal {
                 renews_serial: Some(serial.to_string()),
                 supersede_on_collect: draft.supersede.unwrap_or(true),
+                only_renewal: false,
             }
         }
     };

@@ -9,7 +9,7 @@ use crate::secrets::{SealContext, random};
 use crate::state::AppState;
 use crate::store::{CertificateRecord, NewLink, NewMessage, NewOrder, SealedBundle};
 use certportal_shared::model::{Custody, OrderSpec, Purpose};
-use certportal_shared::routes;
+use certportal_shared::{ErrorCode, routes};
 use time::Duration;
 use zeroize::Zeroizing;
 
@@ -27,6 +27,9 @@ pub struct Renewal {
     pub renews_serial: Option<String>,
     /// Revoke the old certificate as superseded once the new one is collected.
     pub supersede_on_collect: bool,
+    /// Refuse if another renewal of the certificate is under way or collected: a
+    /// certificate renewing itself gets one successor, however often its script asks.
+    pub only_renewal: bool,
 }
 
 /// The CRL's and the OCSP responder's addresses, as certificates name them.
@@ -104,6 +107,7 @@ pub async fn create_order(
         created_by: actor.name.clone(),
         renews_serial: renewal.renews_serial.clone(),
         supersede_on_collect: renewal.supersede_on_collect,
+        only_renewal: renewal.only_renewal,
         link: fresh.link,
         bundle,
         certificate,
@@ -115,10 +119,17 @@ pub async fn create_order(
         serial.as_deref(),
         Some(detail),
     );
-    state
+    if !state
         .store
         .create_order(&order, &fresh.messages, &audit)
-        .await?;
+        .await?
+    {
+        return Err(AppError::refuse(
+            ErrorCode::RenewalUnderWay,
+            "This certificate is being renewed already: its contact has the new link. \
+             Support can send it again.",
+        ));
+    }
     state.wake.notify_one();
     tracing::info!(order_id = %order_id, serial = ?serial, custody = %spec.custody, "order created");
     Ok(CreatedOrder { order_id, serial })

@@ -1,18 +1,22 @@
 //! The mTLS check: a TLS listener that asks every client for a certificate issued by the
 //! portal's CA, and answers whether it is still good (not revoked, within its validity).
 //! Customers point an installed certificate at it to test the installation; once support
-//! revokes a certificate, it stops working here as with the vendor's services.
+//! revokes a certificate, it stops working here as with the vendor's services. A certificate
+//! can also start its own renewal here (`POST /api/renew`), for scripts.
 
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
+use crate::flow::Actor;
+use crate::flow::orders::{Renewal, create_order};
 use crate::state::AppState;
+use crate::store::CertificateRecord;
 use anyhow::{Context, Result};
 use axum::extract::State;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use certportal_shared::ErrorCode;
-use certportal_shared::api::check::CheckResponse;
+use certportal_shared::api::check::{CheckResponse, RenewResponse};
 use certportal_shared::model::Serial;
+use certportal_shared::{ErrorCode, routes};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
@@ -29,6 +33,10 @@ use tokio_rustls::TlsAcceptor;
 /// The client certificate of a connection, DER.
 #[derive(Clone)]
 struct PeerCertificate(Arc<Vec<u8>>);
+
+/// The address a connection came from.
+#[derive(Clone, Copy)]
+struct PeerAddress(SocketAddr);
 
 /// The TLS configuration: the listener's own certificate, and client certificates required
 /// and verified against the portal's CA.
@@ -56,11 +64,11 @@ fn tls_config(state: &AppState) -> Result<rustls::ServerConfig> {
         .context("the listener's certificate and key")
 }
 
-/// What the portal knows of the client certificate.
-async fn check(
-    State(state): State<AppState>,
-    Extension(peer): Extension<PeerCertificate>,
-) -> Result<Json<CheckResponse>, AppError> {
+/// The portal's record of the client certificate, if it is one of ours and still good.
+async fn live_certificate(
+    state: &AppState,
+    peer: &PeerCertificate,
+) -> Result<CertificateRecord, AppError> {
     use x509_parser::prelude::{FromDer, X509Certificate};
     let (_, cert) = X509Certificate::from_der(&peer.0).map_err(|_| {
         AppError::refuse(
@@ -107,12 +115,56 @@ async fn check(
             ),
         ));
     }
+    Ok(record)
+}
+
+/// What the portal knows of the client certificate.
+async fn check(
+    State(state): State<AppState>,
+    Extension(peer): Extension<PeerCertificate>,
+) -> Result<Json<CheckResponse>, AppError> {
+    let record = live_certificate(&state, &peer).await?;
+    let now = unix(state.clock.now());
     Ok(Json(CheckResponse {
         status: "valid".into(),
         subject: record.subject,
         serial: record.serial,
         not_after: rfc3339(from_unix(record.not_after)),
         days_left: (record.not_after - now) / 86_400,
+    }))
+}
+
+/// A certificate renews itself, for scripts: a new order for the same organisation, service,
+/// client and contact, whose link and code go to the contact as for any order; the old
+/// certificate is revoked as superseded once the new one is collected. One renewal per
+/// certificate: asking again while it is under way (or after it was collected) is refused.
+async fn renew(
+    State(state): State<AppState>,
+    Extension(peer): Extension<PeerCertificate>,
+    Extension(address): Extension<PeerAddress>,
+) -> Result<Json<RenewResponse>, AppError> {
+    let record = live_certificate(&state, &peer).await?;
+    let order = state
+        .store
+        .order(&record.order_id)
+        .await?
+        .ok_or_else(|| AppError::inconsistent("a certificate without its order"))?;
+    let actor = Actor {
+        name: format!("certificate:{}", record.serial),
+        ip: Some(address.0.ip().to_string()),
+        user_agent: None,
+    };
+    let renewal = Renewal {
+        renews_serial: Some(record.serial.clone()),
+        supersede_on_collect: true,
+        only_renewal: true,
+    };
+    let created = create_order(&state, &order.spec, &actor, renewal).await?;
+    Ok(Json(RenewResponse {
+        order_id: created.order_id,
+        serial: created.serial,
+        renews: record.serial,
+        masked_mobile: order.spec.mobile.masked(),
     }))
 }
 
@@ -136,7 +188,10 @@ pub async fn serve(
     state: AppState,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let router = Router::new().route("/", get(check)).with_state(state);
+    let router = Router::new()
+        .route("/", get(check))
+        .route(routes::RENEW, post(renew))
+        .with_state(state);
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -180,7 +235,9 @@ async fn connection(
     else {
         return;
     };
-    let service = router.layer(Extension(PeerCertificate(Arc::new(certificate))));
+    let service = router
+        .layer(Extension(PeerCertificate(Arc::new(certificate))))
+        .layer(Extension(PeerAddress(peer)));
     if let Err(error) = auto::Builder::new(TokioExecutor::new())
         .serve_connection(TokioIo::new(tls), TowerToHyperService::new(service))
         .await

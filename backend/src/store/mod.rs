@@ -58,12 +58,15 @@ pub trait Store:
 /// Orders and their certificates.
 #[async_trait]
 pub trait OrderStore: Send + Sync {
+    /// Records the order, its certificate, file and messages; `false` (nothing recorded) when
+    /// the order is `only_renewal` and another renewal of the same certificate is under way or
+    /// collected. Parallel renewals of one certificate cannot both pass that guard.
     async fn create_order(
         &self,
         order: &NewOrder,
         messages: &[NewMessage],
         audit: &AuditEvent,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
     async fn order(&self, id: &str) -> StoreResult<Option<OrderRecord>>;
     async fn order_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<OrderRecord>>;
     async fn certificate(&self, serial: &str) -> StoreResult<Option<CertificateRecord>>;

@@ -58,6 +58,9 @@ pub struct NewOrder {
     pub created_by: String,
     pub renews_serial: Option<String>,
     pub supersede_on_collect: bool,
+    /// Refuse the order if another renewal of `renews_serial` is under way or collected (a
+    /// certificate renewing itself); staff may renew again whenever they like.
+    pub only_renewal: bool,
     pub link: NewLink,
     /// `None` for custody `browser` and `csr`.
     pub bundle: Option<SealedBundle>,

@@ -18,3 +18,17 @@ pub struct CheckResponse {
     /// Whole days until the certificate ends.
     pub days_left: i64,
 }
+
+/// The answer to `POST /api/renew` on the mTLS listener: the renewal order the certificate
+/// started. Its contact gets the link and code as for any order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewResponse {
+    pub order_id: String,
+    /// The new certificate's serial; `null` until the customer's request is signed (custody
+    /// `browser` or `csr`).
+    pub serial: Option<String>,
+    /// The serial of the certificate that asked, which the new one supersedes once collected.
+    pub renews: String,
+    /// Where the code goes, with most digits hidden (the contact's e-mail is not told).
+    pub masked_mobile: String,
+}

@@ -30,4 +30,5 @@ mod mtls_check;
 mod ocsp;
 mod postgres;
 mod reminders;
+mod renew_mtls;
 mod self_service;

@@ -9,9 +9,29 @@ impl OrderStore for SqlStore {
         order: &NewOrder,
         messages: &[NewMessage],
         audit: &AuditEvent,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let spec = &order.spec;
         let (_turn, mut tx) = self.begin_write().await?;
+        if let (true, Some(renewed)) = (order.only_renewal, &order.renews_serial) {
+            if self.backend == Backend::Postgres {
+                // Two renewals racing for one certificate: the check and the insert are one
+                // step per certificate (SQLite's writer is one at a time anyway).
+                sqlx::query("SELECT pg_advisory_xact_lock(4, hashtext($1))")
+                    .bind(renewed)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let taken: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM orders WHERE renews_serial = $1 \
+                 AND state NOT IN ('expired', 'cancelled') LIMIT 1",
+            )
+            .bind(renewed)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if taken.is_some() {
+                return refuse(tx).await;
+            }
+        }
         if let Some(cert) = &order.certificate {
             insert_certificate(&mut tx, cert).await?;
         }
@@ -58,9 +78,7 @@ impl OrderStore for SqlStore {
         for message in messages {
             insert_message(&mut tx, message, order.created_at).await?;
         }
-        insert_audit(&mut *tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        commit_with(tx, audit).await
     }
 
     async fn order(&self, id: &str) -> StoreResult<Option<OrderRecord>> {

@@ -1,0 +1,127 @@
+//! A certificate renews itself over mutual TLS, for scripts: `POST /api/renew` on the mTLS
+//! listener with the current certificate starts one renewal order, however many requests race;
+//! its contact gets the link and code; once the new one is collected the old one is revoked
+//! as superseded and can renew no more.
+
+use certportal_shared::routes;
+use certportal_tests::*;
+use serde_json::Value;
+
+/// POSTs to `/api/renew` `n` times at once with curl `--parallel`; the status and body of each.
+fn renew(url: &str, server_ca: &str, p12: &str, password: &str, n: usize) -> Vec<(u16, Value)> {
+    let url = format!("{}{}", url.trim_end_matches('/'), routes::RENEW);
+    let cert = format!("{p12}:{password}");
+    let mut args = vec![
+        "-sS",
+        "--parallel",
+        "--parallel-immediate",
+        "--cacert",
+        server_ca,
+        "--cert-type",
+        "P12",
+        "--cert",
+        &cert,
+        "-X",
+        "POST",
+        "-w",
+        "\n%{http_code}\n",
+    ];
+    for _ in 0..n {
+        args.push(&url);
+    }
+    let out = tools::run_ok("curl", &args);
+    let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 2 * n, "a body and a status per request");
+    lines
+        .chunks(2)
+        .map(|pair| {
+            (
+                pair[1].trim().parse().unwrap(),
+                serde_json::from_str(pair[0]).unwrap_or(Value::Null),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_renews_itself_once_over_mtls_and_is_superseded_when_the_new_one_is_collected()
+ {
+    renews_once(TestApp::builder()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_postgresql_too_parallel_renewals_of_one_certificate_start_one_order() {
+    renews_once(TestApp::builder().postgres()).await;
+}
+
+async fn renews_once(builder: AppBuilder) {
+    let tls = tempfile::tempdir().unwrap();
+    let (server_ca, cert, key) = tools::server_certificate(tls.path());
+    let app = builder
+        .config(move |config| {
+            config.mtls_check.listen = "127.0.0.1:0".into();
+            config.mtls_check.cert_file = cert.into();
+            config.mtls_check.key_file = key.into();
+        })
+        .spawn()
+        .await;
+    let url = app.mtls_url().expect("the mTLS listener");
+    let old = app.order_with_link().await;
+    let (file, password) = app.collect(&old).await;
+    let p12 = tools::write(tls.path(), "old.p12", &file);
+
+    let answers = renew(&url, &server_ca, &p12, &password, 8);
+    let started: Vec<&Value> = answers
+        .iter()
+        .filter(|(status, _)| *status == 200)
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(
+        started.len(),
+        1,
+        "one renewal however many ask: {answers:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|(status, body)| *status == 200 || body["code"] == "RENEWAL_UNDER_WAY"),
+        "{answers:?}"
+    );
+    let renewal = started[0];
+    assert_eq!(renewal["renews"], old.order.serial());
+    assert_eq!(renewal["masked_mobile"], "+47•••••567");
+    let order_id = renewal["order_id"].as_str().unwrap().to_owned();
+    let stored = app.stored_order(&order_id).await;
+    assert_eq!(stored.renews_serial.as_deref(), Some(old.order.serial()));
+    assert_eq!(stored.spec.client.as_str(), "e-banking");
+    assert_eq!(stored.spec.email.as_str(), "kari@example.no");
+    let audit = app.state().store.audit_for_order(&order_id).await.unwrap();
+    assert_eq!(
+        audit[0].actor,
+        format!("certificate:{}", old.order.serial()),
+        "the certificate that asked is on the record"
+    );
+
+    // The normal flow from there: the contact collects the new one; the old one is withdrawn.
+    let new = app
+        .link_and_code(certportal::flow::orders::CreatedOrder {
+            order_id: order_id.clone(),
+            serial: renewal["serial"].as_str().map(str::to_owned),
+        })
+        .await;
+    app.collect(&new).await;
+    let superseded = app
+        .state()
+        .store
+        .certificate(old.order.serial())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        superseded.revocation_reason.map(|r| r.as_str()),
+        Some("superseded")
+    );
+    let again = renew(&url, &server_ca, &p12, &password, 1);
+    assert_eq!(again[0].0, 403, "{again:?}");
+    assert_eq!(again[0].1["code"], "CERTIFICATE_REVOKED");
+}
