@@ -93,6 +93,16 @@ impl AppBuilder {
         self
     }
 
+    /// Turns on the mTLS listener (on a free loopback port) with the server certificate and
+    /// key at these paths (`tools::server_certificate` makes them).
+    pub fn mtls_check(self, cert: String, key: String) -> Self {
+        self.config(move |config| {
+            config.mtls_check.listen = "127.0.0.1:0".into();
+            config.mtls_check.cert_file = cert.into();
+            config.mtls_check.key_file = key.into();
+        })
+    }
+
     /// Sends SMS through the HTTP gateway at `url`, with the body template the test gateway
     /// reads (`{"recipient": …, "text": …}`) and a bearer key.
     pub fn sms_gateway(self, url: String) -> Self {
@@ -309,6 +319,16 @@ impl TestApp {
             .expect("the order exists")
     }
 
+    /// The certificate as the store holds it now; it must exist.
+    pub async fn stored_certificate(&self, serial: &str) -> certportal::store::CertificateRecord {
+        self.state()
+            .store
+            .certificate(serial)
+            .await
+            .expect("the store answers")
+            .expect("the certificate exists")
+    }
+
     /// For a key the portal never held: the SMS that says certificate `serial` was issued
     /// goes out, the queue drains, and no password SMS is ever sent.
     pub async fn wait_for_issued_notice(&self, order_id: &str, serial: &str) {
@@ -325,6 +345,19 @@ impl TestApp {
     pub async fn order_from(&self, draft: OrderDraft) -> Collect {
         let order = self.create_order(draft).await;
         self.link_and_code(order).await
+    }
+
+    /// Waits for the link and first code of an order an API answer (`{order_id, serial}`)
+    /// says was made.
+    pub async fn link_and_code_of(&self, created: &serde_json::Value) -> Collect {
+        self.link_and_code(CreatedOrder {
+            order_id: created["order_id"]
+                .as_str()
+                .expect("an order id")
+                .to_owned(),
+            serial: created["serial"].as_str().map(str::to_owned),
+        })
+        .await
     }
 
     /// Waits for the link and first code of an order made elsewhere (the admin API).

@@ -70,13 +70,7 @@ async fn the_contact_withdraws_a_lost_certificate_from_the_receipt_link_and_asks
     assert!(done.contains("refuse connections"), "{done}");
     assert_eq!(browser.axe_violations().await, Vec::<String>::new());
     browser.screenshot("report-3-withdrawn").await;
-    let cert = app
-        .state()
-        .store
-        .certificate(serial)
-        .await
-        .unwrap()
-        .unwrap();
+    let cert = app.stored_certificate(serial).await;
     assert_eq!(
         cert.revocation_reason.map(|r| r.as_str()),
         Some("keyCompromise")

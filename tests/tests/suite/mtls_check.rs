@@ -30,14 +30,7 @@ fn curl(url: &str, server_ca: &str, client: Option<(&str, &str)>) -> (bool, Valu
 async fn the_mtls_check_tells_a_good_certificate_from_a_revoked_expired_or_foreign_one() {
     let tls = tempfile::tempdir().unwrap();
     let (server_ca, cert, key) = tools::server_certificate(tls.path());
-    let app = TestApp::builder()
-        .config(move |config| {
-            config.mtls_check.listen = "127.0.0.1:0".into();
-            config.mtls_check.cert_file = cert.into();
-            config.mtls_check.key_file = key.into();
-        })
-        .spawn()
-        .await;
+    let app = TestApp::builder().mtls_check(cert, key).spawn().await;
     let url = app.mtls_url().expect("the check listens");
     let collect = app.order_with_link().await;
     let (file, password) = app.collect(&collect).await;

@@ -3,7 +3,6 @@
 //! digest to support, and instances on one PostgreSQL database never sending one twice.
 
 use certportal::clock::Clock;
-use certportal::flow::orders::CreatedOrder;
 use certportal::notify::Recording;
 use certportal_shared::model::{OrderDraft, Role};
 use certportal_shared::routes;
@@ -119,12 +118,7 @@ async fn each_stage_reaches_the_contact_once_and_one_missed_while_down_goes_late
     body["supersede"] = json!(false);
     let renewal = alice.post_json(routes::ADMIN_ORDERS, &body).await;
     let renewal_id = renewal["order_id"].as_str().unwrap().to_owned();
-    let renewal = app
-        .link_and_code(CreatedOrder {
-            order_id: renewal_id.clone(),
-            serial: renewal["serial"].as_str().map(str::to_owned),
-        })
-        .await;
+    let renewal = app.link_and_code_of(&renewal).await;
     app.collect(&renewal).await;
     let not_after = app
         .stored_order(&reminded.order.order_id)

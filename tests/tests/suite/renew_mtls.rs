@@ -57,14 +57,7 @@ async fn on_postgresql_too_parallel_renewals_of_one_certificate_start_one_order(
 async fn renews_once(builder: AppBuilder) {
     let tls = tempfile::tempdir().unwrap();
     let (server_ca, cert, key) = tools::server_certificate(tls.path());
-    let app = builder
-        .config(move |config| {
-            config.mtls_check.listen = "127.0.0.1:0".into();
-            config.mtls_check.cert_file = cert.into();
-            config.mtls_check.key_file = key.into();
-        })
-        .spawn()
-        .await;
+    let app = builder.mtls_check(cert, key).spawn().await;
     let url = app.mtls_url().expect("the mTLS listener");
     let old = app.order_with_link().await;
     let (file, password) = app.collect(&old).await;
@@ -103,20 +96,9 @@ async fn renews_once(builder: AppBuilder) {
     );
 
     // The normal flow from there: the contact collects the new one; the old one is withdrawn.
-    let new = app
-        .link_and_code(certportal::flow::orders::CreatedOrder {
-            order_id: order_id.clone(),
-            serial: renewal["serial"].as_str().map(str::to_owned),
-        })
-        .await;
+    let new = app.link_and_code_of(renewal).await;
     app.collect(&new).await;
-    let superseded = app
-        .state()
-        .store
-        .certificate(old.order.serial())
-        .await
-        .unwrap()
-        .unwrap();
+    let superseded = app.stored_certificate(old.order.serial()).await;
     assert_eq!(
         superseded.revocation_reason.map(|r| r.as_str()),
         Some("superseded")

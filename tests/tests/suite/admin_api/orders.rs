@@ -296,13 +296,7 @@ async fn a_renewal_supersedes_the_old_certificate_once_collected_unless_told_not
             code,
         })
         .await;
-        let after = app
-            .state()
-            .store
-            .certificate(old.order.serial())
-            .await
-            .unwrap()
-            .unwrap();
+        let after = app.stored_certificate(old.order.serial()).await;
         assert_eq!(
             after.revocation_reason.map(|r| r.as_str()),
             expected,
