@@ -27,6 +27,8 @@ const DOC_SCREENSHOTS: &[&str] = &[
     "collect-nb",
     "collect-browser-2-checked",
     "collect-csr-2-certificate",
+    "report-1-arrival",
+    "report-3-withdrawn",
     "admin-1-sign-in",
     "admin-2-orders",
     "admin-3-new-order-error",
