@@ -11,6 +11,7 @@ use crate::state::AppState;
 use crate::store::{DueReminder, OrderRecord, ReminderClaim};
 use certportal_shared::model::Purpose;
 use std::collections::HashMap;
+use zeroize::Zeroizing;
 
 const DAY: i64 = 86_400;
 
@@ -88,6 +89,7 @@ async fn remind(
         })
         .collect();
     let spec = &order.spec;
+    let (report, url) = super::report::new_link(state, order, serial, not_after)?;
     let ends_on = day_of(not_after);
     let days_left = (not_after - now).div_euclid(DAY) + i64::from((not_after - now) % DAY > 0);
     let (subject, body) = templates::reminder_email(
@@ -100,8 +102,10 @@ async fn remind(
             serial,
             ends_on: &ends_on,
             days_left,
+            url: &url,
         },
     );
+    let body = Zeroizing::new(body);
     let mut message = queued_message(
         &state.kek,
         &Recipient::email(&order.id, spec),
@@ -124,6 +128,7 @@ async fn remind(
         stage: reminder.stage,
         covers,
         at: now,
+        report,
     };
     let claimed = state.store.claim_reminder(&claim, &message, &audit).await?;
     if claimed {

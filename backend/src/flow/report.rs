@@ -39,6 +39,25 @@ pub fn browser_name(user_agent: Option<&str>) -> String {
     }
 }
 
+/// A new report link for the certificate, good until it ends, and its URL (which holds the
+/// token: it goes only into a sealed message).
+pub fn new_link(
+    state: &AppState,
+    order: &OrderRecord,
+    serial: &str,
+    not_after: i64,
+) -> Result<(NewReport, Zeroizing<String>), AppError> {
+    let token = random::token()?;
+    let url = Zeroizing::new(routes::report_url(&state.config.base_url, &token));
+    let report = NewReport {
+        token_hash: random::token_hash(&token),
+        order_id: order.id.clone(),
+        serial: serial.to_owned(),
+        expires_at: not_after,
+    };
+    Ok((report, url))
+}
+
 /// The report link and receipt e-mail for a certificate handed over now; the caller stores
 /// them with the handover, in one transaction.
 pub fn receipt(
@@ -49,8 +68,7 @@ pub fn receipt(
     actor: &Actor,
     now: i64,
 ) -> Result<(NewReport, NewMessage), AppError> {
-    let token = random::token()?;
-    let url = Zeroizing::new(routes::report_url(&state.config.base_url, &token));
+    let (report, url) = new_link(state, order, serial, not_after)?;
     let at = rfc3339(from_unix(now));
     let at = format!(
         "{} {} UTC",
@@ -81,12 +99,6 @@ pub fn receipt(
         Some(subject),
         &body,
     )?;
-    let report = NewReport {
-        token_hash: random::token_hash(&token),
-        order_id: order.id.clone(),
-        serial: serial.to_owned(),
-        expires_at: not_after,
-    };
     Ok((report, message))
 }
 
@@ -163,8 +175,23 @@ fn describe(state: &AppState, found: &Found, now: i64) -> ReportResponse {
         codes_left: max_codes(state).saturating_sub(report.codes_sent),
         code_available_in: seconds_until(cooldown_end, now),
         renewal_requested: found.order.renewal_requested_at.is_some(),
+        renewal_open: renewal_open(state, found, now),
         locale: spec.locale.as_str().to_owned(),
     }
+}
+
+/// Whether the contact may ask for a new certificate: once this one is withdrawn, or once it
+/// is as near its end as the first reminder.
+fn renewal_open(state: &AppState, found: &Found, now: i64) -> bool {
+    let window = state
+        .config
+        .reminders
+        .stages_days
+        .iter()
+        .max()
+        .copied()
+        .unwrap_or(super::admin::EXPIRING_DAYS);
+    found.revoked.is_some() || found.report.expires_at - now <= i64::from(window) * 86_400
 }
 
 /// Codes a report link may be sent: the first and as many new ones as the collect link.
@@ -414,8 +441,9 @@ pub async fn revoke(
     Ok(describe(state, &found, now))
 }
 
-/// Asks support for a new certificate in place of the withdrawn one: it lands on the admin
-/// page's dashboard, and support is told; staff renew the order to start the normal flow.
+/// Asks support for a new certificate in place of this one (withdrawn, or near its end): it
+/// lands on the admin page's dashboard, and support is told; staff renew the order to start
+/// the normal flow.
 pub async fn request_renewal(
     state: &AppState,
     token: &str,
@@ -423,10 +451,11 @@ pub async fn request_renewal(
 ) -> Result<ReportResponse, AppError> {
     let now = unix(state.clock.now());
     let found = find(state, token, now).await?;
-    if found.revoked.is_none() {
+    if !renewal_open(state, &found, now) {
         return Err(AppError::refuse(
             ErrorCode::InvalidState,
-            "Withdraw the certificate first; until then it keeps working.",
+            "This certificate works for a long while yet: a new one can be asked for once it \
+             nears its end, or after it is withdrawn.",
         ));
     }
     if found.order.renewal_requested_at.is_none() {

@@ -304,6 +304,8 @@ pub struct ReminderMail<'a> {
     pub ends_on: &'a str,
     /// Whole days left; 0 or less once it has ended.
     pub days_left: i64,
+    /// The report link: ask for a new certificate there (or withdraw this one).
+    pub url: &'a str,
 }
 
 /// The subject and body of a reminder before (or on) the day a certificate ends.
@@ -316,6 +318,7 @@ pub fn reminder_email(locale: Locale, mail: &ReminderMail<'_>) -> (String, Strin
         serial,
         ends_on,
         days_left,
+        url,
     } = mail;
     match locale {
         Locale::En => {
@@ -329,8 +332,9 @@ pub fn reminder_email(locale: Locale, mail: &ReminderMail<'_>) -> (String, Strin
                 "Hello {contact_name},\n\n\
                  the client certificate \"{client}\" for {org} (service {service}, serial {serial}) {when}. \
                  After that day our services refuse connections made with it.\n\n\
-                 To get a new one by the same process, ask our support for a renewal and quote the \
-                 serial above; the new certificate replaces this one once you have installed it.\n\n\
+                 Ask for a new one here; once our support has approved it, it comes by the same \
+                 process, with a new link and code, and replaces this one once you have collected it:\n\n\
+                 {url}\n\n\
                  If the certificate is no longer needed, you can ignore this message.\n"
             );
             (subject, body)
@@ -346,8 +350,9 @@ pub fn reminder_email(locale: Locale, mail: &ReminderMail<'_>) -> (String, Strin
                 "Hei {contact_name},\n\n\
                  klientsertifikatet «{client}» for {org} (tjeneste {service}, serienummer {serial}) {when}. \
                  Etter den dagen avviser tjenestene våre tilkoblinger med det.\n\n\
-                 Be kundestøtte om fornyelse og oppgi serienummeret over for å få et nytt på samme måte; \
-                 det nye erstatter dette når du har installert det.\n\n\
+                 Be om et nytt her; når kundestøtte har godkjent det, kommer det på samme måte, med ny \
+                 lenke og kode, og erstatter dette når du har hentet det:\n\n\
+                 {url}\n\n\
                  Trenger dere ikke sertifikatet lenger, kan du se bort fra denne meldingen.\n"
             );
             (subject, body)
@@ -482,6 +487,7 @@ mod tests {
             serial: "0a1b2c",
             ends_on: "2028-12-01",
             days_left,
+            url: "https://portal.example/report#token",
         };
         let subjects: Vec<String> = [30, 1, 0, -3]
             .into_iter()
@@ -503,6 +509,11 @@ mod tests {
                 "{subject}"
             );
             assert!(body.contains("0a1b2c") && body.contains("Kari"), "{body}");
+            assert!(
+                body.lines()
+                    .any(|line| line == "https://portal.example/report#token"),
+                "{body}"
+            );
         }
     }
 

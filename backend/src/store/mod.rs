@@ -247,8 +247,8 @@ pub trait ReminderStore: Send + Sync {
         late_seconds: i64,
         limit: u32,
     ) -> StoreResult<Vec<DueReminder>>;
-    /// Claims the stage (and the stages it covers) and queues its message in one
-    /// transaction; `false` when the stage was claimed already, by this instance or another.
+    /// Claims the stage (and the stages it covers), queues its message and records the
+    /// report link it carries, in one transaction; `false` when the stage was claimed already, by this instance or another.
     async fn claim_reminder(
         &self,
         claim: &ReminderClaim,

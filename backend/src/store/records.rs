@@ -321,6 +321,8 @@ pub struct ReminderClaim {
     /// claimed without a message, so that none of them goes out after it.
     pub covers: Vec<u32>,
     pub at: i64,
+    /// The report link the reminder carries (to ask for a new certificate, or withdraw).
+    pub report: NewReport,
 }
 
 /// A reminder that was queued, for the dashboard and the digest.

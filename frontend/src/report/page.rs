@@ -37,7 +37,7 @@ fn day(rfc3339: &str) -> String {
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
-    let texts = use_texts();
+    let collect_texts = use_texts();
     // Read once and wiped from the address bar before anything else happens.
     let token = StoredValue::new(browser::take_fragment_token());
     let report = RwSignal::new(None::<ReportResponse>);
@@ -64,13 +64,13 @@ pub fn ReportPage() -> impl IntoView {
         });
     };
     run(Action::Open);
-    let message = Signal::derive(move || trouble.get().map(|t| t.message(texts.t())));
+    let message = Signal::derive(move || trouble.get().map(|t| t.message(collect_texts.t())));
     view! {
         <h1>{texts::text(|t| t.title)}</h1>
         <Alert message />
         {move || match report.get() {
             None if trouble.with(Option::is_none) => {
-                view! { <p class="loading" role="status">{texts.text(|t| t.loading)}</p> }
+                view! { <p class="loading" role="status">{collect_texts.text(|t| t.loading)}</p> }
                     .into_any()
             }
             None => ().into_any(),
@@ -79,6 +79,8 @@ pub fn ReportPage() -> impl IntoView {
                     .into_any()
             }
             Some(found) => {
+                let renewal_open = found.renewal_open;
+                let requested = found.renewal_requested;
                 view! {
                     <Withdraw
                         found
@@ -87,6 +89,9 @@ pub fn ReportPage() -> impl IntoView {
                         send_code=Callback::new(move |()| run(Action::Code))
                         revoke=Callback::new(move |(code, reason)| run(Action::Revoke { code, reason }))
                     />
+                    <Show when=move || renewal_open>
+                        <AskRenewal requested busy renew=Callback::new(move |()| run(Action::Renewal)) />
+                    </Show>
                 }
                     .into_any()
             }
@@ -209,23 +214,31 @@ fn Withdrawn(found: ReportResponse, busy: RwSignal<bool>, renew: Callback<()>) -
             <h2 id="report-done-title">{texts::text(|t| t.done_title)}</h2>
             <p>{done_at}</p>
             <p>{texts::text(|t| t.done_next)}</p>
-            {if requested {
-                view! { <p role="status" data-test="report-renewal-done">{texts::text(|t| t.renew_done)}</p> }
-                    .into_any()
-            } else {
-                view! {
-                    <button
-                        type="button"
-                        class="button"
-                        data-test="report-renewal"
-                        disabled=move || busy.get()
-                        on:click=move |_| renew.run(())
-                    >
-                        {texts::text(|t| t.renew)}
-                    </button>
-                }
-                    .into_any()
-            }}
+            <AskRenewal requested busy renew />
         </section>
+    }
+}
+
+/// The one click for a new certificate, or the word that support has the request.
+#[component]
+fn AskRenewal(requested: bool, busy: RwSignal<bool>, renew: Callback<()>) -> impl IntoView {
+    if requested {
+        view! { <p role="status" data-test="report-renewal-done">{texts::text(|t| t.renew_done)}</p> }
+            .into_any()
+    } else {
+        view! {
+            <p>
+                <button
+                    type="button"
+                    class="button"
+                    data-test="report-renewal"
+                    disabled=move || busy.get()
+                    on:click=move |_| renew.run(())
+                >
+                    {texts::text(|t| t.renew)}
+                </button>
+            </p>
+        }
+        .into_any()
     }
 }

@@ -32,6 +32,10 @@ pub struct ReportResponse {
     pub code_available_in: u64,
     /// Whether the contact asked support for a new certificate.
     pub renewal_requested: bool,
+    /// Whether a new certificate may be asked for now: after a withdrawal, or once the
+    /// certificate is as near its end as the first reminder.
+    #[serde(default)]
+    pub renewal_open: bool,
     /// The order's language (`en`, `nb`).
     pub locale: String,
 }

@@ -89,3 +89,46 @@ async fn the_contact_withdraws_a_lost_certificate_from_the_receipt_link_and_asks
     assert_eq!(dashboard["renewal_requests"][0]["order_id"], order_id);
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_reminders_link_asks_for_a_new_certificate_while_the_old_one_still_works() {
+    let app = spawn_app().await;
+    let collect = app.order_with_link().await;
+    app.collect(&collect).await;
+    let order_id = collect.order.order_id.as_str();
+    let not_after = app.stored_order(order_id).await.not_after.unwrap();
+    let to_stage = not_after - 60 * 86_400 + 3_600 - app.now_unix();
+    app.clock.advance(time::Duration::seconds(to_stage));
+    let reminder = app.wait_for_email(order_id, "expiry_reminder", 1).await;
+    let token = report_token(&reminder[0].body);
+
+    let browser = Browser::start().await;
+    browser
+        .goto(&format!("{}{}#{token}", app.url, routes::REPORT_PAGE))
+        .await;
+    browser
+        .wait_for_text(
+            "the certificate",
+            "[data-test=\"report-certificate\"]",
+            |t| t.contains("e-banking"),
+        )
+        .await;
+    assert_eq!(browser.axe_violations().await, Vec::<String>::new());
+    browser.click("report-renewal").await;
+    browser
+        .wait_for_text("the request", "[data-test=\"report-renewal-done\"]", |t| {
+            t.contains("support")
+        })
+        .await;
+    let order = app.stored_order(order_id).await;
+    assert!(
+        order.renewal_requested_at.is_some(),
+        "the request is on file"
+    );
+    let cert = app.stored_certificate(collect.order.serial()).await;
+    assert_eq!(
+        cert.revoked_at, None,
+        "asking for a new one withdraws nothing"
+    );
+    browser.close().await;
+}

@@ -145,6 +145,21 @@ async fn each_stage_reaches_the_contact_once_and_one_missed_while_down_goes_late
         "{}",
         first.body
     );
+    // The reminder's own report link: near its end, a new certificate can be asked for
+    // without withdrawing this one.
+    let token = report_token(&first.body);
+    let asked: serde_json::Value = app
+        .post(routes::REPORT_RENEWAL, &json!({"token": token}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(asked["renewal_requested"], true, "{asked}");
+    assert!(asked.get("revoked_at").is_none(), "still working: {asked}");
+    // Staff sessions do not last the two years the clock moved.
+    let carol = app.signed_in("carol", Role::Admin).await;
+    let requests = carol.get_json(routes::ADMIN_DASHBOARD).await["renewal_requests"].clone();
+    assert_eq!(requests[0]["order_id"], id, "{requests}");
     let by_order = stages_by_order(&[&app]);
     for skipped in [&revoked.order.order_id, &renewed.order.order_id] {
         assert!(!by_order.contains_key(skipped), "{by_order:?}");

@@ -29,16 +29,25 @@ async fn insert_handover(
         insert_message(tx, message, at).await?;
     }
     if let Some(report) = &handover.report {
-        sqlx::query(
-            "INSERT INTO reports (token_hash, order_id, serial, expires_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(report.token_hash.clone())
-        .bind(&report.order_id)
-        .bind(&report.serial)
-        .bind(report.expires_at)
-        .execute(&mut **tx)
-        .await?;
+        insert_report(tx, report).await?;
     }
+    Ok(())
+}
+
+/// Records a report link.
+pub(super) async fn insert_report(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report: &NewReport,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO reports (token_hash, order_id, serial, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(report.token_hash.clone())
+    .bind(&report.order_id)
+    .bind(&report.serial)
+    .bind(report.expires_at)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

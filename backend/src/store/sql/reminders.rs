@@ -116,6 +116,7 @@ impl ReminderStore for SqlStore {
                 .await?;
         }
         insert_message(&mut tx, message, claim.at).await?;
+        super::collect::insert_report(&mut tx, &claim.report).await?;
         commit_with(tx, audit).await
     }
 
