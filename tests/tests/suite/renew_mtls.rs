@@ -8,10 +8,14 @@ use certportal_tests::*;
 use serde_json::Value;
 
 /// POSTs to `/api/renew` `n` times at once with curl `--parallel`; the status and body of each.
+/// Each transfer writes its body to a file of its own (URL globbing numbers them), so that
+/// parallel answers cannot interleave.
 fn renew(url: &str, server_ca: &str, p12: &str, password: &str, n: usize) -> Vec<(u16, Value)> {
-    let url = format!("{}{}", url.trim_end_matches('/'), routes::RENEW);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}{}?try=[1-{n}]", url.trim_end_matches('/'), routes::RENEW);
     let cert = format!("{p12}:{password}");
-    let mut args = vec![
+    let bodies = dir.path().join("#1.json").display().to_string();
+    let args = [
         "-sS",
         "--parallel",
         "--parallel-immediate",
@@ -23,24 +27,26 @@ fn renew(url: &str, server_ca: &str, p12: &str, password: &str, n: usize) -> Vec
         &cert,
         "-X",
         "POST",
+        "-o",
+        &bodies,
         "-w",
-        "\n%{http_code}\n",
+        "%{http_code} %{filename_effective}\n",
+        &url,
     ];
-    for _ in 0..n {
-        args.push(&url);
-    }
     let out = tools::run_ok("curl", &args);
-    let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 2 * n, "a body and a status per request");
-    lines
-        .chunks(2)
-        .map(|pair| {
+    let answers: Vec<(u16, Value)> = out
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .map(|(status, file)| {
+            let body = std::fs::read(file).unwrap_or_default();
             (
-                pair[1].trim().parse().unwrap(),
-                serde_json::from_str(pair[0]).unwrap_or(Value::Null),
+                status.parse().unwrap(),
+                serde_json::from_slice(&body).unwrap_or(Value::Null),
             )
         })
-        .collect()
+        .collect();
+    assert_eq!(answers.len(), n, "a status per request: {out}");
+    answers
 }
 
 #[tokio::test(flavor = "multi_thread")]
