@@ -23,7 +23,7 @@ mod messages;
 pub use api::{refusal, refused};
 pub use app::{AppBuilder, TestApp, spawn_app};
 pub use certportal::pki::sha256_hex;
-pub use messages::{code_in, link_token, password_in, report_token, wrong_code};
+pub use messages::{code_in, link_token, password_in, report_token, shown, wrong_code};
 
 use certportal::flow::orders::CreatedOrder;
 use certportal_shared::model::OrderDraft;

@@ -10,6 +10,18 @@ pub fn report_token(body: &str) -> String {
     token_after(body, "/report#")
 }
 
+/// A message's body for an assertion's message, with every link's token (what follows a `#`)
+/// left out: test output never holds a token.
+pub fn shown(body: &str) -> String {
+    body.split_whitespace()
+        .map(|word| match word.split_once('#') {
+            Some((before, _)) => format!("{before}#…"),
+            None => word.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn token_after(body: &str, marker: &str) -> String {
     let start = body.find(marker).expect("a link") + marker.len();
     body[start..]

@@ -350,6 +350,13 @@ impl Default for RemindersConfig {
 }
 
 impl RemindersConfig {
+    /// How long before its end a certificate counts as ending soon: the longest stage (the
+    /// dashboard's 60 days when there are none). The digest lists what ends within it, and a
+    /// contact may ask for a new certificate from then on.
+    pub fn window_days(&self) -> u32 {
+        self.stages_days.iter().max().copied().unwrap_or(60)
+    }
+
     /// The stages, latest (fewest days) first, without repeats.
     pub fn stages(&self) -> Vec<u32> {
         let mut stages = self.stages_days.clone();
@@ -363,7 +370,8 @@ impl RemindersConfig {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SupportConfig {
-    /// Where the daily digest of expiring certificates goes. Empty: no digest.
+    /// Where notices of the contacts' own withdrawals and requests for a new certificate go,
+    /// and the daily digest of expiring certificates. Empty: none of them.
     pub email: String,
 }
 

@@ -62,7 +62,7 @@ pub async fn run(state: &AppState) -> Result<RemindersPass, AppError> {
             }
         }
     }
-    pass.digest = digest(state, &stages).await?;
+    pass.digest = digest(state).await?;
     Ok(pass)
 }
 
@@ -139,14 +139,18 @@ async fn remind(
 
 /// Queues today's digest to the support desk, once a day from `digest_hour_utc`, when there
 /// is something to tell; `true` when this instance queued it.
-async fn digest(state: &AppState, stages: &[u32]) -> Result<bool, AppError> {
+async fn digest(state: &AppState) -> Result<bool, AppError> {
     let address = state.config.support.email.as_str();
     let now_at = state.clock.now();
     if address.is_empty() || u32::from(now_at.hour()) < state.config.reminders.digest_hour_utc {
         return Ok(false);
     }
     let now = unix(now_at);
-    let within = stages.iter().max().copied().unwrap_or(30);
+    let day = now.div_euclid(DAY);
+    if state.store.digest_claimed(day).await? {
+        return Ok(false);
+    }
+    let within = state.config.reminders.window_days();
     let ending = state
         .store
         .expiring(
@@ -155,6 +159,9 @@ async fn digest(state: &AppState, stages: &[u32]) -> Result<bool, AppError> {
             DIGEST_LINES,
         )
         .await?;
+    if ending.is_empty() {
+        return Ok(false);
+    }
     let reminded: HashMap<String, u32> = state
         .store
         .reminders_since(now - DAY, DIGEST_LINES)
@@ -163,9 +170,6 @@ async fn digest(state: &AppState, stages: &[u32]) -> Result<bool, AppError> {
         .rev()
         .map(|r| (r.serial, r.stage))
         .collect();
-    if ending.is_empty() {
-        return Ok(false);
-    }
     let lines: Vec<DigestLine> = ending
         .iter()
         .map(|order: &OrderRecord| {
@@ -186,17 +190,14 @@ async fn digest(state: &AppState, stages: &[u32]) -> Result<bool, AppError> {
     let (subject, body) = templates::digest_email(locale, &today, within, &lines);
     let message = queued_message(
         &state.kek,
-        &Recipient::support(address, locale),
+        &Recipient::support(address, locale, None),
         Purpose::ExpiryDigest,
         Some(subject),
         &body,
     )?;
     let detail = format!("{} certificates to {address}", lines.len());
     let audit = Actor::system().event(now, "digest.queued", None, None, Some(detail));
-    let claimed = state
-        .store
-        .claim_digest(now.div_euclid(DAY), &message, &audit)
-        .await?;
+    let claimed = state.store.claim_digest(day, &message, &audit).await?;
     if claimed {
         state.wake.notify_one();
     }

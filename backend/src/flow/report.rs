@@ -183,15 +183,8 @@ fn describe(state: &AppState, found: &Found, now: i64) -> ReportResponse {
 /// Whether the contact may ask for a new certificate: once this one is withdrawn, or once it
 /// is as near its end as the first reminder.
 fn renewal_open(state: &AppState, found: &Found, now: i64) -> bool {
-    let window = state
-        .config
-        .reminders
-        .stages_days
-        .iter()
-        .max()
-        .copied()
-        .unwrap_or(super::admin::EXPIRING_DAYS);
-    found.revoked.is_some() || found.report.expires_at - now <= i64::from(window) * 86_400
+    let window = i64::from(state.config.reminders.window_days()) * 86_400;
+    found.revoked.is_some() || found.report.expires_at - now <= window
 }
 
 /// Codes a report link may be sent: the first and as many new ones as the collect link.
@@ -326,15 +319,15 @@ fn support_notice(
         },
         reason.map(|reason| reason.as_str()),
     );
-    let mut message = queued_message(
+    // On the order's timeline, though it goes to the desk.
+    let to = Recipient::support(address, state.config.default_locale, Some(&order.id));
+    let message = queued_message(
         &state.kek,
-        &Recipient::support(address, state.config.default_locale),
+        &to,
         Purpose::SupportNotice,
         Some(subject),
         &body,
     )?;
-    // On the order's timeline, though it goes to the desk.
-    message.order_id = Some(order.id.clone());
     Ok(vec![message])
 }
 

@@ -49,10 +49,10 @@ impl<'a> Recipient<'a> {
         }
     }
 
-    /// The support desk, by e-mail, in the portal's default language.
-    pub fn support(address: &'a str, locale: Locale) -> Self {
+    /// The support desk, by e-mail, about one order or (`None`) many.
+    pub fn support(address: &'a str, locale: Locale, order_id: Option<&'a str>) -> Self {
         Self {
-            order_id: None,
+            order_id,
             channel: Channel::Email,
             address,
             locale,

@@ -257,6 +257,9 @@ pub trait ReminderStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Reminders queued since `since`, newest first.
     async fn reminders_since(&self, since: i64, limit: u32) -> StoreResult<Vec<SentReminder>>;
+    /// Whether the support digest of `day` was claimed already: a read, so that the sweeps
+    /// after it do not build the digest again only to lose the claim.
+    async fn digest_claimed(&self, day: i64) -> StoreResult<bool>;
     /// Claims the support digest of `day` (days since 1970, UTC) and queues its message;
     /// `false` when it was claimed already.
     async fn claim_digest(
@@ -272,8 +275,9 @@ pub trait ReminderStore: Send + Sync {
 pub trait ReportStore: Send + Sync {
     /// The report link with this token hash.
     async fn report(&self, token_hash: &[u8]) -> StoreResult<Option<ReportRecord>>;
-    /// Gives the link a new code and queues its SMS, if fewer than `code.max_resends` codes
-    /// were sent and the last before `code.sent_before`; `false` when a guard refused.
+    /// Gives the link a new code and queues its SMS (dropping the unsent SMS of the code it
+    /// replaces), if fewer than `code.max_resends` codes were sent and the last before
+    /// `code.sent_before`; `false` when a guard refused.
     async fn replace_report_code(
         &self,
         token_hash: &[u8],

@@ -143,7 +143,7 @@ async fn each_stage_reaches_the_contact_once_and_one_missed_while_down_goes_late
     assert!(
         first.body.contains(reminded.order.serial()),
         "{}",
-        first.body
+        shown(&first.body)
     );
     // The reminder's own report link: near its end, a new certificate can be asked for
     // without withdrawing this one.
@@ -183,7 +183,8 @@ async fn each_stage_reaches_the_contact_once_and_one_missed_while_down_goes_late
         .unwrap();
     assert!(
         ended.subject.as_deref().unwrap().contains("ended on"),
-        "{ended:?}"
+        "{:?}",
+        ended.subject
     );
     let by_order = stages_by_order(&[&app]);
     assert_eq!(

@@ -57,7 +57,7 @@ async fn the_contact_withdraws_with_a_code_and_asks_support_for_a_new_certificat
     assert!(
         receipt.body.contains("from 127.0.0.1") && receipt.body.contains(serial),
         "{}",
-        receipt.body
+        shown(&receipt.body)
     );
     assert!(
         receipt
@@ -65,7 +65,7 @@ async fn the_contact_withdraws_with_a_code_and_asks_support_for_a_new_certificat
             .lines()
             .any(|line| line == format!("{}/report#{token}", app.url)),
         "the link, alone on its line: {}",
-        receipt.body
+        shown(&receipt.body)
     );
 
     let opened: Value = report(&app, routes::REPORT_OPEN, json!({"token": token}))

@@ -143,6 +143,14 @@ impl ReminderStore for SqlStore {
             .collect()
     }
 
+    async fn digest_claimed(&self, day: i64) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT day FROM digests WHERE day = $1")
+            .bind(day)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
     async fn claim_digest(
         &self,
         day: i64,

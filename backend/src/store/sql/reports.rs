@@ -41,10 +41,11 @@ impl ReportStore for SqlStore {
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let updated = sqlx::query(
+        let order_id: Option<String> = sqlx::query_scalar(
             "UPDATE reports SET code_mac = $2, code_expires_at = $3, code_attempts = 0, \
              code_sent_at = $4, codes_sent = codes_sent + 1 \
-             WHERE token_hash = $1 AND codes_sent < $5 AND code_sent_at <= $6 AND expires_at > $4",
+             WHERE token_hash = $1 AND codes_sent < $5 AND code_sent_at <= $6 AND expires_at > $4 \
+             RETURNING order_id",
         )
         .bind(token_hash.to_vec())
         .bind(code.code_mac.clone())
@@ -52,12 +53,14 @@ impl ReportStore for SqlStore {
         .bind(audit.at)
         .bind(i64::from(code.max_resends))
         .bind(code.sent_before)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated != 1 {
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(order_id) = order_id else {
             return refuse(tx).await;
-        }
+        };
+        // As for the collect code: a code still waiting to go out no longer works, so only the
+        // new one should arrive.
+        drop_queued(&mut tx, &order_id, Some(message.purpose), audit.at).await?;
         insert_message(&mut tx, message, audit.at).await?;
         commit_with(tx, audit).await
     }
