@@ -1,5 +1,6 @@
 //! Withdrawal with a long history: 100,000 revoked certificates on file, then 50 revocations
-//! (state change, audit, a new signed CRL) and 50 `GET /crl`s, timed on SQLite and on
+//! one after the other (state change, audit; the CRL publisher signs behind them, as in
+//! `serve`), the wait until a CRL lists them all, and 50 `GET /crl`s, timed on SQLite and on
 //! PostgreSQL. Targets: a revocation ≤ 50 ms at p99, `GET /crl` ≤ 1 ms (a cached signed copy).
 //!
 //! `cargo bench -p certportal --bench crl_scale` (or `cargo xtask bench`). The history is
@@ -105,6 +106,8 @@ async fn run(name: &str, data: &Path, database_url: Option<String>) -> bool {
     .await
     .unwrap();
     let state = portal.state();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let publisher = tokio::spawn(crl::run(state.clone(), stopped));
     let started = Instant::now();
     let live = history(&url, REVOKED, RUNS).await;
     crl::publish(state).await.unwrap();
@@ -127,6 +130,12 @@ async fn run(name: &str, data: &Path, database_url: Option<String>) -> bool {
         .unwrap();
         revocations.push(t.elapsed());
     }
+    // What a gateway fetching /crl now gets: a CRL listing all 50, signed by the publisher by
+    // now or while this waits its turn.
+    let t = Instant::now();
+    let listed = crl::current(state).await.unwrap();
+    let caught_up = t.elapsed();
+    assert_eq!(listed.entries, (REVOKED + RUNS) as u64);
     let mut fetches = Vec::new();
     let mut size = 0;
     for _ in 0..RUNS {
@@ -135,13 +144,19 @@ async fn run(name: &str, data: &Path, database_url: Option<String>) -> bool {
         fetches.push(t.elapsed());
         size = current.der.len();
     }
+    let _ = stop.send(true);
+    publisher.await.unwrap();
     let (revoke_median, revoke_p99) = figures(revocations);
     let (crl_median, crl_p99) = figures(fetches);
     let verdict = |fits: bool| if fits { "meets" } else { "MISSES" };
     println!(
-        "{name}: revocation (state, audit, new signed CRL of {} entries): median {revoke_median:.1} ms, p99 {revoke_p99:.1} ms ({} the {REVOKE_TARGET_MS} ms target)",
-        REVOKED + RUNS,
+        "{name}: revocation (state, audit; the CRL follows): median {revoke_median:.1} ms, p99 {revoke_p99:.1} ms ({} the {REVOKE_TARGET_MS} ms target)",
         verdict(revoke_p99 <= REVOKE_TARGET_MS)
+    );
+    println!(
+        "{name}: a CRL of {} entries listing all {RUNS}, {:.0} ms after the last revocation",
+        REVOKED + RUNS,
+        ms(caught_up)
     );
     println!(
         "{name}: GET /crl ({:.1} MiB): median {crl_median:.3} ms, p99 {crl_p99:.3} ms ({} the {CRL_TARGET_MS} ms target)",

@@ -183,6 +183,7 @@ impl Portal {
         // have been folded yet: fold once at start.
         self.state.wiped.notify_one();
         tasks.spawn(self.dispatcher.run(signal.clone()));
+        tasks.spawn(crate::flow::crl::run(self.state.clone(), signal.clone()));
         tasks.spawn(crate::flow::sweeper::run_compactor(
             self.state.clone(),
             signal.clone(),

@@ -27,6 +27,11 @@ pub async fn run(data_dir: &Path, args: RevokeArgs) -> CliResult {
     crate::flow::revoke::revoke(portal.state(), &serial, reason, &Actor::cli())
         .await
         .map_err(describe)?;
+    // No publisher runs beside a command: sign the CRL here, so that it lists the certificate
+    // when the command ends.
+    crate::flow::crl::current(portal.state())
+        .await
+        .map_err(describe)?;
     // The order's file and password were wiped: out of the database files too, before the
     // command ends (a server beside it folds only its own wipes).
     crate::flow::sweeper::fold(portal.state(), 5).await;

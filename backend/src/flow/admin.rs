@@ -288,9 +288,9 @@ pub async fn cancel(state: &AppState, order_id: &str, actor: &Actor) -> Result<(
             "Only an order that is not collected yet can be cancelled.",
         ));
     }
-    // The store revoked the certificate with the cancel; the CRL follows (and a crash
-    // before it is mended by the next sweep).
+    // The store revoked the certificate with the cancel; the CRL follows (the store counted
+    // the revocation, so a crash before then leaves the next `/crl` to sign it).
     state.wiped.notify_one();
-    super::crl::publish(state).await?;
+    super::crl::changed(state);
     Ok(())
 }

@@ -1,20 +1,28 @@
 //! Publishing the CRL: numbered, signed, stored so that every instance serves the same one, and
-//! kept in memory so that `GET /crl` costs one look at the number.
+//! kept in memory so that `GET /crl` costs one look at where the stored one stands.
+//!
+//! A revocation does not wait for its CRL: it counts one up in the store
+//! ([`CrlState::revision`]) and [`changed`] wakes this instance's publisher. Whoever serves
+//! `/crl` first sees that the stored CRL is behind and signs one that covers it (one at a time,
+//! so a burst of revocations costs a CRL or two, not one each), and a crash before that loses
+//! nothing. OCSP and the mTLS check read the certificate's row and refuse at once.
 
 use crate::clock::{from_unix, unix};
 use crate::error::{AppError, Fault};
 use crate::pki::{self, Revoked};
 use crate::state::AppState;
-use crate::store::CrlRecord;
+use crate::store::{CrlRecord, CrlState};
 use std::sync::RwLock;
 use time::Duration;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify, watch};
 
-/// This instance's side of the CRL: one publisher at a time, and the last CRL it saw.
+/// This instance's side of the CRL: one publisher at a time, the last CRL it saw, and the
+/// publisher's wake-up.
 #[derive(Debug, Default)]
 pub struct Published {
     publishing: Mutex<()>,
     cached: RwLock<Option<CrlRecord>>,
+    changed: Notify,
 }
 
 impl Published {
@@ -27,6 +35,26 @@ impl Published {
             && cached.as_ref().is_none_or(|c| c.number <= crl.number)
         {
             *cached = Some(crl.clone());
+        }
+    }
+}
+
+/// Tells this instance's publisher that a certificate was revoked; the CRL follows without
+/// the caller waiting for it.
+pub fn changed(state: &AppState) {
+    state.crl.changed.notify_one();
+}
+
+/// The publisher: signs a CRL soon after each revocation (those that come while it signs are
+/// covered by the next one), until `shutdown` turns true.
+pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = state.crl.changed.notified() => {}
+            _ = shutdown.changed() => return,
+        }
+        if let Err(error) = current(&state).await {
+            tracing::error!("could not publish the CRL: {error:#}");
         }
     }
 }
@@ -46,10 +74,18 @@ fn period(state: &AppState) -> Duration {
 /// certificate that has not ended.
 pub async fn publish(state: &AppState) -> Result<CrlRecord, AppError> {
     let _guard = state.crl.publishing.lock().await;
+    publish_in_turn(state).await
+}
+
+/// [`publish`], for the holder of the publishing lock.
+async fn publish_in_turn(state: &AppState) -> Result<CrlRecord, AppError> {
     // Another instance may publish at the same moment; the store keeps the higher number, so
     // try again on top of theirs.
     for _ in 0..5 {
-        let number = state.store.crl_number().await?.map_or(1, |n| n + 1);
+        // The count first: every revocation it counts is committed, so the entries read after
+        // it list them all.
+        let stands = state.store.crl_state().await?;
+        let number = stands.number.map_or(1, |n| n + 1);
         let this_update = state.clock.now();
         let revoked = state
             .store
@@ -77,6 +113,7 @@ pub async fn publish(state: &AppState) -> Result<CrlRecord, AppError> {
             entries,
             this_update: unix(this_update),
             next_update: unix(next_update),
+            covers: stands.revision,
             der: der.into(),
         };
         if state.store.save_crl(&record).await? {
@@ -89,32 +126,46 @@ pub async fn publish(state: &AppState) -> Result<CrlRecord, AppError> {
     )))
 }
 
-/// The CRL to serve: this instance's copy while it is the store's current one and not past
-/// half its life; else the stored one, or a fresh one when there is none or it has aged.
+/// The CRL to serve: this instance's copy while it is the store's current one, covers every
+/// revocation and is not past half its life; else the stored one while it does; else a fresh
+/// one, signed by this instance unless another signed it while this one waited its turn.
 pub async fn current(state: &AppState) -> Result<CrlRecord, AppError> {
-    let now = unix(state.clock.now());
-    let young = |crl: &CrlRecord| now < crl.this_update + (crl.next_update - crl.this_update) / 2;
-    let number = state.store.crl_number().await?;
-    if let Some(crl) = state
-        .crl
-        .cached()
-        .filter(|c| Some(c.number) == number && young(c))
-    {
+    if let Some(crl) = serveable(state, state.store.crl_state().await?).await? {
         return Ok(crl);
     }
-    match state.store.crl().await? {
-        Some(crl) if young(&crl) => {
-            state.crl.keep(&crl);
-            Ok(crl)
-        }
-        _ => publish(state).await,
+    let _guard = state.crl.publishing.lock().await;
+    match serveable(state, state.store.crl_state().await?).await? {
+        Some(crl) => Ok(crl),
+        None => publish_in_turn(state).await,
     }
 }
 
-/// What the sweeper does: [`current`], and a new CRL when the current one lists fewer
-/// certificates than it should (a crash between a revocation and its CRL leaves one out).
-/// Counted, not compared by time: a CRL signed in the same second as a revocation it did not
-/// see would look newer than it.
+/// The CRL that `stands` describes, when it covers every revocation and has not aged.
+async fn serveable(state: &AppState, stands: CrlState) -> Result<Option<CrlRecord>, AppError> {
+    if !stands.current() {
+        return Ok(None);
+    }
+    let now = unix(state.clock.now());
+    let young = |crl: &CrlRecord| now < crl.this_update + (crl.next_update - crl.this_update) / 2;
+    if let Some(crl) = state
+        .crl
+        .cached()
+        .filter(|c| Some(c.number) == stands.number && young(c))
+    {
+        return Ok(Some(crl));
+    }
+    Ok(match state.store.crl().await? {
+        Some(crl) if young(&crl) && crl.covers >= stands.revision => {
+            state.crl.keep(&crl);
+            Some(crl)
+        }
+        _ => None,
+    })
+}
+
+/// What the sweeper does: [`current`] (which signs one when a revocation is not covered yet,
+/// say after a crash), and a new CRL when the current one lists more certificates than it
+/// should: those that ended a CRL period ago are tidied away.
 pub async fn mend(state: &AppState) -> Result<(), AppError> {
     let crl = current(state).await?;
     let should_list = state

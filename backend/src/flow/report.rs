@@ -418,7 +418,7 @@ pub async fn revoke(
         Some(RevokeOutcome::Revoked) => {
             state.wiped.notify_one();
             state.wake.notify_one();
-            super::crl::publish(state).await?;
+            super::crl::changed(state);
             tracing::info!(serial = %found.report.serial, reason = %reason, "certificate revoked by its contact");
         }
         Some(_) => return Err(already_revoked()),

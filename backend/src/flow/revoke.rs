@@ -1,4 +1,4 @@
-//! Withdrawal: revoke a certificate and publish a new CRL.
+//! Withdrawal: revoke a certificate; the CRL follows (see `flow::crl`).
 
 use super::Actor;
 use crate::clock::unix;
@@ -8,7 +8,7 @@ use crate::store::RevokeOutcome;
 use certportal_shared::ErrorCode;
 use certportal_shared::model::{RevocationReason, Serial};
 
-/// Revokes the certificate and publishes a CRL that lists it.
+/// Revokes the certificate; OCSP refuses it from the commit on, and the CRL follows.
 pub async fn revoke(
     state: &AppState,
     serial: &Serial,
@@ -34,7 +34,7 @@ pub async fn revoke(
     match state.store.revoke(serial.as_str(), reason, &event).await? {
         RevokeOutcome::Revoked => {
             state.wiped.notify_one();
-            super::crl::publish(state).await?;
+            super::crl::changed(state);
             tracing::info!(serial = %serial, reason = %reason, "certificate revoked");
             Ok(())
         }

@@ -194,8 +194,8 @@ pub trait RevocationStore: Send + Sync {
     /// How many revoked certificates end after `live_after`.
     async fn revoked_count(&self, live_after: i64) -> StoreResult<u64>;
     async fn crl(&self) -> StoreResult<Option<CrlRecord>>;
-    /// The current CRL's number alone, without its bytes.
-    async fn crl_number(&self) -> StoreResult<Option<u64>>;
+    /// Where the stored CRL stands, without its bytes.
+    async fn crl_state(&self) -> StoreResult<CrlState>;
     /// Publishes a CRL if its number is higher than the current one's.
     async fn save_crl(&self, crl: &CrlRecord) -> StoreResult<bool>;
 }

@@ -182,8 +182,29 @@ pub struct CrlRecord {
     pub entries: u64,
     pub this_update: i64,
     pub next_update: i64,
+    /// The revocation count ([`CrlState::revision`]) it was built at: it lists every
+    /// certificate revoked up to there.
+    pub covers: u64,
     /// Shared, not copied: every `GET /crl` hands out the same bytes.
     pub der: bytes::Bytes,
+}
+
+/// Where the stored CRL stands, read in one look: enough to tell whether it is behind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CrlState {
+    /// The stored CRL's number; `None` before the first.
+    pub number: Option<u64>,
+    /// The revocation count the stored CRL was built at.
+    pub covers: u64,
+    /// How many revocations there have been: one up with each, in its transaction.
+    pub revision: u64,
+}
+
+impl CrlState {
+    /// Whether the stored CRL lists every revocation made so far.
+    pub fn current(&self) -> bool {
+        self.number.is_some() && self.covers >= self.revision
+    }
 }
 
 /// A revoked certificate as a CRL lists it.

@@ -15,6 +15,7 @@ mod browser_report;
 mod cli;
 mod collect_flow;
 mod crash;
+mod crl_burst;
 mod crl_tidy;
 mod custody;
 mod custody_csr;

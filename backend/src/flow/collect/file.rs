@@ -168,7 +168,7 @@ pub async fn receipt(
     state.wiped.notify_one();
     if order.renews_serial.is_some() && order.supersede_on_collect {
         // The store revoked the renewed certificate with the receipt; the CRL follows.
-        crate::flow::crl::publish(state).await?;
+        crate::flow::crl::changed(state);
     }
     Ok(ReceiptResponse {
         masked_mobile: order.spec.mobile.masked(),

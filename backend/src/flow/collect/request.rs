@@ -129,7 +129,7 @@ pub async fn sign_request(
     tracing::info!(order_id = %order.id, serial = %serial, "certificate request signed");
     if order.renews_serial.is_some() && order.supersede_on_collect {
         // The store revoked the renewed certificate with the signature; the CRL follows.
-        crate::flow::crl::publish(state).await?;
+        crate::flow::crl::changed(state);
     }
     Ok(CsrResponse {
         certificate: csr::certificate_pem(&record.der),

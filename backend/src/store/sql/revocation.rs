@@ -32,6 +32,11 @@ pub(super) async fn revoke_in(
             RevokeOutcome::Unknown
         });
     };
+    // The CRL is signed after the commit, by whoever serves it next: the count tells them it
+    // is behind (and a crash before then loses nothing).
+    sqlx::query("UPDATE crl_changes SET revision = revision + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
     let sql = format!(
         "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE serial = $1 AND {} \
          RETURNING id",
@@ -105,16 +110,24 @@ impl RevocationStore for SqlStore {
         Ok(u64::try_from(count).unwrap_or_default())
     }
 
-    async fn crl_number(&self) -> StoreResult<Option<u64>> {
-        let number: Option<i64> = sqlx::query_scalar("SELECT number FROM crl WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(number.map(|n| u64::try_from(n).unwrap_or_default()))
+    async fn crl_state(&self) -> StoreResult<CrlState> {
+        let (number, covers, revision): (Option<i64>, Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT number FROM crl WHERE id = 1), (SELECT covers FROM crl WHERE id = 1), \
+             revision FROM crl_changes WHERE id = 1",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        Ok(CrlState {
+            number: number.map(count),
+            covers: covers.map_or(0, count),
+            revision: count(revision),
+        })
     }
 
     async fn crl(&self) -> StoreResult<Option<CrlRecord>> {
         let row = sqlx::query(
-            "SELECT number, entries, this_update, next_update, der FROM crl WHERE id = 1",
+            "SELECT number, entries, this_update, next_update, covers, der FROM crl WHERE id = 1",
         )
         .fetch_optional(&self.pool)
         .await?;
@@ -124,6 +137,7 @@ impl RevocationStore for SqlStore {
                 entries: u64::try_from(row.try_get::<i64, _>("entries")?).unwrap_or_default(),
                 this_update: row.try_get("this_update")?,
                 next_update: row.try_get("next_update")?,
+                covers: u64::try_from(row.try_get::<i64, _>("covers")?).unwrap_or_default(),
                 der: row.try_get::<Vec<u8>, _>("der")?.into(),
             })
         })
@@ -135,9 +149,11 @@ impl RevocationStore for SqlStore {
         let number = i64::try_from(crl.number)
             .map_err(|_| StoreError::Corrupt("CRL number too large".into()))?;
         let updated = sqlx::query(
-            "INSERT INTO crl (id, number, this_update, next_update, der, entries) VALUES (1, $1, $2, $3, $4, $5) \
+            "INSERT INTO crl (id, number, this_update, next_update, der, entries, covers) \
+             VALUES (1, $1, $2, $3, $4, $5, $6) \
              ON CONFLICT (id) DO UPDATE SET number = excluded.number, this_update = excluded.this_update, \
-             next_update = excluded.next_update, der = excluded.der, entries = excluded.entries \
+             next_update = excluded.next_update, der = excluded.der, entries = excluded.entries, \
+             covers = excluded.covers \
              WHERE crl.number < excluded.number",
         )
         .bind(number)
@@ -145,6 +161,7 @@ impl RevocationStore for SqlStore {
         .bind(crl.next_update)
         .bind(crl.der.to_vec())
         .bind(i64::try_from(crl.entries).unwrap_or(i64::MAX))
+        .bind(i64::try_from(crl.covers).unwrap_or(i64::MAX))
         .execute(&self.pool)
         .await?
         .rows_affected();

@@ -1,0 +1,57 @@
+//! A burst of withdrawals: each is answered once it is committed, without waiting for a CRL to
+//! be signed, and the CRL that follows lists them all. Signing a CRL per withdrawal made a
+//! burst cost one whole CRL each (seconds apiece with a long history).
+
+use certportal_shared::routes;
+use certportal_tests::*;
+use serde_json::json;
+
+/// The CRL's number and text as openssl prints them (upper-cased).
+async fn crl(app: &TestApp, dir: &std::path::Path) -> (u64, String) {
+    let der = app.get(routes::CRL).await.bytes().await.unwrap();
+    let text = tools::crl_text(dir, &der);
+    let number = text
+        .split("X509V3 CRL NUMBER:")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no CRL number in {text}"));
+    (number, text)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_withdrawals_are_all_listed_by_fewer_crls_than_withdrawals() {
+    const BURST: usize = 24;
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut serials = Vec::new();
+    for n in 0..BURST {
+        let mut draft = sample_order();
+        draft.client = format!("burst-{n}");
+        serials.push(app.create_order(draft).await.serial().to_owned());
+    }
+    let alice = app.signed_in_admin().await;
+    let (before, _) = crl(&app, dir.path()).await;
+
+    let reason = json!({"reason": "keyCompromise"});
+    let answers = futures::future::join_all(serials.iter().map(|serial| {
+        let path = routes::admin_revoke(serial);
+        let alice = &alice;
+        let reason = &reason;
+        async move { alice.post(&path, reason).await }
+    }))
+    .await;
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+    }
+
+    let (after, listed) = crl(&app, dir.path()).await;
+    for serial in &serials {
+        assert!(listed.contains(&serial.to_uppercase()), "{serial} listed");
+    }
+    let signed = after - before;
+    assert!(
+        (1..BURST as u64).contains(&signed),
+        "{BURST} withdrawals signed {signed} CRLs"
+    );
+}
