@@ -126,9 +126,8 @@ impl AppError {
 pub fn status_for(code: &ErrorCode) -> StatusCode {
     use ErrorCode::*;
     match code {
-        InvalidInput | MalformedRequest | WrongCode | CodeExpired | DigestMismatch => {
-            StatusCode::BAD_REQUEST
-        }
+        InvalidInput | MalformedRequest | WrongCode | CodeExpired | DigestMismatch
+        | ChallengeInvalid | ChallengeExpired => StatusCode::BAD_REQUEST,
         // The contract: every refused request is a 400 with its CSR_* code, its size too.
         CsrMalformed
         | CsrTooLarge
@@ -144,11 +143,11 @@ pub fn status_for(code: &ErrorCode) -> StatusCode {
         | CrossSiteRequest
         | PasswordChangeRequired
         | CertificateRevoked
-        | CertificateExpired => StatusCode::FORBIDDEN,
+        | CertificateExpired
+        | SignatureInvalid => StatusCode::FORBIDDEN,
         NotFound | UnknownSerial | UnknownLink => StatusCode::NOT_FOUND,
-        AlreadyRevoked | InvalidState | NoServerKey | CsrNotExpected | RenewalUnderWay => {
-            StatusCode::CONFLICT
-        }
+        AlreadyRevoked | InvalidState | NoServerKey | CsrNotExpected | RenewalUnderWay
+        | ChallengeUsed => StatusCode::CONFLICT,
         LinkExpired | LinkUsed | LinkCancelled | BundleGone => StatusCode::GONE,
         CodeLocked | ResendCooldown | ResendLimit | RateLimited | LoginThrottled
         | DownloadLimit => StatusCode::TOO_MANY_REQUESTS,

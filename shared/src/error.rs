@@ -125,6 +125,14 @@ error_codes! {
     CertificateExpired => "CERTIFICATE_EXPIRED",
     /// A certificate asked to renew itself while its renewal is under way or collected.
     RenewalUnderWay => "RENEWAL_UNDER_WAY",
+    /// Renewal: the challenge is not one this portal gave.
+    ChallengeInvalid => "CHALLENGE_INVALID",
+    /// Renewal: the challenge is older than its lifetime; ask for a new one.
+    ChallengeExpired => "CHALLENGE_EXPIRED",
+    /// Renewal: the challenge was used already (each is good for one try).
+    ChallengeUsed => "CHALLENGE_USED",
+    /// Renewal: the signature does not verify with the certificate's key.
+    SignatureInvalid => "SIGNATURE_INVALID",
     /// Something went wrong on the server; the log has the cause.
     Internal => "INTERNAL",
     /// The inspector: the file is not a PKCS#12 file.

@@ -6,6 +6,14 @@ pub const COLLECT_PAGE: &str = "/collect";
 pub const ADMIN_PAGE: &str = "/admin";
 /// The contact's own withdrawal page; its token follows in the fragment: `/report#<token>`.
 pub const REPORT_PAGE: &str = "/report";
+/// The renewal page: the contact opens the old PKCS#12 file there and renews with its key.
+pub const RENEW_PAGE: &str = "/renew";
+
+/// `POST`: a short-lived challenge for the renewal page to sign with the old key.
+pub const RENEW_CHALLENGE: &str = "/api/renew/challenge";
+/// `POST`: the old certificate and its key's signature over the challenge; starts the
+/// renewal order.
+pub const RENEW_SIGNED: &str = "/api/renew/signed";
 
 /// Describes the certificate behind a report link.
 pub const REPORT_OPEN: &str = "/api/report/open";
@@ -115,6 +123,11 @@ pub fn collect_url(base_url: &str, token: &str) -> String {
 /// The report link for a token: `BASE_URL/report#<token>`.
 pub fn report_url(base_url: &str, token: &str) -> String {
     format!("{}{REPORT_PAGE}#{token}", base_url.trim_end_matches('/'))
+}
+
+/// The renewal page: `BASE_URL/renew`.
+pub fn renew_url(base_url: &str) -> String {
+    format!("{}{RENEW_PAGE}", base_url.trim_end_matches('/'))
 }
 
 /// The revoke endpoint for a certificate.

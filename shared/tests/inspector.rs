@@ -549,3 +549,38 @@ fn a_file_changed_after_its_mac_was_computed_is_refused() {
     assert!(bundle::probe(&changed).is_ok());
     assert_eq!(code(open(&changed, PASSWORD)), ErrorCode::WrongPassword);
 }
+
+#[test]
+fn unlock_hands_out_the_files_own_key_and_certificate_and_refuses_as_open_does() {
+    let unlocked = bundle::unlock(DEFAULT, PASSWORD).unwrap();
+    assert_eq!(unlocked.pkcs8.as_slice(), fixture!("client-key.der"));
+    assert_eq!(unlocked.certificate_der, fixture!("client.der"));
+    assert_eq!(unlocked.key.description, "RSA 2048");
+    assert_eq!(
+        bundle::colon_hex(&unlocked.certificate.fingerprint_sha256),
+        CLIENT_FINGERPRINT
+    );
+    let ec = bundle::unlock(fixture!("ec.p12"), PASSWORD).unwrap();
+    assert_eq!(ec.key.description, "EC P-256");
+    assert!(
+        !format!("{ec:?}").contains("pkcs8"),
+        "Debug leaves the key out"
+    );
+
+    assert_eq!(
+        code(bundle::unlock(DEFAULT, "wrong")),
+        ErrorCode::WrongPassword
+    );
+    assert_eq!(
+        code(bundle::unlock(fixture!("mismatch.p12"), PASSWORD)),
+        ErrorCode::KeyMismatch
+    );
+    assert_eq!(
+        code(bundle::unlock(fixture!("nokey.p12"), PASSWORD)),
+        ErrorCode::NoPrivateKey
+    );
+    assert_eq!(
+        code(bundle::unlock(b"junk", PASSWORD)),
+        ErrorCode::NotPkcs12
+    );
+}

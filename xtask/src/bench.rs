@@ -68,7 +68,7 @@ fn spa_weight(ctx: &Ctx) -> Result<bool> {
     let (text, fits) = weight::report(&apps.collect);
     let report = weight::report_apart(
         &apps.report,
-        "The report page (dist/report/, opened from the receipt e-mail's link)",
+        "The contact's pages after collection (dist/report/, served at /report and /renew)",
     );
     let staff = weight::report_apart(
         &apps.staff,

@@ -29,6 +29,8 @@ const DOC_SCREENSHOTS: &[&str] = &[
     "collect-csr-2-certificate",
     "report-1-arrival",
     "report-3-withdrawn",
+    "renew-1-file",
+    "renew-2-started",
     "admin-1-sign-in",
     "admin-2-orders",
     "admin-3-new-order-error",

@@ -57,6 +57,7 @@ pub struct Config {
     pub email: EmailConfig,
     pub delivery: DeliveryConfig,
     pub reminders: RemindersConfig,
+    pub renewal: RenewalConfig,
     pub support: SupportConfig,
     pub admin: AdminConfig,
     pub mtls_check: MtlsCheckConfig,
@@ -80,6 +81,7 @@ impl Default for Config {
             email: EmailConfig::default(),
             delivery: DeliveryConfig::default(),
             reminders: RemindersConfig::default(),
+            renewal: RenewalConfig::default(),
             support: SupportConfig::default(),
             admin: AdminConfig::default(),
             mtls_check: MtlsCheckConfig::default(),
@@ -212,6 +214,13 @@ impl Config {
         }
         if reminders.digest_hour_utc > 23 {
             return Err("reminders.digest_hour_utc must be between 0 and 23".into());
+        }
+        if self.renewal.grace_days > 365 || !(30..=3600).contains(&self.renewal.challenge_seconds) {
+            return Err(
+                "renewal.grace_days must be at most 365, and renewal.challenge_seconds between \
+                 30 and 3600"
+                    .into(),
+            );
         }
         if !self.support.email.is_empty()
             && certportal_shared::model::Email::parse(&self.support.email).is_err()

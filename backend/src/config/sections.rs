@@ -366,6 +366,26 @@ impl RemindersConfig {
     }
 }
 
+/// Renewal from the old certificate, on the renewal page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RenewalConfig {
+    /// Days after its end that a certificate may still start its own renewal on the renewal
+    /// page (a revoked one never may).
+    pub grace_days: u32,
+    /// Seconds a challenge from `POST /api/renew/challenge` stays good.
+    pub challenge_seconds: u32,
+}
+
+impl Default for RenewalConfig {
+    fn default() -> Self {
+        Self {
+            grace_days: 30,
+            challenge_seconds: 300,
+        }
+    }
+}
+
 /// The vendor's support desk, as the portal tells it of what needs a person.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

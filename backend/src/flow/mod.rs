@@ -7,6 +7,7 @@ pub mod crl;
 pub mod ocsp;
 pub mod orders;
 pub mod reminders;
+pub mod renew;
 pub mod report;
 pub mod revoke;
 pub mod staff;

@@ -10,6 +10,7 @@ use crate::notify::{Recipient, queued_message};
 use crate::state::AppState;
 use crate::store::{DueReminder, OrderRecord, ReminderClaim};
 use certportal_shared::model::Purpose;
+use certportal_shared::routes;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
@@ -103,6 +104,7 @@ async fn remind(
             ends_on: &ends_on,
             days_left,
             url: &url,
+            renew_url: &routes::renew_url(&state.config.base_url),
         },
     );
     let body = Zeroizing::new(body);

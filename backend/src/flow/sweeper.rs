@@ -23,6 +23,7 @@ pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
         .store
         .forget_login_failures(now - super::staff::THROTTLE_WINDOW_SECONDS)
         .await?;
+    state.store.forget_renewal_challenges(now).await?;
     if !expired_orders.is_empty() {
         tracing::info!(count = expired_orders.len(), "links expired; files wiped");
         state.wiped.notify_one();

@@ -10,6 +10,7 @@ pub mod mtls;
 mod ocsp;
 mod public;
 mod ratelimit;
+mod renew;
 mod report;
 
 pub use headers::SecurityHeaders;
@@ -40,16 +41,19 @@ fn static_app(files: ServeDir<ServeFile>) -> Router {
 pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
     let config = state.config.clone();
     // Each app's entry page carries Trunk's inline loader, which the policy allows by hash.
-    let admin_dist = dist.join("admin");
-    let report_dist = dist.join("report");
-    let pages: Vec<String> = [
-        dist.join("index.html"),
-        admin_dist.join("index.html"),
-        report_dist.join("index.html"),
-    ]
-    .iter()
-    .filter_map(|page| std::fs::read_to_string(page).ok())
-    .collect();
+    // The apps besides the collect app, each a wasm of its own under its page's path: staff's
+    // under /admin, so that customers never download it; the contact's pages after
+    // collection (one app) under /report and /renew, so that collecting does not download
+    // them either.
+    let apps = [
+        (routes::ADMIN_PAGE, dist.join("admin")),
+        (routes::REPORT_PAGE, dist.join("report")),
+        (routes::RENEW_PAGE, dist.join("report")),
+    ];
+    let pages: Vec<String> = std::iter::once(dist.join("index.html"))
+        .chain(apps[..2].iter().map(|(_, app)| app.join("index.html")))
+        .filter_map(|page| std::fs::read_to_string(page).ok())
+        .collect();
     let security = SecurityHeaders::new(&config.http.frame_ancestors, config.is_https(), &pages)?;
     let limiter = ratelimit::RateLimiter::new(config.http.collect_rate_per_minute);
     let client_ip_header = extract::ClientIpHeader {
@@ -57,10 +61,11 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         trusted_hops: usize::try_from(config.http.trusted_proxy_hops).unwrap_or(1),
     };
 
-    // The report API shares the collect API's limit per address: both guess at tokens and
-    // codes.
+    // The report and renewal APIs share the collect API's limit per address: all three guess
+    // at tokens, codes or challenges.
     let collect = collect::router()
         .merge(report::router())
+        .merge(renew::router())
         .layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
     let not_found =
         || async { AppError::refuse(ErrorCode::NotFound, "There is no such page or endpoint.") };
@@ -77,13 +82,8 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         api.route(routes::DEV_INBOX, axum::routing::any(not_found))
     };
     let spa = static_app(ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))));
-    // Staff's app is a wasm of its own under /admin, so customers never download it; the
-    // report page's is under /report, so that collecting does not download it either.
     let mut api = api;
-    for (path, app_dist) in [
-        (routes::ADMIN_PAGE, &admin_dist),
-        (routes::REPORT_PAGE, &report_dist),
-    ] {
+    for (path, app_dist) in &apps {
         if app_dist.join("index.html").exists() {
             let app = ServeDir::new(app_dist).fallback(ServeFile::new(app_dist.join("index.html")));
             api = api.nest_service(path, static_app(app));

@@ -7,7 +7,7 @@
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
 use crate::flow::Actor;
-use crate::flow::orders::{Renewal, create_order};
+use crate::flow::renew;
 use crate::state::AppState;
 use crate::store::CertificateRecord;
 use anyhow::{Context, Result};
@@ -15,8 +15,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use certportal_shared::api::check::{CheckResponse, RenewResponse};
-use certportal_shared::model::Serial;
-use certportal_shared::{ErrorCode, routes};
+use certportal_shared::routes;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
@@ -69,53 +68,7 @@ async fn live_certificate(
     state: &AppState,
     peer: &PeerCertificate,
 ) -> Result<CertificateRecord, AppError> {
-    use x509_parser::prelude::{FromDer, X509Certificate};
-    let (_, cert) = X509Certificate::from_der(&peer.0).map_err(|_| {
-        AppError::refuse(
-            ErrorCode::MalformedRequest,
-            "The client certificate cannot be read.",
-        )
-    })?;
-    let serial = Serial::from_bytes(cert.raw_serial()).map_err(|_| {
-        AppError::refuse(
-            ErrorCode::UnknownSerial,
-            "The certificate's serial is not one of ours.",
-        )
-    })?;
-    let record = state
-        .store
-        .certificate(serial.as_str())
-        .await?
-        .ok_or_else(|| {
-            AppError::refuse(
-                ErrorCode::UnknownSerial,
-                format!("Certificate {serial} was not issued by this portal."),
-            )
-        })?;
-    let now = unix(state.clock.now());
-    if let Some(revoked_at) = record.revoked_at {
-        let reason = record
-            .revocation_reason
-            .map(|r| r.to_string())
-            .unwrap_or_default();
-        return Err(AppError::refuse(
-            ErrorCode::CertificateRevoked,
-            format!(
-                "Certificate {serial} was revoked on {} ({reason}).",
-                rfc3339(from_unix(revoked_at))
-            ),
-        ));
-    }
-    if now < record.not_before || now > record.not_after {
-        return Err(AppError::refuse(
-            ErrorCode::CertificateExpired,
-            format!(
-                "Certificate {serial} is valid only until {}.",
-                rfc3339(from_unix(record.not_after))
-            ),
-        ));
-    }
-    Ok(record)
+    renew::own_certificate(state, &peer.0, 0).await
 }
 
 /// What the portal knows of the client certificate.
@@ -144,28 +97,12 @@ async fn renew(
     Extension(address): Extension<PeerAddress>,
 ) -> Result<Json<RenewResponse>, AppError> {
     let record = live_certificate(&state, &peer).await?;
-    let order = state
-        .store
-        .order(&record.order_id)
-        .await?
-        .ok_or_else(|| AppError::inconsistent("a certificate without its order"))?;
     let actor = Actor {
         name: format!("certificate:{}", record.serial),
         ip: Some(address.0.ip().to_string()),
         user_agent: None,
     };
-    let renewal = Renewal {
-        renews_serial: Some(record.serial.clone()),
-        supersede_on_collect: true,
-        only_renewal: true,
-    };
-    let created = create_order(&state, &order.spec, &actor, renewal).await?;
-    Ok(Json(RenewResponse {
-        order_id: created.order_id,
-        serial: created.serial,
-        renews: record.serial,
-        masked_mobile: order.spec.mobile.masked(),
-    }))
+    Ok(Json(renew::start(&state, &record, &actor).await?))
 }
 
 /// Binds the check's listener when one is configured.

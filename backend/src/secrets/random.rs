@@ -53,6 +53,11 @@ pub fn password(length: u32) -> Result<Zeroizing<String>, RandomError> {
     Ok(certportal_shared::secret::password(&bytes[..length]))
 }
 
+/// A nonce of 128 random bits (not secret: it makes a renewal challenge unique).
+pub fn nonce() -> Result<[u8; 16], RandomError> {
+    Ok(*random_bytes::<16>()?)
+}
+
 /// A positive certificate serial of 128 bits whose first byte is 0x01..=0x7f, so the DER
 /// INTEGER always takes 16 bytes.
 pub fn serial() -> Result<[u8; 16], RandomError> {

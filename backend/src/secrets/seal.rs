@@ -65,6 +65,7 @@ pub enum SealError {
 pub struct Kek {
     aead: RandomizedNonceKey,
     code_mac: hmac::Key,
+    challenge_mac: hmac::Key,
 }
 
 impl fmt::Debug for Kek {
@@ -83,10 +84,12 @@ impl Kek {
         let derive = |label: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, bytes), label);
         let aead_key = derive(b"certportal seal v1");
         let mac_key = derive(b"certportal code mac v1");
+        let challenge_key = derive(b"certportal renewal challenge v1");
         Ok(Self {
             aead: RandomizedNonceKey::new(&AES_256_GCM, aead_key.as_ref())
                 .map_err(|_| SealError::BadKey)?,
             code_mac: hmac::Key::new(hmac::HMAC_SHA256, mac_key.as_ref()),
+            challenge_mac: hmac::Key::new(hmac::HMAC_SHA256, challenge_key.as_ref()),
         })
     }
 
@@ -133,6 +136,17 @@ impl Kek {
             .len();
         in_out.truncate(plaintext_len);
         Ok(in_out)
+    }
+
+    /// The tag that makes a renewal challenge the portal's own: every instance sharing the key
+    /// can check it, and none has to store a challenge before it is used.
+    pub fn challenge_tag(&self, body: &[u8]) -> Vec<u8> {
+        hmac::sign(&self.challenge_mac, body).as_ref().to_vec()
+    }
+
+    /// Whether `tag` is `body`'s [`Self::challenge_tag`], compared in constant time.
+    pub fn challenge_tag_matches(&self, body: &[u8], tag: &[u8]) -> bool {
+        hmac::verify(&self.challenge_mac, body, tag).is_ok()
     }
 
     /// The keyed hash under which one-time codes are stored.

@@ -98,6 +98,10 @@ pub trait OrderStore: Send + Sync {
         messages: &[NewMessage],
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
+    /// Records a renewal challenge as used; `false` if it was used already.
+    async fn use_renewal_challenge(&self, nonce: &[u8], expires_at: i64) -> StoreResult<bool>;
+    /// Forgets the used challenges that ended before `before`.
+    async fn forget_renewal_challenges(&self, before: i64) -> StoreResult<u64>;
 }
 
 /// The collect flow: codes, sessions, downloads, receipts, expiry.

@@ -34,5 +34,8 @@ pub fn App() -> impl IntoView {
             <LanguageSwitch label=texts.text(|t| t.language_label) />
         </header>
         <main id="main">{page(&path)}</main>
+        <footer class="site-footer">
+            <a href=routes::RENEW_PAGE data-test="renew-entry">{texts.text(|t| t.renew_entry)}</a>
+        </footer>
     }
 }

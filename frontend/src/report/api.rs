@@ -2,7 +2,11 @@
 
 pub use kit::http::ApiFailure;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use certportal_shared::api::check::RenewResponse;
 use certportal_shared::api::collect::TokenRequest;
+use certportal_shared::api::renew::{ChallengeResponse, SignedRenewalRequest};
 use certportal_shared::api::report::{ReportResponse, ReportRevokeRequest};
 use certportal_shared::routes;
 use kit::http::Call;
@@ -40,4 +44,23 @@ pub async fn renewal(token: String) -> Result<ReportResponse, ApiFailure> {
     Call::post(routes::REPORT_RENEWAL, &TokenRequest { token })
         .json()
         .await
+}
+
+/// A challenge for the renewal page to sign with the old key.
+pub async fn renew_challenge() -> Result<ChallengeResponse, ApiFailure> {
+    Call::post_empty(routes::RENEW_CHALLENGE).json().await
+}
+
+/// Starts the renewal with the old certificate and its key's signature over the challenge.
+pub async fn renew_signed(
+    challenge: String,
+    certificate: &[u8],
+    signature: &[u8],
+) -> Result<RenewResponse, ApiFailure> {
+    let request = SignedRenewalRequest {
+        challenge,
+        certificate: STANDARD.encode(certificate),
+        signature: STANDARD.encode(signature),
+    };
+    Call::post(routes::RENEW_SIGNED, &request).json().await
 }

@@ -3,4 +3,5 @@
 pub mod admin;
 pub mod check;
 pub mod collect;
+pub mod renew;
 pub mod report;

@@ -83,9 +83,11 @@ pub(crate) struct FileCertificate {
     local_key_id: Option<Vec<u8>>,
 }
 
-/// A private key from the file, reduced to its public half.
+/// A private key from the file: its public half, and the PKCS#8 DER for [`super::unlock`]
+/// (wiped when dropped).
 pub(crate) struct PrivateKey {
     pub(crate) public: PublicKey,
+    pub(crate) pkcs8: Zeroizing<Vec<u8>>,
     local_key_id: Option<Vec<u8>>,
 }
 
@@ -108,7 +110,7 @@ pub(crate) fn read_certificates(
         .collect()
 }
 
-/// Decrypts and reads every private key, keeping only the public half.
+/// Decrypts and reads every private key.
 pub(crate) fn read_keys(
     bags: &Bags,
     decrypter: &Decrypter<'_>,
@@ -128,6 +130,7 @@ pub(crate) fn read_keys(
         let public = public_half(&pkcs8)?.ok_or(unreadable)?;
         keys.push(PrivateKey {
             public,
+            pkcs8,
             local_key_id: stored.local_key_id.clone(),
         });
     }
@@ -261,6 +264,7 @@ mod tests {
                 modulus: vec![1],
                 exponent: vec![3],
             },
+            pkcs8: Zeroizing::default(),
             local_key_id: None,
         };
         let code = find_leaf(&[key], &[]).err().map(|error| error.code());

@@ -49,6 +49,7 @@ pub use summary::colon_hex;
 use crate::error::{ApiError, ErrorCode};
 use limits::Limits;
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 /// The largest file the inspector reads (1 MiB); a client certificate file is a few KB.
 pub const MAX_FILE_SIZE: usize = 1024 * 1024;
@@ -186,6 +187,42 @@ fn open_within(
     ca_der: Option<&[u8]>,
     now_unix: i64,
 ) -> Result<Opened, InspectError> {
+    let contents = decrypt_within(limits, file, password)?;
+    let (key, leaf) = keys::find_leaf(&contents.keys, &contents.certificates)?;
+    let certificate = summary::certificate(&leaf.certificate, &leaf.der)?;
+    let other_certificates = contents
+        .certificates
+        .iter()
+        .filter(|other| !std::ptr::eq(*other, leaf))
+        .map(|other| summary::certificate(&other.certificate, &other.der))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (chain, pending) =
+        match ca_der.map(|ca_der| chain::check(&leaf.certificate, &leaf.der, ca_der)) {
+            None => (None, None),
+            Some(chain::ChainStep::Done(chain)) => (Some(chain), None),
+            Some(chain::ChainStep::Pending(pending)) => (None, Some(pending)),
+        };
+    let report = Report {
+        validity: summary::validity_status(&certificate, now_unix),
+        days_left: summary::days_left(&certificate, now_unix),
+        key: key.public.summary(),
+        certificate,
+        chain,
+        other_certificates,
+        envelope: contents.envelope,
+    };
+    Ok(Opened { report, pending })
+}
+
+/// A file's keys and certificates, decrypted.
+struct Contents {
+    envelope: Envelope,
+    keys: Vec<keys::PrivateKey>,
+    certificates: Vec<keys::FileCertificate>,
+}
+
+/// Parses, checks the limits, verifies the MAC and decrypts.
+fn decrypt_within(limits: &Limits, file: &[u8], password: &str) -> Result<Contents, InspectError> {
     let parsed = pfx::parse(file)?;
     let forms = match parsed.mac {
         Some(_) => pbe::Password::candidates(password),
@@ -205,31 +242,53 @@ fn open_within(
     let bags = pfx::decrypt_contents(&parsed.contents, &decrypter)?;
     // Decrypting may have shown keys and certificates that probe could not count.
     limits.check_bags(&parsed, &bags, &forms)?;
-    let keys = keys::read_keys(&bags, &decrypter)?;
-    let certificates = keys::read_certificates(&bags.certificates)?;
-    let (key, leaf) = keys::find_leaf(&keys, &certificates)?;
-    let certificate = summary::certificate(&leaf.certificate, &leaf.der)?;
-    let other_certificates = certificates
-        .iter()
-        .filter(|other| !std::ptr::eq(*other, leaf))
-        .map(|other| summary::certificate(&other.certificate, &other.der))
-        .collect::<Result<Vec<_>, _>>()?;
-    let (chain, pending) =
-        match ca_der.map(|ca_der| chain::check(&leaf.certificate, &leaf.der, ca_der)) {
-            None => (None, None),
-            Some(chain::ChainStep::Done(chain)) => (Some(chain), None),
-            Some(chain::ChainStep::Pending(pending)) => (None, Some(pending)),
-        };
-    let report = Report {
-        validity: summary::validity_status(&certificate, now_unix),
-        days_left: summary::days_left(&certificate, now_unix),
-        key: key.public.summary(),
-        certificate,
-        chain,
-        other_certificates,
+    Ok(Contents {
+        keys: keys::read_keys(&bags, &decrypter)?,
+        certificates: keys::read_certificates(&bags.certificates)?,
         envelope: parsed.envelope,
-    };
-    Ok(Opened { report, pending })
+    })
+}
+
+/// A file's private key and the certificate it belongs to, for proving possession of the key
+/// (the renewal page signs the portal's challenge with it, through WebCrypto).
+pub struct Unlocked {
+    /// The private key, PKCS#8 DER; wiped when dropped.
+    pub pkcs8: Zeroizing<Vec<u8>>,
+    /// The key's certificate, DER.
+    pub certificate_der: Vec<u8>,
+    pub certificate: CertificateSummary,
+    pub key: KeySummary,
+}
+
+impl std::fmt::Debug for Unlocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unlocked")
+            .field("certificate", &self.certificate)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens `file` with `password` and hands out its private key and that key's certificate,
+/// with the refusals of [`open`].
+pub fn unlock(file: &[u8], password: &str) -> Result<Unlocked, InspectError> {
+    let mut contents = decrypt_within(&Limits::DEFAULT, file, password)?;
+    let (key, leaf) = keys::find_leaf(&contents.keys, &contents.certificates)?;
+    let certificate = summary::certificate(&leaf.certificate, &leaf.der)?;
+    let key_summary = key.public.summary();
+    let certificate_der = leaf.der.clone();
+    let index = contents
+        .keys
+        .iter()
+        .position(|k| std::ptr::eq(k, key))
+        .unwrap_or_default();
+    let pkcs8 = std::mem::take(&mut contents.keys[index].pkcs8);
+    Ok(Unlocked {
+        pkcs8,
+        certificate_der,
+        certificate,
+        key: key_summary,
+    })
 }
 
 fn malformed(message: impl Into<String>) -> InspectError {

@@ -79,3 +79,38 @@ async fn verify_or_fail(pending: &PendingSignature) -> Result<bool, JsValue> {
     .await?;
     Ok(verified.as_bool() == Some(true))
 }
+
+/// `data` signed with SHA-256 by the PKCS#8 private key `pkcs8` (RSA: RSASSA-PKCS1-v1_5; EC
+/// P-256: ECDSA as `r || s`), for the renewal page's proof of the old key. The key is imported
+/// non-extractable and dropped with the call; `Err` when WebCrypto cannot import or sign.
+pub async fn sign_with_pkcs8(
+    pkcs8: &[u8],
+    key: &super::KeySummary,
+    data: &[u8],
+) -> Result<Vec<u8>, JsValue> {
+    let subtle = subtle().ok_or(JsValue::NULL)?;
+    let (import, sign) = if key.algorithm == "EC" {
+        (
+            algorithm(&[("name", "ECDSA"), ("namedCurve", "P-256")])?,
+            algorithm(&[("name", "ECDSA"), ("hash", "SHA-256")])?,
+        )
+    } else {
+        (
+            algorithm(&[("name", "RSASSA-PKCS1-v1_5"), ("hash", "SHA-256")])?,
+            algorithm(&[("name", "RSASSA-PKCS1-v1_5")])?,
+        )
+    };
+    let der = Uint8Array::from(pkcs8);
+    let usages = Array::of1(&JsValue::from_str("sign"));
+    let imported =
+        JsFuture::from(subtle.import_key_with_object("pkcs8", &der, &import, false, &usages)?)
+            .await;
+    // The copy handed to JavaScript is wiped whatever the import said.
+    der.fill(0, 0, der.length());
+    let private: CryptoKey = imported?.dyn_into()?;
+    let signature: js_sys::ArrayBuffer =
+        JsFuture::from(subtle.sign_with_object_and_u8_array(&sign, &private, data)?)
+            .await?
+            .dyn_into()?;
+    Ok(Uint8Array::new(&signature).to_vec())
+}

@@ -143,6 +143,8 @@ pub struct ReminderMail<'a> {
     pub days_left: i64,
     /// The report link: ask for a new certificate there (or withdraw this one).
     pub url: &'a str,
+    /// The renewal page: renew there with the certificate's own file.
+    pub renew_url: &'a str,
 }
 
 /// The subject and body of a reminder before (or on) the day a certificate ends.
@@ -156,6 +158,7 @@ pub fn reminder_email(locale: Locale, mail: &ReminderMail<'_>) -> (String, Strin
         ends_on,
         days_left,
         url,
+        renew_url,
     } = mail;
     match locale {
         Locale::En => {
@@ -169,8 +172,11 @@ pub fn reminder_email(locale: Locale, mail: &ReminderMail<'_>) -> (String, Strin
                 "Hello {contact_name},\n\n\
                  the client certificate \"{client}\" for {org} (service {service}, serial {serial}) {when}. \
                  After that day our services refuse connections made with it.\n\n\
-                 Ask for a new one here; once our support has approved it, it comes by the same \
-                 process, with a new link and code, and replaces this one once you have collected it:\n\n\
+                 Renew it yourself: open the certificate file you use now on this page, and a new \
+                 certificate comes by the same process, with a new link and code; it replaces this \
+                 one once you have collected it:\n\n\
+                 {renew_url}\n\n\
+                 Without the file, ask our support for a new one here:\n\n\
                  {url}\n\n\
                  If the certificate is no longer needed, you can ignore this message.\n"
             );
@@ -187,8 +193,11 @@ pub fn reminder_email(locale: Locale, mail: &ReminderMail<'_>) -> (String, Strin
                 "Hei {contact_name},\n\n\
                  klientsertifikatet «{client}» for {org} (tjeneste {service}, serienummer {serial}) {when}. \
                  Etter den dagen avviser tjenestene våre tilkoblinger med det.\n\n\
-                 Be om et nytt her; når kundestøtte har godkjent det, kommer det på samme måte, med ny \
-                 lenke og kode, og erstatter dette når du har hentet det:\n\n\
+                 Forny det selv: åpne sertifikatfilen dere bruker nå på denne siden, så kommer et \
+                 nytt sertifikat på samme måte, med ny lenke og kode; det erstatter dette når du har \
+                 hentet det:\n\n\
+                 {renew_url}\n\n\
+                 Uten filen kan du be kundestøtte om et nytt her:\n\n\
                  {url}\n\n\
                  Trenger dere ikke sertifikatet lenger, kan du se bort fra denne meldingen.\n"
             );
@@ -264,6 +273,7 @@ mod tests {
             ends_on: "2028-12-01",
             days_left,
             url: "https://portal.example/report#token",
+            renew_url: "https://portal.example/renew",
         };
         let subjects: Vec<String> = [30, 1, 0, -3]
             .into_iter()
@@ -287,7 +297,10 @@ mod tests {
             assert!(body.contains("0a1b2c") && body.contains("Kari"), "{body}");
             assert!(
                 body.lines()
-                    .any(|line| line == "https://portal.example/report#token"),
+                    .any(|line| line == "https://portal.example/report#token")
+                    && body
+                        .lines()
+                        .any(|line| line == "https://portal.example/renew"),
                 "{body}"
             );
         }

@@ -295,4 +295,26 @@ impl OrderStore for SqlStore {
         }
         commit_with(tx, audit).await
     }
+
+    async fn use_renewal_challenge(&self, nonce: &[u8], expires_at: i64) -> StoreResult<bool> {
+        let _turn = self.write_turn().await;
+        let result = sqlx::query(
+            "INSERT INTO renewal_challenges (nonce, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (nonce) DO NOTHING",
+        )
+        .bind(nonce.to_vec())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn forget_renewal_challenges(&self, before: i64) -> StoreResult<u64> {
+        let _turn = self.write_turn().await;
+        let result = sqlx::query("DELETE FROM renewal_challenges WHERE expires_at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
+    }
 }

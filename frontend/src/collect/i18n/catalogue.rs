@@ -16,6 +16,8 @@ pub struct Guide {
 #[derive(Debug)]
 pub struct CollectCatalogue {
     pub language_label: &'static str,
+    /// The footer's way to the renewal page.
+    pub renew_entry: &'static str,
     pub document_title: &'static str,
     pub brand: &'static str,
 

@@ -5,6 +5,7 @@ use kit::i18n::Problem;
 
 pub static EN: CollectCatalogue = CollectCatalogue {
     language_label: "Language",
+    renew_entry: "Renew a certificate you have",
     document_title: "Collect your certificate · certportal",
     brand: "Client certificate portal",
 

@@ -5,6 +5,7 @@ use kit::i18n::Problem;
 
 pub static NB: CollectCatalogue = CollectCatalogue {
     language_label: "Språk",
+    renew_entry: "Forny et sertifikat du har",
     document_title: "Hent sertifikatet ditt · certportal",
     brand: "Portal for klientsertifikater",
 
