@@ -2,7 +2,8 @@
 //! signed with the old file's key (here by openssl), starts one renewal order whose link and
 //! code go to the contact. Refused: a replayed or ended or forged challenge, another key's
 //! signature, another CA's certificate with the same serial, a revoked certificate, one ended
-//! longer ago than the grace; bad input loses nothing.
+//! longer ago than the grace; bad input loses nothing. An EC P-256 key signs in WebCrypto's
+//! `r || s` form.
 
 use certportal_shared::api::renew::signed_message;
 use certportal_shared::routes;
@@ -286,4 +287,102 @@ async fn forged_ended_or_foreign_proofs_are_refused_and_bad_input_uses_nothing_u
         "CERTIFICATE_EXPIRED",
     )
     .await;
+}
+
+/// An ECDSA signature from openssl (DER `SEQUENCE { r, s }`) in WebCrypto's form, `r || s`
+/// of 32 bytes each.
+fn fixed_r_and_s(der: &[u8]) -> Vec<u8> {
+    let mut at = 2; // SEQUENCE and its one-byte length: a P-256 signature is under 128 bytes
+    let mut out = Vec::new();
+    for _ in 0..2 {
+        assert_eq!(der[at], 0x02, "an INTEGER");
+        let len = usize::from(der[at + 1]);
+        let value = &der[at + 2..at + 2 + len];
+        let value = &value[value.len().saturating_sub(32)..];
+        out.extend(std::iter::repeat_n(0, 32 - value.len()));
+        out.extend_from_slice(value);
+        at += 2 + len;
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_p256_key_the_customer_made_renews_with_webcryptos_r_and_s() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let order = app
+        .create_order(certportal_shared::model::OrderDraft {
+            custody: Some("csr".into()),
+            ..sample_order()
+        })
+        .await;
+    let token = app.wait_for_link(&order.order_id).await;
+    let code = app.wait_for_code(&order.order_id, 1).await;
+    let session = app.session(&token, &code).await;
+    let key = dir.path().join("ec.key").display().to_string();
+    let request = dir.path().join("ec.csr").display().to_string();
+    tools::run_ok(
+        "openssl",
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            &key,
+        ],
+    );
+    tools::run_ok(
+        "openssl",
+        &[
+            "req",
+            "-new",
+            "-key",
+            &key,
+            "-subj",
+            "/CN=ignored",
+            "-out",
+            &request,
+        ],
+    );
+    let answer = app
+        .csr(&session, &std::fs::read_to_string(&request).unwrap())
+        .await;
+    assert_eq!(answer.status(), 200);
+    let issued: Value = answer.json().await.unwrap();
+    let pem = tools::write(
+        dir.path(),
+        "ec.pem",
+        issued["certificate"].as_str().unwrap().as_bytes(),
+    );
+    let der = der_of(dir.path(), &pem);
+
+    // openssl's DER signature is not the form the page sends: refused.
+    let challenge = challenge(&app).await;
+    let signature = sign(dir.path(), &key, &challenge);
+    let body =
+        json!({"challenge": challenge, "certificate": b64(&der), "signature": b64(&signature)});
+    refused(
+        app.post(routes::RENEW_SIGNED, &body).await,
+        403,
+        "SIGNATURE_INVALID",
+    )
+    .await;
+    // The same key's r || s, over a fresh challenge: renews.
+    let challenge = self::challenge(&app).await;
+    let signature = fixed_r_and_s(&sign(dir.path(), &key, &challenge));
+    let body =
+        json!({"challenge": challenge, "certificate": b64(&der), "signature": b64(&signature)});
+    let answer = app.post(routes::RENEW_SIGNED, &body).await;
+    let renewal: Value = answer.json().await.unwrap();
+    assert_eq!(renewal["renews"], issued["serial"], "{renewal}");
+    let stored = app
+        .stored_order(renewal["order_id"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        stored.spec.custody.to_string(),
+        "csr",
+        "the renewal keeps the mode"
+    );
 }
