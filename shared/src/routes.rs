@@ -70,6 +70,8 @@ pub const ADMIN_DASHBOARD: &str = "/api/admin/dashboard";
 pub const ADMIN_STAFF: &str = "/api/admin/staff";
 /// The audit log.
 pub const ADMIN_AUDIT: &str = "/api/admin/audit";
+/// API tokens: list (GET) and create (POST); admins only.
+pub const ADMIN_TOKENS: &str = "/api/admin/tokens";
 
 // Paths with a parameter, as patterns: the server routes them as written (axum's `{name}`
 // syntax), the app and the tests fill them with `path`, so the two sides cannot drift.
@@ -82,6 +84,8 @@ pub const ADMIN_ORDER_RESEND: &str = "/api/admin/orders/{id}/resend";
 pub const ADMIN_ORDER_CANCEL: &str = "/api/admin/orders/{id}/cancel";
 /// Revoking a certificate.
 pub const ADMIN_REVOKE: &str = "/api/admin/certificates/{serial}/revoke";
+/// Revoking an API token.
+pub const ADMIN_TOKEN_REVOKE: &str = "/api/admin/tokens/{name}/revoke";
 /// Disabling a staff account.
 pub const ADMIN_STAFF_DISABLE: &str = "/api/admin/staff/{username}/disable";
 /// Enabling a staff account again.

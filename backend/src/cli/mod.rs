@@ -7,6 +7,7 @@ mod inspect;
 mod order;
 mod revoke;
 mod serve;
+mod token;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -47,6 +48,9 @@ enum Command {
     /// Staff accounts.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// API tokens for automation (a ticketing system, a CRM).
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 /// A command's failure: a message for stderr, exit code 1.
@@ -109,6 +113,7 @@ pub fn main() -> ExitCode {
             Command::Revoke(args) => revoke::run(&cli.data_dir, args).await,
             Command::Inspect(args) => inspect::run(&cli.data_dir, args).await,
             Command::Admin(command) => admin::run(&cli.data_dir, command).await,
+            Command::Token(command) => token::run(&cli.data_dir, command).await,
         }
     });
     match result {

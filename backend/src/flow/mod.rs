@@ -12,6 +12,7 @@ pub mod report;
 pub mod revoke;
 pub mod staff;
 pub mod sweeper;
+pub mod tokens;
 
 use crate::store::{AuditEvent, OrderRecord};
 

@@ -43,6 +43,7 @@ pub trait Store:
     + ReportStore
     + AuditStore
     + StaffStore
+    + TokenStore
     + Send
     + Sync
 {
@@ -337,6 +338,21 @@ pub trait AuditStore: Send + Sync {
     ) -> StoreResult<Vec<(i64, AuditEvent)>>;
 }
 
+/// API tokens.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// Records a new token with its audit event; `false` if the name is taken.
+    async fn create_token(&self, token: &TokenRecord, audit: &AuditEvent) -> StoreResult<bool>;
+    async fn token_by_hash(&self, token_hash: &[u8]) -> StoreResult<Option<TokenRecord>>;
+    /// Every token, newest first.
+    async fn list_tokens(&self) -> StoreResult<Vec<TokenRecord>>;
+    /// Revokes a working token with its audit event; `false` if there is none by that name
+    /// or it was revoked already.
+    async fn revoke_token(&self, name: &str, audit: &AuditEvent) -> StoreResult<bool>;
+    /// Records a use at `at`, unless one was recorded since `since`.
+    async fn token_used(&self, name: &str, at: i64, since: i64) -> StoreResult<()>;
+}
+
 /// Staff accounts and their sign-in records.
 #[async_trait]
 pub trait StaffStore: Send + Sync {
@@ -392,6 +408,6 @@ pub trait StaffStore: Send + Sync {
 pub mod prelude {
     pub use super::{
         AuditStore, CollectStore, MessageStore, OrderStore, ReminderStore, ReportStore,
-        RevocationStore, StaffStore, Store,
+        RevocationStore, StaffStore, Store, TokenStore,
     };
 }

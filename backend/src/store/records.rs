@@ -405,3 +405,16 @@ impl std::fmt::Debug for ReportRecord {
             .finish_non_exhaustive()
     }
 }
+
+/// An API token's record: its hash, never the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub name: String,
+    pub token_hash: Vec<u8>,
+    pub scopes: Vec<certportal_shared::model::Scope>,
+    pub created_at: i64,
+    pub created_by: String,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}

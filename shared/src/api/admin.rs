@@ -1,7 +1,7 @@
 //! The admin API: staff issue, follow, revoke and renew. Every call but login needs the staff
 //! session cookie; state-changing calls must come from the portal's own origin.
 
-use crate::model::{Custody, MessageState, OrderState, RevocationReason, Role};
+use crate::model::{Custody, MessageState, OrderState, RevocationReason, Role, Scope};
 use serde::{Deserialize, Serialize};
 
 /// Body of `POST /api/admin/orders`: the order's fields as typed (see
@@ -346,6 +346,54 @@ impl std::fmt::Debug for Enrolment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Enrolment")
             .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An API token as the admin page lists it: never the token itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub created_by: String,
+    /// RFC 3339; `None`: it does not end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// RFC 3339, to the minute; `None`: never used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+    /// RFC 3339; `None`: it works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+}
+
+/// Body of `POST /api/admin/tokens`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTokenRequest {
+    /// 2 to 32 letters, digits or `._-`; the audit trail shows `token:<name>`.
+    pub name: String,
+    /// `orders:read`, `orders:write`, `revoke`: at least one.
+    pub scopes: Vec<String>,
+    /// Days until it ends (1 to 3650); absent: it does not end.
+    #[serde(default)]
+    pub expires_days: Option<u32>,
+}
+
+/// A new API token: shown this once, stored only as its hash.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    /// `Authorization: Bearer <token>` on the admin API.
+    pub token: String,
+    pub info: TokenInfo,
+}
+
+impl std::fmt::Debug for CreatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedToken")
+            .field("info", &self.info)
             .finish_non_exhaustive()
     }
 }

@@ -100,6 +100,19 @@ impl Custody {
 }
 
 text_enum! {
+    /// What an API token may do on the admin API; a staff session may do all three.
+    Scope, "scope" {
+        /// Read orders, their certificates and timelines, and the dashboard.
+        #[default]
+        OrdersRead => "orders:read",
+        /// Create (and renew), resend and cancel orders.
+        OrdersWrite => "orders:write",
+        /// Withdraw certificates.
+        Revoke => "revoke",
+    }
+}
+
+text_enum! {
     /// The language of messages and pages.
     Locale, "locale" {
         /// English.

@@ -81,9 +81,11 @@ mod order;
 pub use contact::{Email, Mobile};
 pub use enums::{
     Channel, Custody, KeyType, Locale, MessageState, OrderState, Profile, Purpose,
-    RevocationReason, Role,
+    RevocationReason, Role, Scope,
 };
 pub use ids::{Serial, Sha256Digest};
 pub use lifecycle::{OrderEvent, TRANSITIONS};
-pub use names::{ClientName, ContactName, Organisation, Service, Username, check_new_password};
+pub use names::{
+    ClientName, ContactName, Organisation, Service, TokenName, Username, check_new_password,
+};
 pub use order::{OrderDraft, OrderSpec};

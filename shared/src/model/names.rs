@@ -110,6 +110,24 @@ impl Username {
     }
 }
 
+/// An API token's name, as the audit trail shows it (`token:<name>`): the same rules as a user
+/// name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TokenName(String);
+string_newtype!(TokenName);
+
+impl TokenName {
+    /// Parses a token name; upper case is folded to lower case.
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        Username::parse(text).map(|name| Self(name.as_str().to_owned())).map_err(|_| {
+            field_error(
+                "name",
+                "name must be 2 to 32 letters, digits or . _ - and start with a letter or digit",
+            )
+        })
+    }
+}
+
 /// A new staff password: 12 to 128 characters.
 pub fn check_new_password(password: &str) -> Result<(), FieldError> {
     let length = password.chars().count();

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin_api;
+mod api_tokens;
 mod browser_admin;
 mod browser_admin_actions;
 mod browser_admin_pages;

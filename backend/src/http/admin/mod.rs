@@ -5,6 +5,7 @@
 mod account;
 mod orders;
 mod staff;
+mod tokens;
 
 use crate::error::{AppError, Fault};
 use crate::flow::Actor;
@@ -17,8 +18,9 @@ use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use certportal_shared::ErrorCode;
-use certportal_shared::model::Role;
+use certportal_shared::model::{Role, Scope};
 use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
@@ -66,6 +68,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(account::router(state))
         .merge(orders::router())
         .merge(staff::router())
+        .merge(tokens::router())
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, same_origin_only))
         .layer(middleware::from_fn(no_store))
@@ -267,6 +270,85 @@ impl FromRequestParts<AppState> for Admin {
             ));
         }
         Ok(Self(staff))
+    }
+}
+
+/// A scope, as a type: a handler that takes [`Caller<S>`] needs scope `S` from an API token.
+pub trait NeedsScope {
+    const SCOPE: Scope;
+}
+
+/// Reading orders and the dashboard.
+pub struct ReadOrders;
+/// Creating, renewing, resending and cancelling orders.
+pub struct WriteOrders;
+/// Withdrawing certificates.
+pub struct RevokeCertificates;
+
+impl NeedsScope for ReadOrders {
+    const SCOPE: Scope = Scope::OrdersRead;
+}
+impl NeedsScope for WriteOrders {
+    const SCOPE: Scope = Scope::OrdersWrite;
+}
+impl NeedsScope for RevokeCertificates {
+    const SCOPE: Scope = Scope::Revoke;
+}
+
+/// Who calls an endpoint that automation may use: an API token with scope `S`
+/// (`Authorization: Bearer`, no cookie, so no cross-site request can carry it), or else a staff
+/// member past their first password, who may do all of it. The scope is checked here, by
+/// type, before the handler runs.
+pub struct Caller<S> {
+    actor: Actor,
+    scope: PhantomData<S>,
+}
+
+impl<S> Caller<S> {
+    /// The caller as the actor of an audit event: `token:<name>` or `staff:<user>`.
+    pub fn actor(&self) -> Actor {
+        self.actor.clone()
+    }
+}
+
+impl<S: NeedsScope + Send + Sync> FromRequestParts<AppState> for Caller<S> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Some(authorization) = parts.headers.get(header::AUTHORIZATION) else {
+            let staff = Staff::from_request_parts(parts, state).await?;
+            return Ok(Self {
+                actor: staff.actor(),
+                scope: PhantomData,
+            });
+        };
+        let bearer = authorization
+            .to_str()
+            .ok()
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(|| {
+                AppError::refuse(
+                    ErrorCode::Unauthenticated,
+                    "Authorization takes an API token: Bearer cpt_…",
+                )
+            })?;
+        let token = crate::flow::tokens::authenticate(state, bearer).await?;
+        if !token.scopes.contains(&S::SCOPE) {
+            return Err(AppError::refuse(
+                ErrorCode::Forbidden,
+                format!(
+                    "The token {} may not do this: it lacks the scope {}.",
+                    token.name,
+                    S::SCOPE
+                ),
+            ));
+        }
+        let Ok(meta) = ClientMeta::from_request_parts(parts, state).await;
+        Ok(Self {
+            actor: meta.actor(&format!("token:{}", token.name)),
+            scope: PhantomData,
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! Orders on the admin page: list, create (and renew), detail, resend, cancel, revoke,
 //! dashboard.
 
-use super::Staff;
+use super::{Caller, ReadOrders, RevokeCertificates, WriteOrders};
 use crate::error::AppError;
 use crate::flow::admin;
 use crate::http::extract::{ApiJson, ApiQuery};
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 
 async fn list(
     State(state): State<AppState>,
-    _staff: Staff,
+    _caller: Caller<ReadOrders>,
     ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<OrderList>, AppError> {
     Ok(Json(admin::list(&state, &query).await?))
@@ -36,10 +36,10 @@ async fn list(
 
 async fn create(
     State(state): State<AppState>,
-    staff: Staff,
+    caller: Caller<WriteOrders>,
     ApiJson(request): ApiJson<CreateOrderRequest>,
 ) -> Result<Json<CreateOrderResponse>, AppError> {
-    let created = admin::create(&state, &request, &staff.actor()).await?;
+    let created = admin::create(&state, &request, &caller.actor()).await?;
     Ok(Json(CreateOrderResponse {
         order_id: created.order_id,
         serial: created.serial,
@@ -48,7 +48,7 @@ async fn create(
 
 async fn detail(
     State(state): State<AppState>,
-    _staff: Staff,
+    _caller: Caller<ReadOrders>,
     Path(id): Path<String>,
 ) -> Result<Json<OrderDetail>, AppError> {
     Ok(Json(admin::detail(&state, &id).await?))
@@ -56,30 +56,30 @@ async fn detail(
 
 async fn resend(
     State(state): State<AppState>,
-    staff: Staff,
+    caller: Caller<WriteOrders>,
     Path(id): Path<String>,
 ) -> Result<Json<OrderDetail>, AppError> {
-    admin::resend(&state, &id, &staff.actor()).await?;
+    admin::resend(&state, &id, &caller.actor()).await?;
     Ok(Json(admin::detail(&state, &id).await?))
 }
 
 async fn cancel(
     State(state): State<AppState>,
-    staff: Staff,
+    caller: Caller<WriteOrders>,
     Path(id): Path<String>,
 ) -> Result<Json<OrderDetail>, AppError> {
-    admin::cancel(&state, &id, &staff.actor()).await?;
+    admin::cancel(&state, &id, &caller.actor()).await?;
     Ok(Json(admin::detail(&state, &id).await?))
 }
 
 async fn revoke(
     State(state): State<AppState>,
-    staff: Staff,
+    caller: Caller<RevokeCertificates>,
     Path(serial): Path<String>,
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> Result<Json<CertificateInfo>, AppError> {
     let serial = Serial::parse(&serial).map_err(|error| AppError::invalid(vec![error]))?;
-    crate::flow::revoke::revoke(&state, &serial, request.reason, &staff.actor()).await?;
+    crate::flow::revoke::revoke(&state, &serial, request.reason, &caller.actor()).await?;
     let record = state
         .store
         .certificate(serial.as_str())
@@ -95,7 +95,7 @@ async fn revoke(
 
 async fn dashboard(
     State(state): State<AppState>,
-    _staff: Staff,
+    _caller: Caller<ReadOrders>,
 ) -> Result<Json<Dashboard>, AppError> {
     Ok(Json(admin::dashboard(&state).await?))
 }

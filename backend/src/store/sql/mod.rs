@@ -8,6 +8,7 @@ mod reminders;
 mod reports;
 mod revocation;
 mod staff;
+mod tokens;
 
 pub(super) use super::prelude::*;
 use super::*;
