@@ -31,7 +31,13 @@ pub async fn run(data_dir: &Path, args: RevokeArgs) -> CliResult {
     // when the command ends.
     crate::flow::crl::current(portal.state())
         .await
-        .map_err(describe)?;
+        .map_err(|error| {
+            CliError(format!(
+                "certificate {serial} is revoked (OCSP refuses it), but the CRL could not be \
+                 signed: {}; the next GET /crl or sweep signs it",
+                describe(error).0
+            ))
+        })?;
     // The order's file and password were wiped: out of the database files too, before the
     // command ends (a server beside it folds only its own wipes).
     crate::flow::sweeper::fold(portal.state(), 5).await;

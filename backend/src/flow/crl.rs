@@ -39,6 +39,9 @@ impl Published {
     }
 }
 
+/// How long the publisher lets a burst of withdrawals settle before it signs.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Tells this instance's publisher that a certificate was revoked; the CRL follows without
 /// the caller waiting for it.
 pub fn changed(state: &AppState) {
@@ -51,6 +54,13 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             () = state.crl.changed.notified() => {}
+            _ = shutdown.changed() => return,
+        }
+        // A moment for the rest of a burst (staff withdrawing a customer's certificates one
+        // after the other) to commit, so that one CRL covers it; a GET /crl meanwhile signs
+        // one itself.
+        tokio::select! {
+            () = tokio::time::sleep(SETTLE) => {}
             _ = shutdown.changed() => return,
         }
         if let Err(error) = current(&state).await {
@@ -95,17 +105,30 @@ async fn publish_in_turn(state: &AppState) -> Result<CrlRecord, AppError> {
         let next_update = this_update + period(state);
         let ca = state.ca.clone();
         let der = tokio::task::spawn_blocking(move || {
-            let revoked: Vec<Revoked> = revoked
+            // A serial that is not hex cannot be listed; a CRL without it would claim to
+            // cover a revocation it leaves out, so none is signed.
+            let revoked = revoked
                 .into_iter()
-                .filter_map(|entry| {
-                    Some(Revoked {
-                        serial: hex::decode(pad_even(&entry.serial)).ok()?,
+                .map(|entry| {
+                    Ok(Revoked {
+                        serial: hex::decode(pad_even(&entry.serial)).map_err(|_| {
+                            AppError::inconsistent(format!(
+                                "revoked certificate {:?} has a serial that is not hex",
+                                entry.serial
+                            ))
+                        })?,
                         at: from_unix(entry.revoked_at),
                         reason: entry.reason,
                     })
                 })
-                .collect();
-            pki::build_crl(&ca, number, this_update, next_update, &revoked)
+                .collect::<Result<Vec<Revoked>, AppError>>()?;
+            Ok::<_, AppError>(pki::build_crl(
+                &ca,
+                number,
+                this_update,
+                next_update,
+                &revoked,
+            )?)
         })
         .await??;
         let record = CrlRecord {
@@ -119,6 +142,10 @@ async fn publish_in_turn(state: &AppState) -> Result<CrlRecord, AppError> {
         if state.store.save_crl(&record).await? {
             state.crl.keep(&record);
             return Ok(record);
+        }
+        // Another instance stored a higher number: theirs may cover everything already.
+        if let Some(crl) = serveable(state, state.store.crl_state().await?).await? {
+            return Ok(crl);
         }
     }
     Err(AppError::Internal(Fault::Crl(

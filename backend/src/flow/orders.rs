@@ -124,15 +124,31 @@ pub async fn create_order(
         .create_order(&order, &fresh.messages, &audit)
         .await?
     {
-        return Err(AppError::refuse(
-            ErrorCode::RenewalUnderWay,
-            "This certificate is being renewed already: its contact has the new link. \
-             Support can send it again.",
-        ));
+        let renewed = match &renewal.renews_serial {
+            Some(serial) => state.store.certificate(serial).await?,
+            None => None,
+        };
+        if renewed.is_some_and(|cert| cert.revoked_at.is_some()) {
+            return Err(AppError::refuse(
+                ErrorCode::CertificateRevoked,
+                "This certificate was withdrawn while its renewal was being made; it renews no \
+                 more.",
+            ));
+        }
+        return Err(renewal_under_way());
     }
     state.wake.notify_one();
     tracing::info!(order_id = %order_id, serial = ?serial, custody = %spec.custody, "order created");
     Ok(CreatedOrder { order_id, serial })
+}
+
+/// The refusal of a second renewal of one certificate.
+pub(crate) fn renewal_under_way() -> AppError {
+    AppError::refuse(
+        ErrorCode::RenewalUnderWay,
+        "This certificate is being renewed already: its contact has the new link. Support can \
+         send it again.",
+    )
 }
 
 /// Makes the key, issues its certificate and wraps both in the sealed PKCS#12 file, with its

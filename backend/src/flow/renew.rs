@@ -81,6 +81,11 @@ pub async fn start(
     record: &CertificateRecord,
     actor: &Actor,
 ) -> Result<RenewResponse, AppError> {
+    // Checked before the work too: a key and a certificate made only to be refused would let
+    // every repeated request cost the portal a key generation.
+    if state.store.renewal_under_way(&record.serial).await? {
+        return Err(super::orders::renewal_under_way());
+    }
     let order = state
         .store
         .order(&record.order_id)
@@ -211,7 +216,7 @@ impl PublicKey {
         let spki = cert.public_key();
         let algorithm: &'static dyn VerificationAlgorithm = match spki.parsed() {
             Ok(Parsed::RSA(_)) => &signature::RSA_PKCS1_2048_8192_SHA256,
-            Ok(Parsed::EC(point)) if point.key_size() == 256 => &signature::ECDSA_P256_SHA256_FIXED,
+            Ok(Parsed::EC(_)) if on_p256(&spki) => &signature::ECDSA_P256_SHA256_FIXED,
             _ => return Err(field("its key is neither RSA nor EC P-256")),
         };
         Ok(Self {
@@ -232,6 +237,15 @@ impl PublicKey {
                 )
             })
     }
+}
+
+/// Whether an EC key names the P-256 curve (a point of the same length may be on another).
+fn on_p256(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> bool {
+    spki.algorithm
+        .parameters
+        .as_ref()
+        .and_then(|params| params.as_oid().ok())
+        .is_some_and(|oid| oid.to_id_string() == "1.2.840.10045.3.1.7")
 }
 
 /// A base64 field of at most `max` bytes, decoded.

@@ -35,17 +35,33 @@ async fn ca_pem(State(state): State<AppState>) -> Response {
     (headers, state.ca.cert_pem().to_owned()).into_response()
 }
 
-async fn crl_der(State(state): State<AppState>) -> Result<Response, AppError> {
+/// The CRL, with its number as the ETag: caches may keep it but must ask again each time
+/// (`no-cache`), so that a withdrawal that has returned is never hidden behind a cached copy,
+/// and a gateway that still has the current one gets a 304 without the body.
+async fn crl_der(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
     let crl = crl::current(&state).await?;
+    let etag = HeaderValue::from_str(&format!("\"crl-{}\"", crl.number))
+        .map_err(|e| AppError::Internal(crate::error::Fault::Response(e.to_string())))?;
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let unchanged = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| tag.trim() == etag.to_str().unwrap_or_default() || tag.trim() == "*");
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), cache]).into_response());
+    }
     let headers = [
         (
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/pkix-crl"),
         ),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=300"),
-        ),
+        (header::ETAG, etag),
+        cache,
     ];
     Ok((headers, crl.der).into_response())
 }

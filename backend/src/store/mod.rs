@@ -61,7 +61,8 @@ pub trait Store:
 pub trait OrderStore: Send + Sync {
     /// Records the order, its certificate, file and messages; `false` (nothing recorded) when
     /// the order is `only_renewal` and another renewal of the same certificate is under way or
-    /// collected. Parallel renewals of one certificate cannot both pass that guard.
+    /// collected, or the certificate was revoked. Parallel renewals of one certificate cannot
+    /// both pass that guard.
     async fn create_order(
         &self,
         order: &NewOrder,
@@ -99,6 +100,9 @@ pub trait OrderStore: Send + Sync {
         messages: &[NewMessage],
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
+    /// Whether an order renewing certificate `serial` is under way or collected (the check
+    /// before the work; [`OrderStore::create_order`] makes it again in its transaction).
+    async fn renewal_under_way(&self, serial: &str) -> StoreResult<bool>;
     /// Records a renewal challenge as used; `false` if it was used already.
     async fn use_renewal_challenge(&self, nonce: &[u8], expires_at: i64) -> StoreResult<bool>;
     /// Forgets the used challenges that ended before `before`.

@@ -21,6 +21,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
+use zeroize::Zeroizing;
 
 const FILE_ID: &str = "renew-file";
 const PASSWORD_ID: &str = "renew-password";
@@ -52,14 +53,16 @@ impl From<ApiFailure> for Failure {
     }
 }
 
-/// Opens the file, signs a fresh challenge with its key and asks for the renewal.
-async fn renew(file: Vec<u8>, password: String) -> Result<RenewResponse, Failure> {
+/// Fetches a challenge, opens the file, signs the challenge with its key and asks for the
+/// renewal. The challenge comes first, so that the key is out of the file for one signature
+/// and no network round trip.
+async fn renew(file: Vec<u8>, password: Zeroizing<String>) -> Result<RenewResponse, Failure> {
+    let challenge = api::renew_challenge().await?.challenge;
     // Let "Renewing…" reach the screen before the key derivation holds the thread.
     browser::after_paint().await;
     let unlocked = bundle::unlock(&file, &password)
         .map_err(|error| Failure::Shared(Trouble::Inspect(error.code(), error.message().into())))?;
     drop(password);
-    let challenge = api::renew_challenge().await?.challenge;
     let signature = bundle::webcrypto::sign_with_pkcs8(
         &unlocked.pkcs8,
         &unlocked.key,
@@ -73,6 +76,20 @@ async fn renew(file: Vec<u8>, password: String) -> Result<RenewResponse, Failure
 }
 
 impl Failure {
+    /// Whether trying again with the same file cannot help: then the page lets go of the file
+    /// and its password.
+    fn is_final(&self) -> bool {
+        matches!(
+            self,
+            Failure::Refused(
+                ErrorCode::CertificateRevoked
+                    | ErrorCode::CertificateExpired
+                    | ErrorCode::UnknownSerial
+                    | ErrorCode::RenewalUnderWay
+            )
+        )
+    }
+
     fn message(&self, lang: Lang) -> Message {
         let t = texts::catalogue(lang);
         let problem = match self {
@@ -99,26 +116,32 @@ pub fn RenewPage() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Failure>);
     let renewed = RwSignal::new(None::<RenewResponse>);
-    let job = Job::new(move |(bytes, password): (Vec<u8>, String)| async move {
-        match renew(bytes, password).await {
-            Ok(answer) => {
-                problem.set(None);
-                // Nothing on the page keeps the file or its password once the proof is made.
-                typed.set(String::new());
-                file.set(None);
-                renewed.set(Some(answer));
-            }
-            Err(failure) => {
-                if matches!(
-                    failure,
-                    Failure::Shared(Trouble::Inspect(ErrorCode::WrongPassword, _))
-                ) {
-                    browser::focus(PASSWORD_ID);
+    let job = Job::new(
+        move |(bytes, password): (Vec<u8>, Zeroizing<String>)| async move {
+            match renew(bytes, password).await {
+                Ok(answer) => {
+                    problem.set(None);
+                    // Nothing on the page keeps the file or its password once the proof is made.
+                    typed.set(String::new());
+                    file.set(None);
+                    renewed.set(Some(answer));
                 }
-                problem.set(Some(failure));
+                Err(failure) => {
+                    if failure.is_final() {
+                        typed.set(String::new());
+                        file.set(None);
+                    }
+                    if matches!(
+                        failure,
+                        Failure::Shared(Trouble::Inspect(ErrorCode::WrongPassword, _))
+                    ) {
+                        browser::focus(PASSWORD_ID);
+                    }
+                    problem.set(Some(failure));
+                }
             }
-        }
-    });
+        },
+    );
     let choose = move |input: HtmlInputElement| {
         let Some(chosen) = input.files().and_then(|files| files.get(0)) else {
             return;
@@ -144,7 +167,10 @@ pub fn RenewPage() -> impl IntoView {
             browser::focus(FILE_ID);
             return;
         };
-        job.start((bytes, typed.get_untracked().trim().to_owned()));
+        job.start((
+            bytes,
+            Zeroizing::new(typed.get_untracked().trim().to_owned()),
+        ));
     };
     let message = Signal::derive(move || {
         problem

@@ -102,12 +102,11 @@ pub async fn sign_with_pkcs8(
     };
     let der = Uint8Array::from(pkcs8);
     let usages = Array::of1(&JsValue::from_str("sign"));
-    let imported =
-        JsFuture::from(subtle.import_key_with_object("pkcs8", &der, &import, false, &usages)?)
-            .await;
-    // The copy handed to JavaScript is wiped whatever the import said.
+    // importKey copies the bytes when it is called: the copy handed to JavaScript is wiped
+    // right after, whatever the call said.
+    let importing = subtle.import_key_with_object("pkcs8", &der, &import, false, &usages);
     der.fill(0, 0, der.length());
-    let private: CryptoKey = imported?.dyn_into()?;
+    let private: CryptoKey = JsFuture::from(importing?).await?.dyn_into()?;
     let signature: js_sys::ArrayBuffer =
         JsFuture::from(subtle.sign_with_object_and_u8_array(&sign, &private, data)?)
             .await?

@@ -55,3 +55,37 @@ async fn parallel_withdrawals_are_all_listed_by_fewer_crls_than_withdrawals() {
         "{BURST} withdrawals signed {signed} CRLs"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn caches_must_ask_again_and_an_unchanged_crl_costs_a_304() {
+    let app = spawn_app().await;
+    let order = app.create_order(sample_order()).await;
+    let first = app.get(routes::CRL).await;
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let ask = |tag: String| {
+        let url = format!("{}{}", app.url, routes::CRL);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("if-none-match", tag)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let again = ask(etag.clone()).await;
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    let alice = app.signed_in_admin().await;
+    alice
+        .post_json(&routes::admin_revoke(order.serial()), &json!({}))
+        .await;
+    let after = ask(etag.clone()).await;
+    assert_eq!(after.status(), 200, "the withdrawal made a new CRL");
+    assert_ne!(after.headers()["etag"].to_str().unwrap(), etag);
+    let dir = tempfile::tempdir().unwrap();
+    let listed = tools::crl_text(dir.path(), &after.bytes().await.unwrap());
+    assert!(listed.contains(&order.serial().to_uppercase()));
+}

@@ -2,6 +2,10 @@
 
 use super::*;
 
+/// An order renewing certificate `$1` that is under way or collected.
+const RENEWAL_UNDER_WAY: &str = "SELECT id FROM orders WHERE renews_serial = $1 \
+     AND state NOT IN ('expired', 'cancelled') LIMIT 1";
+
 #[async_trait]
 impl OrderStore for SqlStore {
     async fn create_order(
@@ -21,14 +25,23 @@ impl OrderStore for SqlStore {
                     .execute(&mut *tx)
                     .await?;
             }
-            let taken: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM orders WHERE renews_serial = $1 \
-                 AND state NOT IN ('expired', 'cancelled') LIMIT 1",
-            )
+            // A certificate withdrawn meanwhile renews no more: its row is locked (PostgreSQL)
+            // so that a withdrawal waits for this order rather than slip in before it.
+            let lock = match self.backend {
+                Backend::Postgres => " FOR UPDATE",
+                Backend::Sqlite => "",
+            };
+            let revoked: Option<Option<i64>> = sqlx::query_scalar(&format!(
+                "SELECT revoked_at FROM certificates WHERE serial = $1{lock}"
+            ))
             .bind(renewed)
             .fetch_optional(&mut *tx)
             .await?;
-            if taken.is_some() {
+            let taken: Option<String> = sqlx::query_scalar(RENEWAL_UNDER_WAY)
+                .bind(renewed)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() || revoked.flatten().is_some() {
                 return refuse(tx).await;
             }
         }
@@ -294,6 +307,14 @@ impl OrderStore for SqlStore {
             insert_message(&mut tx, message, audit.at).await?;
         }
         commit_with(tx, audit).await
+    }
+
+    async fn renewal_under_way(&self, serial: &str) -> StoreResult<bool> {
+        let taken: Option<String> = sqlx::query_scalar(RENEWAL_UNDER_WAY)
+            .bind(serial)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(taken.is_some())
     }
 
     async fn use_renewal_challenge(&self, nonce: &[u8], expires_at: i64) -> StoreResult<bool> {

@@ -32,11 +32,6 @@ pub(super) async fn revoke_in(
             RevokeOutcome::Unknown
         });
     };
-    // The CRL is signed after the commit, by whoever serves it next: the count tells them it
-    // is behind (and a crash before then loses nothing).
-    sqlx::query("UPDATE crl_changes SET revision = revision + 1 WHERE id = 1")
-        .execute(&mut **tx)
-        .await?;
     let sql = format!(
         "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE serial = $1 AND {} \
          RETURNING id",
@@ -57,6 +52,13 @@ pub(super) async fn revoke_in(
         ..audit.clone()
     };
     insert_audit(&mut **tx, &event).await?;
+    // The CRL is signed after the commit, by whoever serves it next: the count tells them it
+    // is behind (and a crash before then loses nothing). Its row is the last one this takes
+    // (its callers only insert after it), so on PostgreSQL no transaction can hold it while
+    // waiting for an order or certificate row that another revocation holds.
+    sqlx::query("UPDATE crl_changes SET revision = revision + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
     Ok(RevokeOutcome::Revoked)
 }
 
