@@ -216,7 +216,7 @@ impl PublicKey {
         let spki = cert.public_key();
         let algorithm: &'static dyn VerificationAlgorithm = match spki.parsed() {
             Ok(Parsed::RSA(_)) => &signature::RSA_PKCS1_2048_8192_SHA256,
-            Ok(Parsed::EC(_)) if on_p256(&spki) => &signature::ECDSA_P256_SHA256_FIXED,
+            Ok(Parsed::EC(_)) if on_p256(spki) => &signature::ECDSA_P256_SHA256_FIXED,
             _ => return Err(field("its key is neither RSA nor EC P-256")),
         };
         Ok(Self {
