@@ -281,6 +281,7 @@ async fn main() {
             &format!("127.0.0.1:{port}"),
         ])
         .env("CERTPORTAL_LOG", "warn")
+        .env("CERTPORTAL_METRICS__LISTEN", "127.0.0.1:0")
         .env("CERTPORTAL_HTTP__COLLECT_RATE_PER_MINUTE", "100000000")
         .env("CERTPORTAL_DELIVERY__POLL_INTERVAL_MS", "50")
         .stdout(Stdio::null())

@@ -173,7 +173,10 @@ impl IntoResponse for AppError {
         };
         let status = status_for(&error.code);
         let retry_after = error.retry_after;
+        let code = error.code.clone();
         let mut response = (status, axum::Json(error)).into_response();
+        // For the metrics, which count refusals by code without reading the body.
+        response.extensions_mut().insert(code);
         if let Some(seconds) = retry_after
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {

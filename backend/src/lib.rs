@@ -7,6 +7,7 @@ pub mod datadir;
 pub mod error;
 pub mod flow;
 pub mod http;
+pub mod metrics;
 pub mod notify;
 pub mod pki;
 pub mod secrets;

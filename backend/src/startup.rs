@@ -117,6 +117,7 @@ impl Portal {
             crl: Arc::new(crate::flow::crl::Published::default()),
             sessions,
             hashing,
+            metrics: Arc::default(),
         };
         let dispatcher = Dispatcher::new(&state, sms, mailer);
         Ok(Self { state, dispatcher })
@@ -165,6 +166,31 @@ impl Portal {
             }
             None => None,
         };
+        let metrics_addr = match self.state.config.metrics.listen.as_str() {
+            "" => None,
+            listen => {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("metrics.listen: cannot listen on {listen}"))?;
+                let addr = listener.local_addr()?;
+                let router = axum::Router::new()
+                    .route("/metrics", axum::routing::get(crate::metrics::scrape))
+                    .with_state(self.state.clone());
+                let mut stop = signal.clone();
+                tasks.spawn(async move {
+                    let stopped = async move {
+                        let _ = stop.wait_for(|stop| *stop).await;
+                    };
+                    if let Err(error) = axum::serve(listener, router)
+                        .with_graceful_shutdown(stopped)
+                        .await
+                    {
+                        tracing::error!("metrics listener stopped: {error}");
+                    }
+                });
+                Some(addr)
+            }
+        };
         let mut server_signal = signal.clone();
         tasks.spawn(async move {
             let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -198,6 +224,7 @@ impl Portal {
         Ok(RunningPortal {
             addr,
             mtls_addr,
+            metrics_addr,
             shutdown,
             tasks,
             state: self.state,
@@ -225,6 +252,7 @@ fn warn_of_a_half_real_outbox(config: &Config) {
 pub struct RunningPortal {
     addr: SocketAddr,
     mtls_addr: Option<SocketAddr>,
+    metrics_addr: Option<SocketAddr>,
     shutdown: watch::Sender<bool>,
     tasks: JoinSet<()>,
     state: AppState,
@@ -239,6 +267,11 @@ impl RunningPortal {
     /// The address of the mTLS check, when it is on.
     pub fn mtls_addr(&self) -> Option<SocketAddr> {
         self.mtls_addr
+    }
+
+    /// The address of `/metrics`, when it is on.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
     }
 
     /// `http://ADDR`.

@@ -29,4 +29,6 @@ pub struct AppState {
     pub sessions: StaffSessions,
     /// The threads that compute password hashes, a few at a time (each takes 19 MiB).
     pub hashing: Arc<HashingPool>,
+    /// What `/metrics` shows.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

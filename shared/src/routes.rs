@@ -51,6 +51,8 @@ pub const OCSP_GET: &str = "/ocsp/{*request}";
 pub const RENEW: &str = "/api/renew";
 /// Liveness and database check.
 pub const HEALTHZ: &str = "/healthz";
+/// Readiness: the database and the message queue answer.
+pub const READYZ: &str = "/readyz";
 /// The development inbox (outbox mode only).
 pub const DEV_INBOX: &str = "/dev/inbox";
 

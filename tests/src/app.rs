@@ -176,6 +176,7 @@ impl AppBuilder {
         config.delivery.poll_interval_ms = 20;
         config.delivery.retry_initial_seconds = 1;
         config.collect.sweep_interval_seconds = 1;
+        config.metrics.listen = "127.0.0.1:0".into();
         for edit in self.edits {
             edit(&mut config);
         }
@@ -281,6 +282,16 @@ impl TestApp {
     }
 
     /// `https://ADDR/` of the mTLS check, when it is configured.
+    /// `http://ADDR/metrics`, on the metrics listener.
+    pub fn metrics_url(&self) -> String {
+        let addr = self
+            .running
+            .as_ref()
+            .and_then(RunningPortal::metrics_addr)
+            .expect("the metrics listener");
+        format!("http://{addr}/metrics")
+    }
+
     pub fn mtls_url(&self) -> Option<String> {
         self.running
             .as_ref()

@@ -78,6 +78,8 @@ async fn spawn(data_dir: &Path, env: &[(String, String)]) -> (tokio::process::Ch
     command
         .args(["serve", "--listen", "127.0.0.1:0", "--dist"])
         .arg(crate::dist_dir())
+        // Each server's metrics on a port of its own: the default one is taken by the first.
+        .env("CERTPORTAL_METRICS__LISTEN", "127.0.0.1:0")
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

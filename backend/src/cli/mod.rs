@@ -68,8 +68,21 @@ pub type CliResult = Result<(), CliError>;
 /// Logs go to stderr; commands other than `serve` log warnings only, so their output stays
 /// readable and machine-parsable.
 fn init_logging(filter: &str) {
+    init_logging_as(filter, crate::config::LogFormat::Text);
+}
+
+/// [`init_logging`], as `serve` configures it: lines for people, or one JSON object per line.
+fn init_logging_as(filter: &str, format: crate::config::LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    if format == crate::config::LogFormat::Json {
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .try_init();
+        return;
+    }
     use std::io::IsTerminal as _;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -1,6 +1,6 @@
 //! `certportal serve`.
 
-use super::{CliError, CliResult, init_logging};
+use super::{CliError, CliResult, init_logging_as};
 use crate::config::Config;
 use crate::datadir::DataDir;
 use crate::startup::{Portal, PortalOptions};
@@ -20,7 +20,7 @@ pub struct ServeArgs {
 pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
     let configured = Config::load(data_dir)?;
     let mut options = PortalOptions::from_data_dir(data_dir.to_owned())?;
-    init_logging(&options.config.log);
+    init_logging_as(&options.config.log, options.config.log_format);
     let listen = args.listen.unwrap_or_else(|| options.config.listen.clone());
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -51,6 +51,9 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
     println!("certportal listening on {}", running.url());
     if let Some(addr) = running.mtls_addr() {
         println!("mTLS check listening on https://{addr}/");
+    }
+    if let Some(addr) = running.metrics_addr() {
+        println!("metrics for Prometheus on http://{addr}/metrics");
     }
     if outbox {
         println!("Development inbox: {}/dev/inbox", running.url());

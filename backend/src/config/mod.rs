@@ -48,6 +48,8 @@ pub struct Config {
     pub default_locale: Locale,
     /// A `tracing` filter such as `info` or `certportal=debug,info`.
     pub log: String,
+    /// `text` (default) or `json`: one JSON object per line, for a log collector.
+    pub log_format: LogFormat,
     pub ca: CaConfig,
     pub certificate: CertificateConfig,
     pub ocsp: OcspConfig,
@@ -61,6 +63,7 @@ pub struct Config {
     pub support: SupportConfig,
     pub admin: AdminConfig,
     pub mtls_check: MtlsCheckConfig,
+    pub metrics: MetricsConfig,
 }
 
 impl Default for Config {
@@ -72,6 +75,7 @@ impl Default for Config {
             database_url: "sqlite://certportal.db".into(),
             default_locale: Locale::En,
             log: "info".into(),
+            log_format: LogFormat::Text,
             ca: CaConfig::default(),
             certificate: CertificateConfig::default(),
             ocsp: OcspConfig::default(),
@@ -85,6 +89,7 @@ impl Default for Config {
             support: SupportConfig::default(),
             admin: AdminConfig::default(),
             mtls_check: MtlsCheckConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }

@@ -93,6 +93,10 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         .route("/api/{*rest}", axum::routing::any(not_found))
         .fallback_service(spa)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::record,
+        ))
         .layer(axum::Extension(client_ip_header))
         .layer(middleware::from_fn_with_state(security, headers::add))
         // One line per request at `info`: method, path, status, latency. The path only: no

@@ -15,6 +15,7 @@ pub fn router() -> Router<AppState> {
         .route(routes::CA_PEM, get(ca_pem))
         .route(routes::CRL, get(crl_der))
         .route(routes::HEALTHZ, get(healthz))
+        .route(routes::READYZ, get(readyz))
 }
 
 async fn ca_pem(State(state): State<AppState>) -> Response {
@@ -64,6 +65,30 @@ async fn crl_der(
         cache,
     ];
     Ok((headers, crl.der).into_response())
+}
+
+/// Ready for traffic: the database answers and the message queue can be read (Kubernetes'
+/// readiness, beside `/healthz`).
+async fn readyz(State(state): State<AppState>) -> Response {
+    let ready = async {
+        state.store.ping().await?;
+        state.store.message_counts().await
+    };
+    match ready.await {
+        Ok(_) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ready"})),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::warn!("not ready: {error}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

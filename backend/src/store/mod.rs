@@ -14,7 +14,7 @@ pub use sessions::StaffSessions;
 pub use sql::SqlStore;
 
 use async_trait::async_trait;
-use certportal_shared::model::{OrderState, RevocationReason};
+use certportal_shared::model::{Channel, MessageState, OrderState, RevocationReason};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -86,6 +86,8 @@ pub trait OrderStore: Send + Sync {
     /// Collected orders whose unrevoked certificate ends after `after` and before `before`,
     /// soonest first.
     async fn expiring(&self, after: i64, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>>;
+    /// How many [`OrderStore::expiring`] would list without a limit.
+    async fn expiring_count(&self, after: i64, before: i64) -> StoreResult<u64>;
     /// Cancels an open order, wipes its secrets, ends its sessions, drops its unsent
     /// messages and revokes its certificate (cessationOfOperation); `false` if it was not
     /// open.
@@ -240,6 +242,8 @@ pub trait MessageStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     async fn messages_for_order(&self, order_id: &str) -> StoreResult<Vec<MessageStatus>>;
+    /// How many messages there are of each channel and state.
+    async fn message_counts(&self) -> StoreResult<Vec<(Channel, MessageState, u64)>>;
 }
 
 /// Reminders before certificates end, each stage claimed once however many instances ask.

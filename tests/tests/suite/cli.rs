@@ -419,6 +419,7 @@ fn without_a_base_url_links_follow_the_address_serve_listens_on() {
     init(dir.path());
     let mut server = certportal_tests::cli::command(dir.path())
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("CERTPORTAL_METRICS__LISTEN", "127.0.0.1:0")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -29,6 +29,7 @@ mod guards_messages;
 mod guards_staff;
 mod http_defences;
 mod interop;
+mod metrics;
 mod mtls_check;
 mod ocsp;
 mod postgres;

@@ -170,4 +170,22 @@ impl MessageStore for SqlStore {
             })
             .collect()
     }
+
+    async fn message_counts(&self) -> StoreResult<Vec<(Channel, MessageState, u64)>> {
+        let rows = sqlx::query(
+            "SELECT channel, status, COUNT(*) AS n FROM messages GROUP BY channel, status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let n: i64 = row.try_get("n")?;
+                Ok((
+                    parse(row, "channel")?,
+                    parse(row, "status")?,
+                    u64::try_from(n).unwrap_or_default(),
+                ))
+            })
+            .collect()
+    }
 }

@@ -228,6 +228,19 @@ impl OrderStore for SqlStore {
         rows.iter().map(order_from_row).collect()
     }
 
+    async fn expiring_count(&self, after: i64, before: i64) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM orders o JOIN certificates c ON c.serial = o.serial \
+             WHERE o.state = 'collected' AND c.revoked_at IS NULL AND c.not_after < $1 \
+             AND c.not_after > $2",
+        )
+        .bind(before)
+        .bind(after)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
     async fn cancel_order(&self, order_id: &str, audit: &AuditEvent) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
         let sql = format!(
