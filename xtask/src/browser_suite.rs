@@ -37,6 +37,7 @@ const DOC_SCREENSHOTS: &[&str] = &[
     "admin-4-order-detail",
     "admin-5-dashboard",
     "admin-6-staff-enrolment",
+    "admin-7-tokens",
 ];
 
 /// `npm ci` in tests/browser unless axe-core is already there (a few seconds, once).

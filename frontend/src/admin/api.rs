@@ -6,8 +6,8 @@ pub use kit::http::ApiFailure;
 
 use certportal_shared::api::admin::{
     AuditPage, CertificateInfo, ChangePasswordRequest, CreateOrderRequest, CreateOrderResponse,
-    Dashboard, Enrolment, LoginRequest, NewStaffRequest, OrderDetail, OrderList, RevokeRequest,
-    StaffMe, StaffSummary,
+    CreateTokenRequest, CreatedToken, Dashboard, Enrolment, LoginRequest, NewStaffRequest,
+    OrderDetail, OrderList, RevokeRequest, StaffMe, StaffSummary, TokenInfo,
 };
 use certportal_shared::model::{OrderState, RevocationReason, Role};
 use certportal_shared::routes;
@@ -127,6 +127,27 @@ pub async fn staff_reset(username: &str, action: &str) -> Result<Enrolment, ApiF
         .same_origin()
         .json()
         .await
+}
+
+/// Every API token (admins only).
+pub async fn tokens() -> Result<Vec<TokenInfo>, ApiFailure> {
+    get(routes::ADMIN_TOKENS).await
+}
+
+/// Makes a token; the answer holds it, once.
+pub async fn create_token(request: &CreateTokenRequest) -> Result<CreatedToken, ApiFailure> {
+    post(routes::ADMIN_TOKENS, request).await
+}
+
+/// Revokes a token.
+pub async fn revoke_token(name: &str) -> Result<TokenInfo, ApiFailure> {
+    Call::post_empty(&routes::path(
+        routes::ADMIN_TOKEN_REVOKE,
+        &url::encode(name),
+    ))
+    .same_origin()
+    .json()
+    .await
 }
 
 /// Staff actions in the audit log, newest first, older than the event `before`.

@@ -83,8 +83,9 @@ fn page(page: Page, session: Session) -> AnyView {
         Page::Order(id) => view! { <pages::OrderPage id /> }.into_any(),
         Page::Dashboard => view! { <pages::Dashboard /> }.into_any(),
         Page::Staff if admin => view! { <pages::StaffPage /> }.into_any(),
+        Page::Tokens if admin => view! { <pages::TokensPage /> }.into_any(),
         Page::Audit if admin => view! { <pages::AuditLog /> }.into_any(),
-        Page::Staff | Page::Audit => view! { <pages::Forbidden /> }.into_any(),
+        Page::Staff | Page::Tokens | Page::Audit => view! { <pages::Forbidden /> }.into_any(),
         Page::Account => view! { <pages::Account /> }.into_any(),
         Page::NotFound => view! { <pages::NotFound /> }.into_any(),
     }
@@ -154,6 +155,11 @@ fn Navigation() -> impl IntoView {
                     <li>
                         <Link to=Page::Staff test="nav-staff" current=at(Section::Staff)>
                             {texts.text(|t| t.nav_staff)}
+                        </Link>
+                    </li>
+                    <li>
+                        <Link to=Page::Tokens test="nav-tokens" current=at(Section::Tokens)>
+                            {texts.text(|t| t.nav_tokens)}
                         </Link>
                     </li>
                     <li>

@@ -96,6 +96,7 @@ pub fn actor(actor: &str, t: &AdminCatalogue) -> String {
     match actor.split_once(':') {
         Some(("staff", name)) => fill(t.actor_staff, &[("name", name)]),
         Some(("cli", name)) => fill(t.actor_cli, &[("name", name)]),
+        Some(("token", name)) => fill(t.actor_token, &[("name", name)]),
         _ => match actor {
             "contact" => t.actor_contact.to_owned(),
             "system" => t.actor_system.to_owned(),
@@ -135,6 +136,8 @@ pub fn action(action: &str, t: &AdminCatalogue) -> String {
         "staff.logout" => t.event_logout,
         "staff.password_changed" => t.event_password_changed,
         "staff.added" => t.event_staff_added,
+        "token.created" => t.event_token_created,
+        "token.revoked" => t.event_token_revoked,
         "staff.password_reset" => t.event_password_reset,
         "staff.totp_reset" => t.event_totp_reset,
         "staff.disabled" => t.event_disabled,

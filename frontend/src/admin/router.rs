@@ -35,6 +35,7 @@ pub enum Page {
     Order(String),
     Dashboard,
     Staff,
+    Tokens,
     Audit,
     Account,
     NotFound,
@@ -66,6 +67,7 @@ impl Page {
             ["orders", id, "renew"] => Page::Renew((*id).to_owned()),
             ["dashboard"] => Page::Dashboard,
             ["staff"] => Page::Staff,
+            ["tokens"] => Page::Tokens,
             ["audit"] => Page::Audit,
             ["account"] => Page::Account,
             _ => Page::NotFound,
@@ -97,6 +99,7 @@ impl Page {
             Page::Order(id) => format!("{ADMIN_PAGE}/orders/{}", url::encode(id)),
             Page::Dashboard => format!("{ADMIN_PAGE}/dashboard"),
             Page::Staff => format!("{ADMIN_PAGE}/staff"),
+            Page::Tokens => format!("{ADMIN_PAGE}/tokens"),
             Page::Audit => format!("{ADMIN_PAGE}/audit"),
             Page::Account => format!("{ADMIN_PAGE}/account"),
             Page::NotFound => ADMIN_PAGE.to_owned(),
@@ -110,6 +113,7 @@ impl Page {
             Page::NewOrder => Section::NewOrder,
             Page::Dashboard => Section::Dashboard,
             Page::Staff => Section::Staff,
+            Page::Tokens => Section::Tokens,
             Page::Audit => Section::Audit,
             Page::Account => Section::Account,
         }
@@ -123,6 +127,7 @@ pub enum Section {
     NewOrder,
     Dashboard,
     Staff,
+    Tokens,
     Audit,
     Account,
 }
@@ -245,6 +250,7 @@ mod tests {
             Page::Order("a/b c".into()),
             Page::Dashboard,
             Page::Staff,
+            Page::Tokens,
             Page::Audit,
             Page::Account,
         ] {

@@ -215,10 +215,54 @@ async fn every_admin_page_passes_an_axe_scan_and_is_pictured() {
         })
         .await;
 
+    // An API token for a CRM: shown once, it works, and revoked on the page it stops.
+    browser.navigate("nav-tokens", "API tokens").await;
+    browser.type_into("token-name", "crm").await;
+    browser.click("token-scope-orders-write").await;
+    browser.type_into("token-days", "30").await;
+    browser.click("token-add").await;
+    let token = browser.text("[data-test=\"token-value\"]").await;
+    assert!(token.starts_with("cpt_"), "a token is shown");
+    browser
+        .assert_accessible("the tokens page with a new token")
+        .await;
+    browser.screenshot("admin-7-tokens").await;
+    let with_token = || {
+        reqwest::Client::new()
+            .get(format!(
+                "{}{}",
+                app.url,
+                certportal_shared::routes::ADMIN_ORDERS
+            ))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(with_token().await.unwrap().status(), 200);
+    browser.click("token-done").await;
+    assert!(!browser.exists("[data-test=\"token-created\"]").await);
+    browser
+        .wait_for_text(
+            "the token in the list",
+            "[data-test=\"tokens-table\"]",
+            |t| t.contains("crm") && t.contains("orders:read, orders:write"),
+        )
+        .await;
+    browser.click("token-revoke").await;
+    browser.click("token-confirm").await;
+    browser
+        .wait_for_text("the revocation", "[data-test=\"token-revoked\"]", |t| {
+            t.contains("revoked")
+        })
+        .await;
+    assert_eq!(with_token().await.unwrap().status(), 401);
+
     browser.navigate("nav-audit", "Audit log").await;
     browser
         .wait_for_text("alice's actions", "[data-test=\"audit-table\"]", |t| {
-            t.contains("Added a staff member") && t.contains("alice (staff)")
+            t.contains("Added a staff member")
+                && t.contains("alice (staff)")
+                && t.contains("Made an API token")
+                && t.contains("Revoked an API token")
         })
         .await;
     browser.assert_accessible("the audit log").await;
@@ -265,6 +309,7 @@ async fn the_admin_pages_fit_a_phone() {
         ("/orders/new", "order-submit"),
         ("/dashboard", "state-counts"),
         ("/staff", "staff-table"),
+        ("/tokens", "token-add"),
         ("/audit", "audit-table"),
         ("/account", "password-change"),
     ] {

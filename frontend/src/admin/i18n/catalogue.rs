@@ -19,6 +19,7 @@ pub struct AdminCatalogue {
     pub nav_dashboard: &'static str,
     pub nav_staff: &'static str,
     pub nav_audit: &'static str,
+    pub nav_tokens: &'static str,
     pub nav_account: &'static str,
     /// `{name}`, `{role}`
     pub signed_in_as: &'static str,
@@ -55,6 +56,8 @@ pub struct AdminCatalogue {
     pub actor_staff: &'static str,
     /// `{name}`
     pub actor_cli: &'static str,
+    /// `{name}`
+    pub actor_token: &'static str,
     pub actor_contact: &'static str,
     pub actor_system: &'static str,
     pub actor_anonymous: &'static str,
@@ -75,6 +78,8 @@ pub struct AdminCatalogue {
     pub event_logout: &'static str,
     pub event_password_changed: &'static str,
     pub event_staff_added: &'static str,
+    pub event_token_created: &'static str,
+    pub event_token_revoked: &'static str,
     pub event_password_reset: &'static str,
     pub event_totp_reset: &'static str,
     pub event_disabled: &'static str,
@@ -327,6 +332,41 @@ pub struct AdminCatalogue {
     pub reset_totp_question: &'static str,
     pub confirm_button: &'static str,
     pub never_mind: &'static str,
+
+    // --- API tokens
+    pub tokens_title: &'static str,
+    pub tokens_intro: &'static str,
+    pub add_token_title: &'static str,
+    pub token_name_label: &'static str,
+    pub token_name_help: &'static str,
+    pub token_name_rule: &'static str,
+    pub token_name_taken: &'static str,
+    pub token_scopes_label: &'static str,
+    pub token_scopes_rule: &'static str,
+    pub scope_orders_read: &'static str,
+    pub scope_orders_write: &'static str,
+    pub scope_revoke: &'static str,
+    pub token_expires_label: &'static str,
+    pub token_expires_help: &'static str,
+    pub token_expires_rule: &'static str,
+    pub token_create_button: &'static str,
+    pub token_creating: &'static str,
+    /// `{name}`
+    pub token_created_title: &'static str,
+    pub token_once: &'static str,
+    pub token_done: &'static str,
+    pub tokens_list_title: &'static str,
+    pub tokens_empty: &'static str,
+    pub token_scopes_col: &'static str,
+    pub token_expires_col: &'static str,
+    pub token_last_used_col: &'static str,
+    pub token_never: &'static str,
+    pub token_no_end: &'static str,
+    /// `{time}`
+    pub token_revoked_status: &'static str,
+    pub token_revoke_button: &'static str,
+    /// `{name}`
+    pub token_revoke_question: &'static str,
 
     // --- the audit log
     pub audit_title: &'static str,

@@ -9,6 +9,7 @@ mod orders;
 mod sign_in;
 mod simple;
 mod staff;
+mod tokens;
 
 pub use account::Account;
 pub use audit::AuditLog;
@@ -19,3 +20,4 @@ pub use orders::Orders;
 pub use sign_in::SignIn;
 pub use simple::{Forbidden, NotFound};
 pub use staff::StaffPage;
+pub use tokens::TokensPage;
