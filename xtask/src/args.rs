@@ -10,6 +10,7 @@ commands:
   tools                install what the build and the tests need and is missing (test and run do it too)
   test                 every test: workspace tests, browser tests, wasm tests in headless Chromium
   dist                 release binary (target/release/certportal) and the browser apps (dist/)
+  deb                  the Debian package (target/debian/certportal.deb): binary, dist/, systemd unit
   bench                benchmarks and the browser apps' weight (the customers' against its budget)
   screenshots          browser tests of the collect and admin pages; copies their screenshots to docs/screenshots
   fuzz [--seconds N] [TARGET...]  the cargo-fuzz targets in fuzz/, N seconds each (default 60); not run by CI
@@ -25,6 +26,7 @@ pub enum Task {
     Tools,
     Test,
     Dist,
+    Deb,
     Bench,
     Screenshots,
     Fuzz(crate::fuzz::Options),
@@ -41,6 +43,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
         "tools" => Task::Tools,
         "test" => Task::Test,
         "dist" => Task::Dist,
+        "deb" => Task::Deb,
         "bench" => Task::Bench,
         "screenshots" => Task::Screenshots,
         other => bail!("unknown command `{other}`\n\n{USAGE}"),

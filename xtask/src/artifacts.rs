@@ -78,6 +78,35 @@ pub fn backend(ctx: &Ctx, profile: Profile) -> Result<PathBuf> {
     })
 }
 
+/// The Debian package, `target/debian/certportal.deb`, from the release binary and `dist/`
+/// built already (cargo-deb `--no-build`); returns its path.
+pub fn deb(ctx: &Ctx) -> Result<PathBuf> {
+    let deb = ctx.root.join("target/debian/certportal.deb");
+    exec::step("Packaging target/debian/certportal.deb (cargo-deb)", || {
+        exec::run(
+            ctx.cargo()
+                .args(["deb", "-p", "certportal", "--no-build", "--output"])
+                .arg(&deb),
+        )
+    })?;
+    Ok(deb)
+}
+
+/// `cargo xtask deb`: the browser apps, the release binary, and the Debian package.
+pub fn deb_package(ctx: &Ctx) -> Result<()> {
+    tools::ensure(ctx, Browser::NotNeeded)?;
+    tools::ensure_cargo_deb(ctx)?;
+    spa(ctx)?;
+    backend(ctx, Profile::Release)?;
+    let deb = deb(ctx)?;
+    println!(
+        "\nBuilt {}; install it with: sudo dpkg -i {}",
+        deb.display(),
+        deb.display()
+    );
+    Ok(())
+}
+
 pub fn dist(ctx: &Ctx) -> Result<()> {
     tools::ensure(ctx, Browser::NotNeeded)?;
     spa(ctx)?;

@@ -46,6 +46,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Task::Tools => test::tools(&ctx),
         Task::Test => test::test(&ctx),
         Task::Dist => artifacts::dist(&ctx),
+        Task::Deb => artifacts::deb_package(&ctx),
         Task::Bench => bench::bench(&ctx),
         Task::Screenshots => browser_suite::screenshots(&ctx),
         Task::Fuzz(options) => fuzz::fuzz(&ctx, &options),

@@ -22,8 +22,13 @@ pub fn tools(ctx: &Ctx) -> Result<()> {
 
 pub fn test(ctx: &Ctx) -> Result<()> {
     tools(ctx)?;
+    tools::ensure_cargo_deb(ctx)?;
     artifacts::spa(ctx)?;
     let bin = artifacts::backend(ctx, Profile::Debug)?;
+    // The package test installs the Debian package as an operator would; cargo-deb packages
+    // release builds only.
+    artifacts::backend(ctx, Profile::Release)?;
+    let deb = artifacts::deb(ctx)?;
 
     // The harness in tests/ reads these instead of guessing paths. Not `CERTPORTAL_*`: that
     // prefix is the server's configuration, where an unknown key is an error.
@@ -34,6 +39,7 @@ pub fn test(ctx: &Ctx) -> Result<()> {
         .args(["test", "--workspace"])
         .env("TEST_CERTPORTAL_BIN", &bin)
         .env("TEST_CERTPORTAL_DIST", ctx.dist())
+        .env("TEST_CERTPORTAL_DEB", &deb)
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("CHROMIUM", CHROMIUM);
 

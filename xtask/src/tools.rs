@@ -13,6 +13,8 @@ use crate::versions;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// 0.22 needs a newer rustc than the pinned 1.95.
 const TRUNK_VERSION: &str = "0.21.14";
+/// cargo-deb, for `cargo xtask deb` and the package test.
+const CARGO_DEB_VERSION: &str = "3.8.0";
 /// The crate that builds binaryen's wasm-opt; its release must match Trunk.toml's `wasm_opt`.
 const WASM_OPT_CRATE_VERSION: &str = "0.116.1";
 const WASM_OPT_RELEASE: u32 = 116;
@@ -106,6 +108,39 @@ fn ensure_trunk(ctx: &Ctx) -> Result<()> {
     recheck(ctx, "trunk", |out| {
         versions::tool_version(out, "trunk") == Some(TRUNK_VERSION)
     })
+}
+
+/// cargo-deb at the pinned version, for the Debian package.
+pub fn ensure_cargo_deb(ctx: &Ctx) -> Result<()> {
+    let found = exec::probe(ctx.cargo().args(["deb", "--version"]));
+    let found = found
+        .as_deref()
+        .and_then(|out| versions::tool_version(out, "cargo-deb"));
+    if found == Some(CARGO_DEB_VERSION) {
+        println!("ok  cargo-deb {CARGO_DEB_VERSION}");
+        return Ok(());
+    }
+    println!(
+        "Installing cargo-deb {CARGO_DEB_VERSION} (found: {}). It compiles from source, about 3 \
+         minutes on 2 cores, once per machine.",
+        found.unwrap_or("none")
+    );
+    exec::run(ctx.cargo().args([
+        "install",
+        "--locked",
+        &format!("cargo-deb@{CARGO_DEB_VERSION}"),
+    ]))?;
+    let found = exec::probe(ctx.cargo().args(["deb", "--version"]));
+    if found
+        .as_deref()
+        .and_then(|out| versions::tool_version(out, "cargo-deb"))
+        != Some(CARGO_DEB_VERSION)
+    {
+        anyhow::bail!(
+            "cargo-deb {CARGO_DEB_VERSION} was installed but `cargo deb --version` says otherwise"
+        );
+    }
+    Ok(())
 }
 
 fn ensure_wasm_opt(ctx: &Ctx) -> Result<()> {

@@ -19,6 +19,10 @@ pub struct InitArgs {
     /// The address customers will use, written into the configuration.
     #[arg(long)]
     base_url: Option<String>,
+    /// Succeed without changing anything when the data dir has its CA already (a service's
+    /// every start can run it; only the first initialises).
+    #[arg(long)]
+    if_missing: bool,
 }
 
 /// What `init` made.
@@ -151,6 +155,11 @@ pub async fn run(root: &Path, args: InitArgs) -> CliResult {
         .map(KeyType::parse)
         .transpose()
         .map_err(|e| CliError(format!("ca-key: {}", e.message)))?;
+    let dir = DataDir::new(root);
+    if args.if_missing && dir.ca_cert().exists() && dir.ca_key().exists() {
+        println!("{} has its CA already; nothing to do.", root.display());
+        return Ok(());
+    }
     let done = initialise(
         root,
         args.ca_name.as_deref(),

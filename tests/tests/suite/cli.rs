@@ -126,6 +126,32 @@ fn a_second_init_refuses_and_changes_nothing() {
 }
 
 #[test]
+fn init_if_missing_initialises_once_and_refuses_a_half_made_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(dir.path(), &["init", "--if-missing"], None);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = file_fingerprints(dir.path());
+    let again = run(
+        dir.path(),
+        &["init", "--if-missing", "--ca-name", "Other CA"],
+        None,
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(file_fingerprints(dir.path()), before, "nothing changed");
+
+    // A CA certificate without its key is not a data dir to leave be.
+    let half = tempfile::tempdir().unwrap();
+    std::fs::copy(dir.path().join("ca.pem"), half.path().join("ca.pem")).unwrap();
+    let refused = run(half.path(), &["init", "--if-missing"], None);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("already exists"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
 fn the_data_dir_flag_works_after_the_command_name_and_the_ca_name_is_taken() {
     let dir = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(certportal_tests::cli::certportal_bin())

@@ -32,6 +32,7 @@ mod interop;
 mod metrics;
 mod mtls_check;
 mod ocsp;
+mod packaging;
 mod postgres;
 mod reminders;
 mod renew_mtls;
