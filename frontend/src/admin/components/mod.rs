@@ -1,7 +1,9 @@
 //! Pieces the staff app's pages share.
 
 mod badge;
+mod confirm;
 mod field;
 
 pub use badge::StateBadge;
+pub use confirm::Confirm;
 pub use field::{Choice, ChoiceField, TextField};

@@ -2,7 +2,7 @@
 //! (shown once, until "done"); revoking one, after a confirm step.
 
 use crate::api::{self, ApiFailure};
-use crate::components::TextField;
+use crate::components::{Confirm, TextField};
 use crate::fetch::{Fetched, fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
@@ -60,18 +60,13 @@ pub fn TokensPage() -> impl IntoView {
             let shown = name.clone();
             let question = texts.format(move |t| fill(t.token_revoke_question, &[("name", &shown)]));
             view! {
-                <div class="confirm" role="group" aria-labelledby=CONFIRM_ID>
-                    <h2 id=CONFIRM_ID tabindex="-1">{question}</h2>
-                    <div class="action-buttons">
-                        <button type="button" class="button button-danger-solid" data-test="token-confirm"
-                            on:click=move |_| revoke.start(name.clone())>
-                            {texts.text(|t| t.confirm_button)}
-                        </button>
-                        <button type="button" class="button" on:click=move |_| asking.set(None)>
-                            {texts.text(|t| t.never_mind)}
-                        </button>
-                    </div>
-                </div>
+                <Confirm
+                    id=CONFIRM_ID
+                    question
+                    test="token-confirm"
+                    yes=Callback::new(move |()| revoke.start(name.clone()))
+                    no=Callback::new(move |()| asking.set(None))
+                />
             }
         })}
         <Alert message id="tokens-error" />

@@ -5,7 +5,7 @@
 mod enrolment;
 
 use crate::api::{self, ApiFailure};
-use crate::components::{Choice, ChoiceField, TextField};
+use crate::components::{Choice, ChoiceField, Confirm, TextField};
 use crate::fetch::{Fetched, fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
@@ -105,18 +105,13 @@ pub fn StaffPage() -> impl IntoView {
                 fill(template, &[("name", &name)])
             });
             view! {
-                <div class="confirm" role="group" aria-labelledby=CONFIRM_ID>
-                    <h2 id=CONFIRM_ID tabindex="-1">{question}</h2>
-                    <div class="action-buttons">
-                        <button type="button" class="button button-danger-solid" data-test="staff-confirm"
-                            on:click=move |_| change.start((username.clone(), what))>
-                            {texts.text(|t| t.confirm_button)}
-                        </button>
-                        <button type="button" class="button" on:click=move |_| asking.set(None)>
-                            {texts.text(|t| t.never_mind)}
-                        </button>
-                    </div>
-                </div>
+                <Confirm
+                    id=CONFIRM_ID
+                    question
+                    test="staff-confirm"
+                    yes=Callback::new(move |()| change.start((username.clone(), what)))
+                    no=Callback::new(move |()| asking.set(None))
+                />
             }
         })}
         <Alert message id="staff-error" />
