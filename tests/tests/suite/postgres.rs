@@ -223,3 +223,45 @@ async fn a_withdrawal_on_one_instance_shows_at_once_in_the_others_crl_and_ocsp()
     );
     assert!(out.contains(": revoked"), "{out}");
 }
+
+/// Staff cancelling an order while another revokes its certificate, a dozen times at once:
+/// each pair ends with one of the two done and the other refused, never a server error (the
+/// two transactions took the order's and the certificate's rows in opposite orders, and
+/// PostgreSQL broke the deadlock by failing one).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancel_racing_a_revocation_of_the_same_order_never_deadlocks() {
+    let app = TestApp::builder().postgres().spawn().await;
+    let mut orders = Vec::new();
+    for n in 0..12 {
+        let mut draft = sample_order();
+        draft.client = format!("race-{n}");
+        orders.push(app.create_order(draft).await);
+    }
+    let alice = app.signed_in_admin().await;
+    let reason = json!({"reason": "keyCompromise"});
+    let calls = orders.iter().flat_map(|order| {
+        let cancel = routes::admin_order(&order.order_id, Some("cancel"));
+        let revoke = routes::admin_revoke(order.serial());
+        [(cancel, json!({})), (revoke, reason.clone())]
+    });
+    let answers = futures::future::join_all(calls.map(|(path, body)| {
+        let alice = &alice;
+        async move { refusal(alice.post(&path, &body).await).await }
+    }))
+    .await;
+    for (status, code, body) in &answers {
+        assert!(
+            *status == 200
+                || (*status == 409 && matches!(code.as_str(), "INVALID_STATE" | "ALREADY_REVOKED")),
+            "{status} {code}: {body}"
+        );
+    }
+    for order in &orders {
+        let stored = app.stored_certificate(order.serial()).await;
+        assert!(
+            stored.revoked_at.is_some(),
+            "{} is revoked either way",
+            order.serial()
+        );
+    }
+}

@@ -230,7 +230,7 @@ impl CollectStore for SqlStore {
         wipe_sealed(&mut *tx, order_id, Sealed::Password).await?;
         insert_handover(&mut tx, handover, audit.at).await?;
         insert_audit(&mut *tx, audit).await?;
-        supersede_renewed(&mut tx, order_id, audit.at).await?;
+        supersede_renewed(&mut tx, self.backend, order_id, audit.at).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -294,7 +294,7 @@ impl CollectStore for SqlStore {
         end_flow(&mut tx, order_id, audit.at).await?;
         insert_handover(&mut tx, handover, audit.at).await?;
         insert_audit(&mut *tx, audit).await?;
-        supersede_renewed(&mut tx, order_id, audit.at).await?;
+        supersede_renewed(&mut tx, self.backend, order_id, audit.at).await?;
         tx.commit().await?;
         Ok(SignOutcome::Signed)
     }
@@ -346,6 +346,7 @@ impl CollectStore for SqlStore {
 /// that collects it: a crash cannot leave both certificates valid.
 async fn supersede_renewed(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
     order_id: &str,
     at: i64,
 ) -> StoreResult<()> {
@@ -363,7 +364,8 @@ async fn supersede_renewed(
             detail: Some(format!("reason: {}", RevocationReason::Superseded)),
             ..AuditEvent::default()
         };
-        super::revocation::revoke_in(tx, &old, RevocationReason::Superseded, &superseded).await?;
+        super::revocation::revoke_in(tx, backend, &old, RevocationReason::Superseded, &superseded)
+            .await?;
     }
     Ok(())
 }

@@ -275,6 +275,7 @@ impl OrderStore for SqlStore {
         };
         super::revocation::revoke_in(
             &mut tx,
+            self.backend,
             &serial,
             RevocationReason::CessationOfOperation,
             &revocation,

@@ -111,7 +111,7 @@ impl ReportStore for SqlStore {
             tx.rollback().await?;
             return Ok(None);
         };
-        let outcome = revoke_in(&mut tx, &serial, reason, audit).await?;
+        let outcome = revoke_in(&mut tx, self.backend, &serial, reason, audit).await?;
         if outcome != RevokeOutcome::Revoked {
             // The code stays used: it was right, and the certificate is withdrawn already.
             tx.commit().await?;

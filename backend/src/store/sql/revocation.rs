@@ -7,10 +7,20 @@ use super::*;
 /// names none.
 pub(super) async fn revoke_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
     serial: &str,
     reason: RevocationReason,
     audit: &AuditEvent,
 ) -> StoreResult<RevokeOutcome> {
+    if backend == Backend::Postgres {
+        // The order's row before the certificate's, as a cancel takes them: a revocation that
+        // took the certificate first and a cancel that took the order first waited for each
+        // other, and PostgreSQL failed one of them.
+        sqlx::query("SELECT id FROM orders WHERE serial = $1 FOR UPDATE")
+            .bind(serial)
+            .fetch_all(&mut **tx)
+            .await?;
+    }
     let revoked: Option<String> = sqlx::query_scalar(
         "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 \
          WHERE serial = $1 AND revoked_at IS NULL RETURNING order_id",
@@ -71,7 +81,7 @@ impl RevocationStore for SqlStore {
         audit: &AuditEvent,
     ) -> StoreResult<RevokeOutcome> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let outcome = revoke_in(&mut tx, serial, reason, audit).await?;
+        let outcome = revoke_in(&mut tx, self.backend, serial, reason, audit).await?;
         if outcome == RevokeOutcome::Revoked {
             tx.commit().await?;
         } else {
