@@ -179,7 +179,23 @@ impl Config {
         {
             return Err("certificate.pkcs12_iterations must be between 1 and 1000000".into());
         }
-        if self.sms.provider == SmsProvider::Http && self.sms.http.url.is_empty() {
+        let http_sms = &self.sms.http;
+        if self.sms.provider == SmsProvider::Http
+            && http_sms.preset != SmsPreset::Custom
+            && [&http_sms.account, &http_sms.secret, &http_sms.sender]
+                .iter()
+                .any(|value| value.is_empty())
+        {
+            return Err(
+                "sms.http.account, sms.http.secret and sms.http.sender are required with \
+                 sms.http.preset"
+                    .into(),
+            );
+        }
+        if self.sms.provider == SmsProvider::Http
+            && http_sms.preset == SmsPreset::Custom
+            && http_sms.url.is_empty()
+        {
             return Err("sms.http.url is required when sms.provider = \"http\"".into());
         }
         let check = &self.mtls_check;

@@ -175,10 +175,39 @@ pub enum SmsProvider {
     Http,
 }
 
+/// An SMS provider the portal speaks by name (`sms.http.preset`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SmsPreset {
+    /// The generic gateway: `url`, `authorization` and `body_template` as configured.
+    #[default]
+    #[serde(rename = "custom")]
+    Custom,
+    /// Twilio's Messages API: a form with To, From and Body, Basic auth with the Account SID.
+    #[serde(rename = "twilio")]
+    Twilio,
+    /// Vonage's SMS API: a form with to (digits only), from and text, Basic auth with the key.
+    #[serde(rename = "vonage")]
+    Vonage,
+    /// 46elks (Sweden): a form with to, from and message, Basic auth with the API user.
+    #[serde(rename = "46elks")]
+    FortySixElks,
+}
+
 /// A generic HTTP SMS gateway: most providers take a JSON POST with a bearer or basic token.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpSmsConfig {
+    /// `custom` (the body template below), or a provider whose API the portal speaks by name:
+    /// `twilio`, `vonage`, `46elks`. A preset needs `account`, `secret` and `sender`, and
+    /// fills the URL (unless `url` is set), the authorization and the body.
+    pub preset: SmsPreset,
+    /// The preset's account: Twilio's Account SID, Vonage's API key, 46elks' API username.
+    pub account: String,
+    /// The preset's secret: Twilio's auth token, Vonage's API secret, 46elks' API password.
+    pub secret: String,
+    /// The sender the preset's messages come from: a number (E.164) or an alphanumeric
+    /// sender id, as the provider allows.
+    pub sender: String,
     pub url: String,
     pub method: String,
     /// Sent as the `Authorization` header when not empty (`Bearer ...`, `Basic ...`).
@@ -197,6 +226,10 @@ pub struct HttpSmsConfig {
 impl Default for HttpSmsConfig {
     fn default() -> Self {
         Self {
+            preset: SmsPreset::Custom,
+            account: String::new(),
+            secret: String::new(),
+            sender: String::new(),
             url: String::new(),
             method: "POST".into(),
             authorization: String::new(),
@@ -210,6 +243,10 @@ impl Default for HttpSmsConfig {
 impl fmt::Debug for HttpSmsConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpSmsConfig")
+            .field("preset", &self.preset)
+            .field("account", &self.account)
+            .field("secret", &redacted(&self.secret))
+            .field("sender", &self.sender)
             .field("url", &self.url)
             .field("method", &self.method)
             .field("authorization", &redacted(&self.authorization))

@@ -1,7 +1,9 @@
 //! SMS through an HTTP gateway, configured without code: URL, method, an `Authorization`
 //! header, an idempotency header and a JSON body template with `{to}`, `{body}` and `{id}`
-//! (the message's stable id, for gateways that take it in the body).
+//! (the message's stable id, for gateways that take it in the body); or a provider by name
+//! ([`super::sms_preset`]).
 
+use super::sms_preset::Preset;
 use super::{NotifyError, Outgoing, SmsSender};
 use crate::config::HttpSmsConfig;
 use async_trait::async_trait;
@@ -12,6 +14,7 @@ pub struct HttpSms {
     client: reqwest::Client,
     config: HttpSmsConfig,
     method: reqwest::Method,
+    preset: Option<Preset>,
 }
 
 impl HttpSms {
@@ -31,6 +34,7 @@ impl HttpSms {
             .build()
             .map_err(|e| NotifyError::Unreachable(e.to_string()))?;
         Ok(Self {
+            preset: Preset::of(&config),
             client,
             config,
             method,
@@ -57,9 +61,50 @@ fn json_escape(text: &str) -> Zeroizing<String> {
     Zeroizing::new(quoted[1..quoted.len() - 1].to_owned())
 }
 
+impl HttpSms {
+    /// A preset's request: its URL and authorization, the form body, and its own reading of
+    /// the answer.
+    async fn send_preset(&self, preset: &Preset, message: &Outgoing) -> Result<(), NotifyError> {
+        let form = preset.form(message);
+        let mut request = self
+            .client
+            .post(&preset.url)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header(
+                reqwest::header::AUTHORIZATION,
+                preset.authorization.as_str(),
+            )
+            .body(bytes::Bytes::from_owner(Zeroizing::new(
+                form.as_bytes().to_vec(),
+            )));
+        if !self.config.idempotency_header.is_empty() {
+            request = request.header(
+                self.config.idempotency_header.as_str(),
+                &message.idempotency_key,
+            );
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| NotifyError::Unreachable(e.without_url().to_string()))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| NotifyError::Unreachable(e.without_url().to_string()))?;
+        preset.judge(status, &body)
+    }
+}
+
 #[async_trait]
 impl SmsSender for HttpSms {
     async fn send_sms(&self, message: &Outgoing) -> Result<(), NotifyError> {
+        if let Some(preset) = &self.preset {
+            return self.send_preset(preset, message).await;
+        }
         let mut request = self
             .client
             .request(self.method.clone(), &self.config.url)

@@ -8,6 +8,7 @@
 mod http_sms;
 mod outbox;
 mod recording;
+mod sms_preset;
 mod smtp;
 pub mod templates;
 mod worker;

@@ -38,3 +38,4 @@ mod reminders;
 mod renew_mtls;
 mod renew_signed;
 mod self_service;
+mod sms_presets;
