@@ -11,6 +11,7 @@ commands:
   test                 every test: workspace tests, browser tests, wasm tests in headless Chromium
   dist                 release binary (target/release/certportal) and the browser apps (dist/)
   deb                  the Debian package (target/debian/certportal.deb): binary, dist/, systemd unit
+  deny                 cargo deny: licences, advisories (the committed copy of the database), duplicates, sources
   bench                benchmarks and the browser apps' weight (the customers' against its budget)
   screenshots          browser tests of the collect and admin pages; copies their screenshots to docs/screenshots
   fuzz [--seconds N] [TARGET...]  the cargo-fuzz targets in fuzz/, N seconds each (default 60); not run by CI
@@ -27,6 +28,7 @@ pub enum Task {
     Test,
     Dist,
     Deb,
+    Deny,
     Bench,
     Screenshots,
     Fuzz(crate::fuzz::Options),
@@ -44,6 +46,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
         "test" => Task::Test,
         "dist" => Task::Dist,
         "deb" => Task::Deb,
+        "deny" => Task::Deny,
         "bench" => Task::Bench,
         "screenshots" => Task::Screenshots,
         other => bail!("unknown command `{other}`\n\n{USAGE}"),

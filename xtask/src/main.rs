@@ -7,6 +7,7 @@ mod artifacts;
 mod bench;
 mod browser_suite;
 mod ctx;
+mod deny;
 mod exec;
 mod fuzz;
 mod run;
@@ -47,6 +48,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Task::Test => test::test(&ctx),
         Task::Dist => artifacts::dist(&ctx),
         Task::Deb => artifacts::deb_package(&ctx),
+        Task::Deny => deny::deny(&ctx),
         Task::Bench => bench::bench(&ctx),
         Task::Screenshots => browser_suite::screenshots(&ctx),
         Task::Fuzz(options) => fuzz::fuzz(&ctx, &options),

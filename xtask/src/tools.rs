@@ -15,6 +15,8 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
 /// cargo-deb, for `cargo xtask deb` and the package test.
 const CARGO_DEB_VERSION: &str = "3.8.0";
+/// cargo-deny, for `cargo xtask deny`.
+const CARGO_DENY_VERSION: &str = "0.20.2";
 /// The crate that builds binaryen's wasm-opt; its release must match Trunk.toml's `wasm_opt`.
 const WASM_OPT_CRATE_VERSION: &str = "0.116.1";
 const WASM_OPT_RELEASE: u32 = 116;
@@ -112,33 +114,41 @@ fn ensure_trunk(ctx: &Ctx) -> Result<()> {
 
 /// cargo-deb at the pinned version, for the Debian package.
 pub fn ensure_cargo_deb(ctx: &Ctx) -> Result<()> {
-    let found = exec::probe(ctx.cargo().args(["deb", "--version"]));
-    let found = found
-        .as_deref()
-        .and_then(|out| versions::tool_version(out, "cargo-deb"));
-    if found == Some(CARGO_DEB_VERSION) {
-        println!("ok  cargo-deb {CARGO_DEB_VERSION}");
+    ensure_cargo_subcommand(ctx, "deb", CARGO_DEB_VERSION, 3)
+}
+
+/// cargo-deny at the pinned version, for the supply-chain checks.
+pub fn ensure_cargo_deny(ctx: &Ctx) -> Result<()> {
+    ensure_cargo_subcommand(ctx, "deny", CARGO_DENY_VERSION, 6)
+}
+
+/// `cargo-<name>` at `version` (`cargo <name> --version` prints `cargo-<name> <version>`),
+/// installed from crates.io when it is missing or another version; `minutes` is what the
+/// compile takes on 2 cores, said before it starts.
+fn ensure_cargo_subcommand(ctx: &Ctx, name: &str, version: &str, minutes: u32) -> Result<()> {
+    let tool = format!("cargo-{name}");
+    let probe = || {
+        exec::probe(ctx.cargo().args([name, "--version"]))
+            .as_deref()
+            .and_then(|out| versions::tool_version(out, &tool))
+            .map(str::to_owned)
+    };
+    let found = probe();
+    if found.as_deref() == Some(version) {
+        println!("ok  {tool} {version}");
         return Ok(());
     }
     println!(
-        "Installing cargo-deb {CARGO_DEB_VERSION} (found: {}). It compiles from source, about 3 \
+        "Installing {tool} {version} (found: {}). It compiles from source, about {minutes} \
          minutes on 2 cores, once per machine.",
-        found.unwrap_or("none")
+        found.as_deref().unwrap_or("none")
     );
-    exec::run(ctx.cargo().args([
-        "install",
-        "--locked",
-        &format!("cargo-deb@{CARGO_DEB_VERSION}"),
-    ]))?;
-    let found = exec::probe(ctx.cargo().args(["deb", "--version"]));
-    if found
-        .as_deref()
-        .and_then(|out| versions::tool_version(out, "cargo-deb"))
-        != Some(CARGO_DEB_VERSION)
-    {
-        anyhow::bail!(
-            "cargo-deb {CARGO_DEB_VERSION} was installed but `cargo deb --version` says otherwise"
-        );
+    exec::run(
+        ctx.cargo()
+            .args(["install", "--locked", &format!("{tool}@{version}")]),
+    )?;
+    if probe().as_deref() != Some(version) {
+        anyhow::bail!("{tool} {version} was installed but `cargo {name} --version` says otherwise");
     }
     Ok(())
 }
