@@ -251,6 +251,11 @@ pub const TEST_PACKAGES: &[Package] = &[
     },
     NGINX,
     Package {
+        name: "systemd",
+        probe: Probe::Command(&["systemd-analyze", "--version"]),
+        why: "systemd-analyze, which checks the Debian package's unit",
+    },
+    Package {
         name: "postgresql-client",
         probe: Probe::Command(&["psql", "--version"]),
         why: "psql, which drops the PostgreSQL tests' databases",
