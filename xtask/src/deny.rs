@@ -24,7 +24,13 @@ pub fn deny(ctx: &Ctx) -> Result<()> {
     })?;
     exec::step(
         "cargo deny: licences, advisories, duplicate versions, sources",
-        || exec::run(ctx.cargo().args(["deny", "--offline", "check"])),
+        // Without the inclusion graphs: each duplicate version is a short report, not a tree.
+        || {
+            exec::run(
+                ctx.cargo()
+                    .args(["deny", "--offline", "check", "--hide-inclusion-graph"]),
+            )
+        },
     )?;
     Ok(())
 }
