@@ -61,80 +61,70 @@ fn json_escape(text: &str) -> Zeroizing<String> {
     Zeroizing::new(quoted[1..quoted.len() - 1].to_owned())
 }
 
-impl HttpSms {
-    /// A preset's request: its URL and authorization, the form body, and its own reading of
-    /// the answer.
-    async fn send_preset(&self, preset: &Preset, message: &Outgoing) -> Result<(), NotifyError> {
-        let form = preset.form(message);
-        let mut request = self
-            .client
-            .post(&preset.url)
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .header(
-                reqwest::header::AUTHORIZATION,
-                preset.authorization.as_str(),
-            )
-            .body(bytes::Bytes::from_owner(Zeroizing::new(
-                form.as_bytes().to_vec(),
-            )));
-        if !self.config.idempotency_header.is_empty() {
-            request = request.header(
-                self.config.idempotency_header.as_str(),
-                &message.idempotency_key,
-            );
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| NotifyError::Unreachable(e.without_url().to_string()))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| NotifyError::Unreachable(e.without_url().to_string()))?;
-        preset.judge(status, &body)
+/// What the HTTP status says of a message, for the generic gateway and the presets alike.
+/// Errors name the status only: a gateway may echo the message, which can hold a secret.
+pub(super) fn judge_status(status: u16) -> Result<(), NotifyError> {
+    let answer = || format!("the SMS gateway answered {status}");
+    match status {
+        200..=299 => Ok(()),
+        // The gateway says this message itself will never do (a number it cannot reach, a
+        // body it rejects). Bad credentials, a wrong URL or a redirect (401, 403, 404, 3xx)
+        // are the operator's to mend, and the message waits for that.
+        400 | 413 | 422 => Err(NotifyError::Permanent(answer())),
+        _ => Err(NotifyError::Refused(answer())),
     }
+}
+
+fn unreachable(error: reqwest::Error) -> NotifyError {
+    NotifyError::Unreachable(error.without_url().to_string())
 }
 
 #[async_trait]
 impl SmsSender for HttpSms {
     async fn send_sms(&self, message: &Outgoing) -> Result<(), NotifyError> {
-        if let Some(preset) = &self.preset {
-            return self.send_preset(preset, message).await;
-        }
-        let mut request = self
-            .client
-            .request(self.method.clone(), &self.config.url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bytes::Bytes::from_owner(Zeroizing::new(
-                self.body(message).as_bytes().to_vec(),
-            )));
-        if !self.config.authorization.is_empty() {
-            request = request.header(reqwest::header::AUTHORIZATION, &self.config.authorization);
-        }
+        // A preset's URL, authorization and form body, or the configured gateway's JSON.
+        let (request, body) = match &self.preset {
+            Some(preset) => (
+                self.client
+                    .post(&preset.url)
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .header(
+                        reqwest::header::AUTHORIZATION,
+                        preset.authorization.as_str(),
+                    ),
+                preset.form(message),
+            ),
+            None => {
+                let request = self
+                    .client
+                    .request(self.method.clone(), &self.config.url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json");
+                let request = if self.config.authorization.is_empty() {
+                    request
+                } else {
+                    request.header(reqwest::header::AUTHORIZATION, &self.config.authorization)
+                };
+                (request, self.body(message))
+            }
+        };
+        let mut request = request.body(bytes::Bytes::from_owner(Zeroizing::new(
+            body.as_bytes().to_vec(),
+        )));
+        drop(body);
         if !self.config.idempotency_header.is_empty() {
             request = request.header(
                 self.config.idempotency_header.as_str(),
                 &message.idempotency_key,
             );
         }
-        // Errors name the status only: a gateway may echo the message, which can hold a secret.
-        let response = request
-            .send()
-            .await
-            .map_err(|e| NotifyError::Unreachable(e.without_url().to_string()))?;
-        let status = response.status();
-        let answer = format!("the SMS gateway answered {status}");
-        match status.as_u16() {
-            200..=299 => Ok(()),
-            // The gateway says this message itself will never do (a number it cannot reach,
-            // a body it rejects). Bad credentials, a wrong URL or a redirect (401, 403, 404,
-            // 3xx) are the operator's to mend, and the message waits for that.
-            400 | 413 | 422 => Err(NotifyError::Permanent(answer)),
-            _ => Err(NotifyError::Refused(answer)),
+        let response = request.send().await.map_err(unreachable)?;
+        let status = response.status().as_u16();
+        match &self.preset {
+            Some(preset) => preset.judge(status, &response.bytes().await.map_err(unreachable)?),
+            None => judge_status(status),
         }
     }
 }

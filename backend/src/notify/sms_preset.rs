@@ -70,12 +70,9 @@ impl Preset {
     /// happened and puts the outcome in each part's `status`; the others say it in the HTTP
     /// status.
     pub fn judge(&self, status: u16, body: &[u8]) -> Result<(), NotifyError> {
-        let answer = || format!("the SMS provider answered {status}");
         match status {
             200..=299 if self.kind == SmsPreset::Vonage => vonage_outcome(body),
-            200..=299 => Ok(()),
-            400 | 413 | 422 => Err(NotifyError::Permanent(answer())),
-            _ => Err(NotifyError::Refused(answer())),
+            _ => super::http_sms::judge_status(status),
         }
     }
 }
