@@ -138,6 +138,7 @@ pub fn status_for(code: &ErrorCode) -> StatusCode {
         | CsrUnsupportedAlgorithm => StatusCode::BAD_REQUEST,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Unauthenticated | SessionInvalid | LoginFailed => StatusCode::UNAUTHORIZED,
         Forbidden
         | CrossSiteRequest
@@ -147,7 +148,7 @@ pub fn status_for(code: &ErrorCode) -> StatusCode {
         | SignatureInvalid => StatusCode::FORBIDDEN,
         NotFound | UnknownSerial | UnknownLink => StatusCode::NOT_FOUND,
         AlreadyRevoked | InvalidState | NoServerKey | CsrNotExpected | RenewalUnderWay
-        | ChallengeUsed => StatusCode::CONFLICT,
+        | ChallengeUsed | WebhookLimit => StatusCode::CONFLICT,
         LinkExpired | LinkUsed | LinkCancelled | BundleGone => StatusCode::GONE,
         CodeLocked | ResendCooldown | ResendLimit | RateLimited | LoginThrottled
         | DownloadLimit => StatusCode::TOO_MANY_REQUESTS,

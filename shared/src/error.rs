@@ -35,6 +35,27 @@ macro_rules! error_codes {
                 }
             }
         }
+
+        // Serde writes the code as its string (by hand, for the catch-all), so the schema is
+        // written by hand too: a string, one of the codes this build knows.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for ErrorCode {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(
+                        "A stable, machine-readable reason for a refusal. A code is never \
+                         renamed; new ones may be added, so a client should treat one it does \
+                         not know as a failure. The NOT_PKCS12 to MALFORMED codes are the \
+                         inspector's (the browser's and the CLI's), not the server's.",
+                    ))
+                    .enum_values(Some([$($text),*]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for ErrorCode {}
     };
 }
 
@@ -47,6 +68,8 @@ error_codes! {
     PayloadTooLarge => "PAYLOAD_TOO_LARGE",
     /// The request body is not of the media type the endpoint takes.
     UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+    /// The path exists but not with this method; the `Allow` header names those it takes.
+    MethodNotAllowed => "METHOD_NOT_ALLOWED",
     /// No such resource.
     NotFound => "NOT_FOUND",
     /// No certificate has that serial number.
@@ -133,6 +156,8 @@ error_codes! {
     ChallengeUsed => "CHALLENGE_USED",
     /// Renewal: the signature does not verify with the certificate's key.
     SignatureInvalid => "SIGNATURE_INVALID",
+    /// There are as many working webhook endpoints as allowed; disable one first.
+    WebhookLimit => "WEBHOOK_LIMIT",
     /// Something went wrong on the server; the log has the cause.
     Internal => "INTERNAL",
     /// The inspector: the file is not a PKCS#12 file.
@@ -180,6 +205,7 @@ impl<'de> Deserialize<'de> for ErrorCode {
 
 /// One field that failed validation, with what is wrong in plain words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field's name as it appears in the request (`mobile`, `email`, ...).
     pub field: String,
@@ -189,6 +215,7 @@ pub struct FieldError {
 
 /// The JSON body of every error response: `{"code": "...", "message": "..."}` plus details.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// The stable code to branch on.
     pub code: ErrorCode,

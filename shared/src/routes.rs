@@ -1,101 +1,127 @@
 //! Paths shared by the server's routers, the browser app and the tests.
 
-/// The collect page; the link token follows in the URL fragment: `/collect#<token>`.
-pub const COLLECT_PAGE: &str = "/collect";
-/// The admin page.
-pub const ADMIN_PAGE: &str = "/admin";
-/// The contact's own withdrawal page; its token follows in the fragment: `/report#<token>`.
-pub const REPORT_PAGE: &str = "/report";
-/// The renewal page: the contact opens the old PKCS#12 file there and renews with its key.
-pub const RENEW_PAGE: &str = "/renew";
+/// Defines each path constant and lists them all in [`API`], in one place, so that no path can
+/// be routed, used by the apps or tests, and missing from the list the OpenAPI test checks.
+macro_rules! paths {
+    ($($(#[doc = $doc:literal])* $name:ident = $path:literal;)*) => {
+        $($(#[doc = $doc])* pub const $name: &str = $path;)*
 
-/// `POST`: a short-lived challenge for the renewal page to sign with the old key.
-pub const RENEW_CHALLENGE: &str = "/api/renew/challenge";
-/// `POST`: the old certificate and its key's signature over the challenge; starts the
-/// renewal order.
-pub const RENEW_SIGNED: &str = "/api/renew/signed";
+        /// Every path above: the pages, the API, the public files, the mTLS listener's renewal
+        /// and the development inbox. The suite's OpenAPI test checks `/api/openapi.json`
+        /// against it both ways (it names the few that the document leaves out, and why).
+        pub const API: &[&str] = &[$($name),*];
+    };
+}
 
-/// Describes the certificate behind a report link.
-pub const REPORT_OPEN: &str = "/api/report/open";
-/// Sends a one-time code to the order's mobile, to withdraw with.
-pub const REPORT_CODE: &str = "/api/report/code";
-/// Withdraws the certificate, with the code.
-pub const REPORT_REVOKE: &str = "/api/report/revoke";
-/// Asks support for a new certificate, after a withdrawal.
-pub const REPORT_RENEWAL: &str = "/api/report/renewal";
+paths! {
+    /// The collect page; the link token follows in the URL fragment: `/collect#<token>`.
+    COLLECT_PAGE = "/collect";
+    /// The admin page.
+    ADMIN_PAGE = "/admin";
+    /// The contact's own withdrawal page; its token follows in the fragment: `/report#<token>`.
+    REPORT_PAGE = "/report";
+    /// The renewal page: the contact opens the old PKCS#12 file there and renews with its key.
+    RENEW_PAGE = "/renew";
 
-/// Describes the order behind a link without using it up.
-pub const COLLECT_OPEN: &str = "/api/collect/open";
-/// Checks the one-time code and opens a collect session.
-pub const COLLECT_VERIFY: &str = "/api/collect/verify";
-/// Sends a new one-time code.
-pub const COLLECT_RESEND: &str = "/api/collect/resend";
-/// Downloads the encrypted PKCS#12 file (bearer session).
-pub const COLLECT_BUNDLE: &str = "/api/collect/bundle";
-/// Confirms the download; the password goes out by SMS.
-pub const COLLECT_RECEIPT: &str = "/api/collect/receipt";
-/// `POST`, with the collect session: sign the contact's certificate request (custody `csr`).
-pub const COLLECT_CSR: &str = "/api/collect/csr";
+    /// `POST`: a short-lived challenge for the renewal page to sign with the old key.
+    RENEW_CHALLENGE = "/api/renew/challenge";
+    /// `POST`: the old certificate and its key's signature over the challenge; starts the
+    /// renewal order.
+    RENEW_SIGNED = "/api/renew/signed";
 
-/// The CA certificate, PEM.
-pub const CA_PEM: &str = "/ca.pem";
-/// The current CRL, DER.
-pub const CRL: &str = "/crl";
-/// The OCSP responder: `POST` with the DER request as the body, or `GET` with it in base64
-/// after the slash (RFC 6960 appendix A.1).
-pub const OCSP: &str = "/ocsp";
-/// The `GET` form, for the router.
-pub const OCSP_GET: &str = "/ocsp/{*request}";
-/// `POST` on the mTLS listener, with the certificate to renew as the client certificate:
-/// starts its renewal order.
-pub const RENEW: &str = "/api/renew";
-/// Liveness and database check.
-pub const HEALTHZ: &str = "/healthz";
-/// Readiness: the database and the message queue answer.
-pub const READYZ: &str = "/readyz";
-/// The development inbox (outbox mode only).
-pub const DEV_INBOX: &str = "/dev/inbox";
+    /// Describes the certificate behind a report link.
+    REPORT_OPEN = "/api/report/open";
+    /// Sends a one-time code to the order's mobile, to withdraw with.
+    REPORT_CODE = "/api/report/code";
+    /// Withdraws the certificate, with the code.
+    REPORT_REVOKE = "/api/report/revoke";
+    /// Asks support for a new certificate, after a withdrawal.
+    REPORT_RENEWAL = "/api/report/renewal";
 
-/// Staff login.
-pub const ADMIN_LOGIN: &str = "/api/admin/login";
-/// Staff logout.
-pub const ADMIN_LOGOUT: &str = "/api/admin/logout";
-/// The signed-in staff member.
-pub const ADMIN_ME: &str = "/api/admin/me";
-/// Change one's own password.
-pub const ADMIN_ME_PASSWORD: &str = "/api/admin/me/password";
-/// Orders: list (GET) and create (POST).
-pub const ADMIN_ORDERS: &str = "/api/admin/orders";
-/// Counts by state and certificates expiring soon.
-pub const ADMIN_DASHBOARD: &str = "/api/admin/dashboard";
-/// Staff accounts: list (GET) and add (POST); admins only.
-pub const ADMIN_STAFF: &str = "/api/admin/staff";
-/// The audit log.
-pub const ADMIN_AUDIT: &str = "/api/admin/audit";
-/// API tokens: list (GET) and create (POST); admins only.
-pub const ADMIN_TOKENS: &str = "/api/admin/tokens";
+    /// Describes the order behind a link without using it up.
+    COLLECT_OPEN = "/api/collect/open";
+    /// Checks the one-time code and opens a collect session.
+    COLLECT_VERIFY = "/api/collect/verify";
+    /// Sends a new one-time code.
+    COLLECT_RESEND = "/api/collect/resend";
+    /// Downloads the encrypted PKCS#12 file (bearer session).
+    COLLECT_BUNDLE = "/api/collect/bundle";
+    /// Confirms the download; the password goes out by SMS.
+    COLLECT_RECEIPT = "/api/collect/receipt";
+    /// `POST`, with the collect session: sign the contact's certificate request (custody `csr`).
+    COLLECT_CSR = "/api/collect/csr";
 
-// Paths with a parameter, as patterns: the server routes them as written (axum's `{name}`
-// syntax), the app and the tests fill them with `path`, so the two sides cannot drift.
+    /// The CA certificate, PEM.
+    CA_PEM = "/ca.pem";
+    /// The current CRL, DER.
+    CRL = "/crl";
+    /// The OCSP responder: `POST` with the DER request as the body, or `GET` with it in base64
+    /// after the slash (RFC 6960 appendix A.1).
+    OCSP = "/ocsp";
+    /// The `GET` form, for the router.
+    OCSP_GET = "/ocsp/{*request}";
+    /// `POST` on the mTLS listener, with the certificate to renew as the client certificate:
+    /// starts its renewal order.
+    RENEW = "/api/renew";
+    /// Liveness and database check.
+    HEALTHZ = "/healthz";
+    /// Readiness: the database and the message queue answer.
+    READYZ = "/readyz";
+    /// The development inbox (outbox mode only).
+    DEV_INBOX = "/dev/inbox";
 
-/// One order.
-pub const ADMIN_ORDER: &str = "/api/admin/orders/{id}";
-/// A new link and code for an order.
-pub const ADMIN_ORDER_RESEND: &str = "/api/admin/orders/{id}/resend";
-/// Cancelling an order.
-pub const ADMIN_ORDER_CANCEL: &str = "/api/admin/orders/{id}/cancel";
-/// Revoking a certificate.
-pub const ADMIN_REVOKE: &str = "/api/admin/certificates/{serial}/revoke";
-/// Revoking an API token.
-pub const ADMIN_TOKEN_REVOKE: &str = "/api/admin/tokens/{name}/revoke";
-/// Disabling a staff account.
-pub const ADMIN_STAFF_DISABLE: &str = "/api/admin/staff/{username}/disable";
-/// Enabling a staff account again.
-pub const ADMIN_STAFF_ENABLE: &str = "/api/admin/staff/{username}/enable";
-/// A new first password for a staff account.
-pub const ADMIN_STAFF_RESET_PASSWORD: &str = "/api/admin/staff/{username}/reset-password";
-/// A new TOTP enrolment for a staff account.
-pub const ADMIN_STAFF_RESET_TOTP: &str = "/api/admin/staff/{username}/reset-totp";
+    /// Staff login.
+    ADMIN_LOGIN = "/api/admin/login";
+    /// Staff logout.
+    ADMIN_LOGOUT = "/api/admin/logout";
+    /// The signed-in staff member.
+    ADMIN_ME = "/api/admin/me";
+    /// Change one's own password.
+    ADMIN_ME_PASSWORD = "/api/admin/me/password";
+    /// Orders: list (GET) and create (POST).
+    ADMIN_ORDERS = "/api/admin/orders";
+    /// Counts by state and certificates expiring soon.
+    ADMIN_DASHBOARD = "/api/admin/dashboard";
+    /// Staff accounts: list (GET) and add (POST); admins only.
+    ADMIN_STAFF = "/api/admin/staff";
+    /// The audit log.
+    ADMIN_AUDIT = "/api/admin/audit";
+    /// API tokens: list (GET) and create (POST); admins only.
+    ADMIN_TOKENS = "/api/admin/tokens";
+    /// Webhook endpoints: list (GET) and register (POST); admins only.
+    ADMIN_WEBHOOKS = "/api/admin/webhooks";
+
+    // Paths with a parameter, as patterns: the server routes them as written (axum's `{name}`
+    // syntax), the app and the tests fill them with `path`, so the two sides cannot drift.
+
+    /// One order.
+    ADMIN_ORDER = "/api/admin/orders/{id}";
+    /// A new link and code for an order.
+    ADMIN_ORDER_RESEND = "/api/admin/orders/{id}/resend";
+    /// Cancelling an order.
+    ADMIN_ORDER_CANCEL = "/api/admin/orders/{id}/cancel";
+    /// Revoking a certificate.
+    ADMIN_REVOKE = "/api/admin/certificates/{serial}/revoke";
+    /// Revoking an API token.
+    ADMIN_TOKEN_REVOKE = "/api/admin/tokens/{name}/revoke";
+    /// Disabling a webhook endpoint.
+    ADMIN_WEBHOOK_DISABLE = "/api/admin/webhooks/{id}/disable";
+    /// A webhook endpoint's deliveries, newest first.
+    ADMIN_WEBHOOK_DELIVERIES = "/api/admin/webhooks/{id}/deliveries";
+    /// Disabling a staff account.
+    ADMIN_STAFF_DISABLE = "/api/admin/staff/{username}/disable";
+    /// Enabling a staff account again.
+    ADMIN_STAFF_ENABLE = "/api/admin/staff/{username}/enable";
+    /// A new first password for a staff account.
+    ADMIN_STAFF_RESET_PASSWORD = "/api/admin/staff/{username}/reset-password";
+    /// A new TOTP enrolment for a staff account.
+    ADMIN_STAFF_RESET_TOTP = "/api/admin/staff/{username}/reset-totp";
+
+    /// `GET`: the whole HTTP API of the public listener as an OpenAPI 3.1 document.
+    OPENAPI = "/api/openapi.json";
+    /// Swagger UI over [`OPENAPI`], for people (its files under `/api/docs/`).
+    API_DOCS = "/api/docs";
+}
 
 /// A pattern's `{…}` parameter filled with `value` (an id, serial or user name: no `/`).
 pub fn path(pattern: &str, value: &str) -> String {
@@ -166,6 +192,16 @@ mod tests {
             assert_eq!(admin_staff("sam", action), path(pattern, "sam"));
             assert_eq!(pattern.matches('{').count(), 1, "{pattern}");
         }
+    }
+
+    #[test]
+    fn every_path_is_listed_once() {
+        let mut paths = API.to_vec();
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), API.len());
+        assert!(API.contains(&ADMIN_ORDERS) && API.contains(&OCSP_GET));
+        assert!(API.iter().all(|path| path.starts_with('/')));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod logs;
 pub mod nginx;
 pub mod postgres;
 pub mod process;
+pub mod receiver;
 pub mod scan;
 pub mod senders;
 pub mod staff;

@@ -13,6 +13,7 @@ pub mod revoke;
 pub mod staff;
 pub mod sweeper;
 pub mod tokens;
+pub mod webhooks;
 
 use crate::store::{AuditEvent, OrderRecord};
 

@@ -1,15 +1,27 @@
 //! Security headers on every response, and the Content-Security-Policy that allows the wasm app
-//! and nothing else.
+//! and nothing else (and, on the API docs page only, Swagger UI's own files).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use certportal_shared::routes;
 use std::sync::Arc;
+
+/// The policy of the API docs page (Swagger UI, built in): its own scripts and stylesheets,
+/// no eval and no inline script; the one inline `<style>` it writes, its logo's, allowed by
+/// hash. Nothing else in the portal gets this policy.
+const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'";
 
 /// The headers added to every response.
 #[derive(Clone, Debug)]
-pub struct SecurityHeaders(Arc<Vec<(HeaderName, HeaderValue)>>);
+pub struct SecurityHeaders {
+    headers: Arc<Vec<(HeaderName, HeaderValue)>>,
+    docs_policy: HeaderValue,
+}
 
 impl SecurityHeaders {
     /// `pages` are the apps' entry pages: the hashes of their inline scripts (Trunk's loader)
@@ -64,14 +76,26 @@ impl SecurityHeaders {
                 HeaderValue::from_static("max-age=31536000"),
             ));
         }
-        Ok(Self(Arc::new(headers)))
+        Ok(Self {
+            headers: Arc::new(headers),
+            docs_policy: HeaderValue::from_static(DOCS_POLICY),
+        })
     }
 
-    fn apply(&self, headers: &mut HeaderMap) {
-        for (name, value) in self.0.iter() {
+    fn apply(&self, headers: &mut HeaderMap, docs: bool) {
+        for (name, value) in self.headers.iter() {
             headers.insert(name.clone(), value.clone());
         }
+        if docs {
+            headers.insert(header::CONTENT_SECURITY_POLICY, self.docs_policy.clone());
+        }
     }
+}
+
+/// Whether `path` is the API docs page or one of its files.
+fn is_docs(path: &str) -> bool {
+    path.strip_prefix(routes::API_DOCS)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn value(text: &str) -> Result<HeaderValue, String> {
@@ -104,8 +128,9 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 
 /// Middleware: adds the headers to the response.
 pub async fn add(State(headers): State<SecurityHeaders>, request: Request, next: Next) -> Response {
+    let docs = is_docs(request.uri().path());
     let mut response = next.run(request).await;
-    headers.apply(response.headers_mut());
+    headers.apply(response.headers_mut(), docs);
     response
 }
 
@@ -127,7 +152,7 @@ mod tests {
             SecurityHeaders::new(&["'self'".into(), "https://help.example".into()], true, &[])
                 .expect("valid");
         let mut map = HeaderMap::new();
-        headers.apply(&mut map);
+        headers.apply(&mut map, false);
         let csp = map[header::CONTENT_SECURITY_POLICY]
             .to_str()
             .expect("ascii");
@@ -136,6 +161,23 @@ mod tests {
             "{csp}"
         );
         assert!(map.contains_key(header::STRICT_TRANSPORT_SECURITY));
+    }
+
+    #[test]
+    fn only_the_docs_page_gets_the_docs_policy() {
+        assert!(is_docs("/api/docs"));
+        assert!(is_docs("/api/docs/swagger-ui.css"));
+        assert!(!is_docs("/api/docsx"));
+        assert!(!is_docs("/api/openapi.json"));
+        let headers = SecurityHeaders::new(&[], false, &[]).expect("valid");
+        let mut map = HeaderMap::new();
+        headers.apply(&mut map, true);
+        let csp = map[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii");
+        assert!(csp.contains("script-src 'self';"), "{csp}");
+        assert!(!csp.contains("unsafe"), "{csp}");
+        assert!(map.contains_key(header::X_CONTENT_TYPE_OPTIONS));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod extract;
 mod headers;
 pub mod mtls;
 mod ocsp;
+mod openapi;
 mod public;
 mod ratelimit;
 mod renew;
@@ -23,6 +24,8 @@ use axum::middleware;
 use certportal_shared::{ErrorCode, routes};
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The largest JSON body the API takes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -69,13 +72,19 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
         .layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
     let not_found =
         || async { AppError::refuse(ErrorCode::NotFound, "There is no such page or endpoint.") };
-    let api = Router::new()
+    // Each router registers its routes with their operations; the document is what they add
+    // up to, served with Swagger UI over it.
+    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(collect)
         .merge(public::router())
         .merge(ocsp::router())
-        .merge(admin::router(&state));
-    // The inbox exists only for a trial portal (both channels in the outbox, no proxy, no
-    // https); elsewhere its path is a plain not-found rather than the app's fallback page.
+        .merge(admin::router(&state))
+        .split_for_parts();
+    let api = api.merge(openapi::docs(openapi::with_links(&document)));
+    // Not in the document: the inbox, a page for trial portals only (and the mTLS listener,
+    // which `mtls.rs` serves on its own port). The inbox exists only for a trial portal (both
+    // channels in the outbox, no proxy, no https); elsewhere its path is a plain not-found
+    // rather than the app's fallback page.
     let api = if config.dev_inbox() {
         api.merge(dev::router())
     } else {
@@ -89,9 +98,18 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
             api = api.nest_service(path, static_app(app));
         }
     }
+    let method_not_allowed = || async {
+        AppError::refuse(
+            ErrorCode::MethodNotAllowed,
+            "This endpoint does not take that method; the Allow header names those it takes.",
+        )
+    };
     Ok(api
         .route("/api/{*rest}", axum::routing::any(not_found))
         .fallback_service(spa)
+        // A known path with another method: the API's error body rather than an empty 405
+        // (axum still adds the `Allow` header). Every route is registered by now.
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -11,12 +11,14 @@ mod recording;
 mod sms_preset;
 mod smtp;
 pub mod templates;
+mod webhook;
 mod worker;
 
 pub use http_sms::HttpSms;
 pub use outbox::{OutboxFile, OutboxLine};
 pub use recording::{Recording, RecordingMailer, RecordingSms};
 pub use smtp::SmtpMailer;
+pub use webhook::signature as webhook_signature;
 pub use worker::{Dispatcher, Recipient, queued_message};
 
 use async_trait::async_trait;

@@ -1,6 +1,7 @@
 //! The dispatcher: claims due messages, opens their sealed bodies, hands them to the provider,
 //! marks them sent (wiping the body) or schedules a retry with exponential back-off.
 
+use super::webhook::WebhookSender;
 use super::{Mailer, NotifyError, Outgoing, SmsSender};
 use crate::clock::{Clock, unix};
 use crate::config::DeliveryConfig;
@@ -112,13 +113,35 @@ pub enum DispatchError {
     Store(#[from] StoreError),
 }
 
+/// Which of the queue's messages a dispatcher delivers. Webhooks have a lane of their own:
+/// an endpoint that takes its full timeout to fail must not hold back a contact's code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lane {
+    /// SMS and e-mail, woken whenever a flow queues one.
+    Contact,
+    /// Webhook deliveries, queued by the store with the changes they tell of, and looked
+    /// for every poll interval.
+    Webhooks,
+}
+
+impl Lane {
+    fn channels(self) -> &'static [Channel] {
+        match self {
+            Self::Contact => &[Channel::Sms, Channel::Email],
+            Self::Webhooks => &[Channel::Webhook],
+        }
+    }
+}
+
 /// Delivers the message queue.
 #[derive(Clone)]
 pub struct Dispatcher {
+    lane: Lane,
     store: Arc<dyn Store>,
     kek: Arc<Kek>,
     sms: Arc<dyn SmsSender>,
     mailer: Arc<dyn Mailer>,
+    webhooks: Arc<WebhookSender>,
     clock: Arc<dyn Clock>,
     config: DeliveryConfig,
     wake: Arc<Notify>,
@@ -130,10 +153,16 @@ impl Dispatcher {
     /// A dispatcher for the portal's queue, sending through `sms` and `mailer`.
     pub fn new(state: &AppState, sms: Arc<dyn SmsSender>, mailer: Arc<dyn Mailer>) -> Self {
         Self {
+            lane: Lane::Contact,
             store: state.store.clone(),
             kek: state.kek.clone(),
             sms,
             mailer,
+            webhooks: Arc::new(WebhookSender::new(
+                state.store.clone(),
+                state.kek.clone(),
+                state.clock.clone(),
+            )),
             clock: state.clock.clone(),
             config: state.config.delivery.clone(),
             wake: state.wake.clone(),
@@ -142,6 +171,19 @@ impl Dispatcher {
     }
 
     async fn deliver(&self, message: &QueuedMessage) -> Result<(), NotifyError> {
+        match message.channel {
+            // A webhook's body is its event, kept in the clear (it holds no secret) and
+            // signed as it goes; the message names the endpoint and the event.
+            Channel::Webhook => {
+                let event_id = message.subject.as_deref().unwrap_or_default();
+                self.webhooks.send(&message.recipient, event_id).await
+            }
+            Channel::Sms | Channel::Email => self.deliver_sealed(message).await,
+        }
+    }
+
+    /// An SMS or e-mail: its sealed body opened, to the provider.
+    async fn deliver_sealed(&self, message: &QueuedMessage) -> Result<(), NotifyError> {
         let context = SealContext::Message {
             channel: message.channel.as_str(),
             recipient: &message.recipient,
@@ -164,13 +206,15 @@ impl Dispatcher {
             purpose: message.purpose,
             stage: message.stage,
         };
-        match message.channel {
-            Channel::Sms => self.sms.send_sms(&outgoing).await,
-            Channel::Email => self.mailer.send_email(&outgoing).await,
+        if message.channel == Channel::Sms {
+            self.sms.send_sms(&outgoing).await
+        } else {
+            self.mailer.send_email(&outgoing).await
         }
     }
 
-    /// Delivers every message that is due now; returns how many were sent.
+    /// Delivers every SMS and e-mail that is due now (webhooks are left to the server);
+    /// returns how many were sent.
     pub async fn run_once(&self) -> Result<usize, DispatchError> {
         let mut sent = 0;
         loop {
@@ -178,7 +222,7 @@ impl Dispatcher {
             let claim_until = now + i64::from(self.config.claim_seconds.max(1));
             let batch = self
                 .store
-                .claim_due_messages(now, claim_until, BATCH)
+                .claim_due_messages(self.lane.channels(), now, claim_until, BATCH)
                 .await?;
             if batch.is_empty() {
                 return Ok(sent);
@@ -267,15 +311,31 @@ impl Dispatcher {
         }
     }
 
-    /// Delivers until `shutdown` turns true: whenever woken, and otherwise every poll interval.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    /// Delivers until `shutdown` turns true: SMS and e-mail whenever woken and otherwise
+    /// every poll interval, webhooks every poll interval, each lane on its own.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let webhooks = Self {
+            lane: Lane::Webhooks,
+            ..self.clone()
+        };
+        tokio::join!(self.run_lane(shutdown.clone()), webhooks.run_lane(shutdown));
+    }
+
+    async fn run_lane(self, mut shutdown: watch::Receiver<bool>) {
         let interval = Duration::from_millis(self.config.poll_interval_ms.max(10));
         loop {
             if let Err(error) = self.run_once().await {
                 tracing::error!("message delivery stopped for a while: {error}");
             }
+            let woken = async {
+                if self.lane == Lane::Contact {
+                    self.wake.notified().await;
+                } else {
+                    std::future::pending::<()>().await;
+                }
+            };
             tokio::select! {
-                _ = self.wake.notified() => {}
+                () = woken => {}
                 _ = tokio::time::sleep(interval) => {}
                 _ = shutdown.changed() => {}
             }

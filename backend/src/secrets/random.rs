@@ -23,6 +23,16 @@ pub fn token() -> Result<Zeroizing<String>, RandomError> {
     ))
 }
 
+/// A webhook endpoint's signing secret as the Standard Webhooks libraries take it: `whsec_`
+/// and the standard base64 of 32 random bytes.
+pub fn webhook_secret() -> Result<Zeroizing<String>, RandomError> {
+    use base64::engine::general_purpose::STANDARD;
+    Ok(Zeroizing::new(format!(
+        "whsec_{}",
+        STANDARD.encode(random_bytes::<32>()?.as_ref())
+    )))
+}
+
 /// The hash under which a token is stored: the token itself is never kept.
 pub fn token_hash(token: &str) -> Vec<u8> {
     digest(&SHA256, token.as_bytes()).as_ref().to_vec()

@@ -33,6 +33,8 @@ pub enum SealContext<'a> {
     },
     /// A staff member's TOTP secret.
     Totp { username: &'a str },
+    /// A webhook endpoint's signing secret.
+    WebhookSecret { endpoint_id: &'a str },
 }
 
 impl SealContext<'_> {
@@ -47,6 +49,7 @@ impl SealContext<'_> {
                 purpose,
             } => format!("message:{channel}:{recipient}:{purpose}"),
             Self::Totp { username } => format!("totp:{username}"),
+            Self::WebhookSecret { endpoint_id } => format!("webhook:{endpoint_id}"),
         }
     }
 }

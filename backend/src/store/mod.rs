@@ -44,6 +44,7 @@ pub trait Store:
     + AuditStore
     + StaffStore
     + TokenStore
+    + WebhookStore
     + Send
     + Sync
 {
@@ -216,9 +217,11 @@ pub trait RevocationStore: Send + Sync {
 pub trait MessageStore: Send + Sync {
     /// Claims up to `limit` due messages until `claim_until`; no other worker gets them
     /// before then. Only the oldest queued message of each recipient is due, so that a
-    /// recipient gets their messages in the order they were queued, outages or not.
+    /// recipient gets their messages in the order they were queued, outages or not. Only
+    /// messages by one of `channels` are claimed.
     async fn claim_due_messages(
         &self,
+        channels: &[Channel],
         now: i64,
         claim_until: i64,
         limit: u32,
@@ -361,6 +364,37 @@ pub trait TokenStore: Send + Sync {
     async fn token_used(&self, name: &str, at: i64, since: i64) -> StoreResult<()>;
 }
 
+/// Webhook endpoints and their deliveries. Events are queued by the store itself, with the
+/// audit event of the change they tell of.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    /// Records an endpoint and its sealed secret with the audit event.
+    async fn create_webhook(
+        &self,
+        endpoint: &WebhookRecord,
+        secret_sealed: &[u8],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Every endpoint, newest first.
+    async fn list_webhooks(&self) -> StoreResult<Vec<WebhookRecord>>;
+    /// Disables a working endpoint: its secret is wiped and its unsent deliveries dropped;
+    /// `false` if there is no working endpoint by that id.
+    async fn disable_webhook(&self, id: &str, audit: &AuditEvent) -> StoreResult<bool>;
+    /// What one delivery sends: the endpoint's URL and sealed secret, and the event's
+    /// payload; `None` once the endpoint is disabled or either is gone.
+    async fn webhook_send(
+        &self,
+        endpoint_id: &str,
+        event_id: &str,
+    ) -> StoreResult<Option<WebhookSend>>;
+    /// An endpoint's last `limit` deliveries, newest first.
+    async fn webhook_deliveries(
+        &self,
+        endpoint_id: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<DeliveryRecord>>;
+}
+
 /// Staff accounts and their sign-in records.
 #[async_trait]
 pub trait StaffStore: Send + Sync {
@@ -416,6 +450,6 @@ pub trait StaffStore: Send + Sync {
 pub mod prelude {
     pub use super::{
         AuditStore, CollectStore, MessageStore, OrderStore, ReminderStore, ReportStore,
-        RevocationStore, StaffStore, Store, TokenStore,
+        RevocationStore, StaffStore, Store, TokenStore, WebhookStore,
     };
 }

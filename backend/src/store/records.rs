@@ -418,3 +418,35 @@ pub struct TokenRecord {
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
+
+/// A webhook endpoint's record; its secret is a sealed value of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookRecord {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<certportal_shared::model::WebhookEvent>,
+    pub created_at: i64,
+    pub created_by: String,
+    pub disabled_at: Option<i64>,
+}
+
+/// One delivery as it is to be sent.
+pub struct WebhookSend {
+    pub url: String,
+    pub secret_sealed: Vec<u8>,
+    /// The event's JSON, signed and sent as it is stored.
+    pub payload: String,
+}
+
+/// One event's delivery to one endpoint, as its history shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    pub event_id: String,
+    pub event: certportal_shared::model::WebhookEvent,
+    pub status: certportal_shared::model::MessageState,
+    pub attempts: u32,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub last_error: Option<String>,
+}

@@ -1,7 +1,9 @@
 //! The admin API: staff issue, follow, revoke and renew. Every call but login needs the staff
 //! session cookie; state-changing calls must come from the portal's own origin.
 
-use crate::model::{Custody, MessageState, OrderState, RevocationReason, Role, Scope};
+use crate::model::{
+    Custody, MessageState, OrderState, RevocationReason, Role, Scope, WebhookEvent,
+};
 use serde::{Deserialize, Serialize};
 
 /// Body of `POST /api/admin/orders`: the order's fields as typed (see
@@ -10,6 +12,7 @@ pub type CreateOrderRequest = crate::model::OrderDraft;
 
 /// A new order and its certificate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateOrderResponse {
     /// The order's id.
     pub order_id: String,
@@ -20,6 +23,7 @@ pub struct CreateOrderResponse {
 
 /// One order in the list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderSummary {
     /// The order's id.
     pub order_id: String,
@@ -55,6 +59,11 @@ pub struct OrderSummary {
 
 /// Query of `GET /api/admin/orders`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema, utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(deny_unknown_fields)]
 pub struct OrderQuery {
     /// Words to find in organisation, service, client, contact, e-mail, mobile, serial or id.
@@ -63,16 +72,20 @@ pub struct OrderQuery {
     /// Only orders in this state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<OrderState>,
-    /// At most this many (default 50, at most 200).
+    /// At most this many (default 50; more than 200 is 200).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4294967295_u64))]
     pub limit: Option<u32>,
     /// Skip this many (for paging).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // The whole u32 range (utoipa would call it int32, whose top is 2^31 - 1), as `limit`.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4294967295_u64))]
     pub offset: Option<u32>,
 }
 
 /// A page of orders, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderList {
     /// The orders on this page.
     pub orders: Vec<OrderSummary>,
@@ -82,6 +95,7 @@ pub struct OrderList {
 
 /// The certificate of an order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertificateInfo {
     /// Lower-case hex.
     pub serial: String,
@@ -105,6 +119,7 @@ pub struct CertificateInfo {
 
 /// One event in an order's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// RFC 3339.
     pub at: String,
@@ -131,6 +146,7 @@ pub struct AuditEntry {
 
 /// A message of an order and how its delivery went.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageInfo {
     /// `sms` or `email`.
     pub channel: String,
@@ -159,6 +175,7 @@ pub struct MessageInfo {
 
 /// What staff may do with an order now.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderActions {
     /// Send a new link and code (same certificate).
     pub resend: bool,
@@ -172,6 +189,7 @@ pub struct OrderActions {
 
 /// An order with its certificate, timeline and messages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderDetail {
     /// The order.
     pub order: OrderSummary,
@@ -203,6 +221,7 @@ pub struct OrderDetail {
 
 /// Body of `POST /api/admin/certificates/{serial}/revoke`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
     /// Why; `unspecified` when absent.
@@ -212,6 +231,7 @@ pub struct RevokeRequest {
 
 /// How many orders are in one state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StateCount {
     /// The state.
     pub state: OrderState,
@@ -221,6 +241,7 @@ pub struct StateCount {
 
 /// The dashboard: orders by state and certificates that expire soon.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     /// Every state with its count (zero included).
     pub counts: Vec<StateCount>,
@@ -242,6 +263,7 @@ pub struct Dashboard {
 
 /// A reminder before a certificate's end that went to its contact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReminderInfo {
     pub order_id: String,
     pub serial: String,
@@ -253,6 +275,7 @@ pub struct ReminderInfo {
 
 /// Body of `POST /api/admin/login`.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The staff member's user name.
@@ -273,6 +296,7 @@ impl std::fmt::Debug for LoginRequest {
 
 /// The signed-in staff member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffMe {
     /// The user name.
     pub username: String,
@@ -284,6 +308,7 @@ pub struct StaffMe {
 
 /// Body of `POST /api/admin/me/password`.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     /// The password now.
@@ -300,6 +325,7 @@ impl std::fmt::Debug for ChangePasswordRequest {
 
 /// One staff account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffSummary {
     /// The user name.
     pub username: String,
@@ -317,6 +343,7 @@ pub struct StaffSummary {
 
 /// Body of `POST /api/admin/staff`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffRequest {
     /// The user name.
@@ -328,6 +355,7 @@ pub struct NewStaffRequest {
 
 /// Credentials handed out once: a first password and/or a TOTP enrolment.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enrolment {
     /// The user name.
     pub username: String,
@@ -352,6 +380,7 @@ impl std::fmt::Debug for Enrolment {
 
 /// An API token as the admin page lists it: never the token itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenInfo {
     pub name: String,
     pub scopes: Vec<Scope>,
@@ -371,6 +400,7 @@ pub struct TokenInfo {
 
 /// Body of `POST /api/admin/tokens`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     /// 2 to 32 letters, digits or `._-`; the audit trail shows `token:<name>`.
@@ -384,6 +414,7 @@ pub struct CreateTokenRequest {
 
 /// A new API token: shown this once, stored only as its hash.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     /// `Authorization: Bearer <token>` on the admin API.
     pub token: String,
@@ -398,8 +429,81 @@ impl std::fmt::Debug for CreatedToken {
     }
 }
 
+/// A webhook endpoint as the admin page lists it: never its secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookInfo {
+    /// `ep_` and 32 hex digits.
+    pub id: String,
+    pub url: String,
+    pub events: Vec<WebhookEvent>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub created_by: String,
+    /// RFC 3339; `None`: it is told of its events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<String>,
+}
+
+/// Body of `POST /api/admin/webhooks`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhookRequest {
+    /// `https://` (or `http://`) and a host; at most 2,000 characters, no user name or
+    /// password, no fragment.
+    pub url: String,
+    /// At least one of `order.created`, `order.collected`, `certificate.revoked`,
+    /// `certificate.expiring`, `code.locked`, `self_service.revoked`.
+    pub events: Vec<String>,
+}
+
+/// A new webhook endpoint with its signing secret, shown this once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedWebhook {
+    /// `whsec_` and the base64 of 32 random bytes, as the Standard Webhooks libraries take it.
+    pub secret: String,
+    pub info: WebhookInfo,
+}
+
+impl std::fmt::Debug for CreatedWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedWebhook")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One event's delivery to one endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    /// The `webhook-id` it was sent with, the same on every try.
+    pub event_id: String,
+    pub event: WebhookEvent,
+    pub status: MessageState,
+    pub attempts: u32,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339: when the endpoint took it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<String>,
+    /// RFC 3339: when it was given up, or dropped with its endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<String>,
+    /// What the last failed try met (a status, a timeout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
 /// Query of `GET /api/admin/audit`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema, utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only events whose actor starts with this (`staff:` for staff actions).
@@ -408,14 +512,20 @@ pub struct AuditQuery {
     /// Only events older than this id (for paging).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,
-    /// At most this many (default 100, at most 500).
+    /// At most this many (default 100; more than 500 is 500).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4294967295_u64))]
     pub limit: Option<u32>,
 }
 
 /// A page of the audit log, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
-    /// The events, each with its id.
+    /// The events, each a pair `[id, event]`: the id (an integer, for `before`) and the
+    /// `AuditEntry`.
+    // utoipa writes a tuple as the `items: [...]` of JSON Schema draft 4, which OpenAPI 3.1
+    // does not allow; each pair is documented as an array of any values instead.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub events: Vec<(i64, AuditEntry)>,
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The answer for a certificate that works.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckResponse {
     /// Always `valid`: other outcomes are refusals (`CERTIFICATE_REVOKED`,
     /// `CERTIFICATE_EXPIRED`, `UNKNOWN_SERIAL`).
@@ -22,6 +23,7 @@ pub struct CheckResponse {
 /// The answer to `POST /api/renew` on the mTLS listener: the renewal order the certificate
 /// started. Its contact gets the link and code as for any order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RenewResponse {
     pub order_id: String,
     /// The new certificate's serial; `null` until the customer's request is signed (custody

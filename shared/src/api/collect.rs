@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Body of `open` and `resend`: the token from the link's fragment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The link token.
@@ -13,6 +14,7 @@ pub struct TokenRequest {
 
 /// What the collect page shows on arrival.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenResponse {
     /// The customer organisation.
     pub org: String,
@@ -55,6 +57,7 @@ pub struct OpenResponse {
 /// the order's key and profile, and the portal's own iteration count and password length, so
 /// that the file is as strong as one the portal would have made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PageBuild {
     /// The key to make (`rsa2048`, `rsa3072` or `p256`).
     pub key: KeyType,
@@ -68,6 +71,7 @@ pub struct PageBuild {
 
 /// Body of `verify`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     /// The link token.
@@ -78,6 +82,7 @@ pub struct VerifyRequest {
 
 /// A collect session, opened by the right code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyResponse {
     /// The bearer token for `bundle` and `receipt`; keep it in memory only.
     pub session: String,
@@ -91,6 +96,7 @@ pub struct VerifyResponse {
 
 /// The state of the code after a new one was sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResendResponse {
     /// Where the code went, with most digits hidden.
     pub masked_mobile: String,
@@ -108,6 +114,7 @@ pub struct ResendResponse {
 
 /// Body of `POST /api/collect/csr`: the contact's certificate request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CsrRequest {
     /// A PKCS#10 request, PEM or base64 DER.
@@ -116,6 +123,7 @@ pub struct CsrRequest {
 
 /// The certificate for the contact's own key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CsrResponse {
     /// The certificate, PEM.
     pub certificate: String,
@@ -127,6 +135,7 @@ pub struct CsrResponse {
 
 /// Body of `receipt`: the SHA-256 of the file as the browser received it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptRequest {
     /// Hex or base64.
@@ -135,6 +144,7 @@ pub struct ReceiptRequest {
 
 /// The receipt was taken; the password is on its way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptResponse {
     /// Where the password goes, with most digits hidden.
     pub masked_mobile: String,

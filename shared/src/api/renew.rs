@@ -15,6 +15,7 @@ pub fn signed_message(challenge: &str) -> Vec<u8> {
 
 /// The answer to `POST /api/renew/challenge`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChallengeResponse {
     /// Base64url, to be signed as [`signed_message`] says and sent back once.
     pub challenge: String,
@@ -24,6 +25,7 @@ pub struct ChallengeResponse {
 
 /// Body of `POST /api/renew/signed`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignedRenewalRequest {
     pub challenge: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the report page shows on arrival, and after each step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportResponse {
     pub org: String,
     pub service: String,
@@ -42,6 +43,7 @@ pub struct ReportResponse {
 
 /// Body of `POST /api/report/revoke`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReportRevokeRequest {
     pub token: String,

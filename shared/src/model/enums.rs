@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// Implements `as_str`, `Display`, `FromStr` and serde for a fieldless enum from one table.
+/// Implements `as_str`, `Display`, `FromStr` and serde (and, with the `openapi` feature, the
+/// OpenAPI schema) for a fieldless enum from one table.
 macro_rules! text_enum {
     ($(#[doc = $doc:literal])* $name:ident, $field:literal { $($(#[$vattr:meta])* $variant:ident => $text:literal,)* }) => {
         $(#[doc = $doc])*
@@ -38,6 +39,23 @@ macro_rules! text_enum {
                 }
             }
         }
+
+        // A string enum of the wire names. By hand rather than derived: the derive cannot read
+        // a `serde(rename)` that a macro wrote, and would list the variants' Rust names.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: Vec<&str> = [$($doc),*].iter().map(|line| line.trim()).collect();
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(doc.join(" ")))
+                    .enum_values(Some([$($text),*]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -169,6 +187,9 @@ text_enum! {
         Sms => "sms",
         /// An e-mail to the contact's address.
         Email => "email",
+        /// An event POSTed to an endpoint an admin registered; the recipient is the
+        /// endpoint's id.
+        Webhook => "webhook",
     }
 }
 
@@ -196,6 +217,8 @@ text_enum! {
         ReportCode => "report_code",
         /// The e-mail that tells support of a withdrawal or a request the contact made.
         SupportNotice => "support_notice",
+        /// An event for a webhook endpoint.
+        Webhook => "webhook",
     }
 }
 
@@ -212,6 +235,42 @@ text_enum! {
         /// Its order ended (cancelled, expired, revoked, or a newer link or code) before it
         /// went out; wiped unsent.
         Dropped => "dropped",
+    }
+}
+
+text_enum! {
+    /// What a webhook endpoint can be told of.
+    WebhookEvent, "event" {
+        /// Support (or a token) registered an order.
+        #[default]
+        OrderCreated => "order.created",
+        /// The contact confirmed the file, or had their request signed: the certificate is
+        /// theirs.
+        OrderCollected => "order.collected",
+        /// A certificate was withdrawn, by whoever and for whatever reason.
+        CertificateRevoked => "certificate.revoked",
+        /// A certificate's contact was reminded that it ends soon.
+        CertificateExpiring => "certificate.expiring",
+        /// The last try at an order's code failed: the code is locked.
+        CodeLocked => "code.locked",
+        /// The contact withdrew their certificate themselves.
+        SelfServiceRevoked => "self_service.revoked",
+    }
+}
+
+impl WebhookEvent {
+    /// The events an audit action is told as. A withdrawal by the contact is both a
+    /// withdrawal and a self-service one; most actions are no event at all.
+    pub fn of_action(action: &str) -> &'static [Self] {
+        match action {
+            "order.created" => &[Self::OrderCreated],
+            "receipt.confirmed" | "csr.signed" => &[Self::OrderCollected],
+            "certificate.revoked" => &[Self::CertificateRevoked],
+            "self_service.revoked" => &[Self::CertificateRevoked, Self::SelfServiceRevoked],
+            "reminder.queued" => &[Self::CertificateExpiring],
+            "code.locked" => &[Self::CodeLocked],
+            _ => &[],
+        }
     }
 }
 

@@ -37,6 +37,7 @@ impl Serial {
 
 /// A SHA-256 digest, given as 64 hex digits or as (standard, padded) base64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 pub struct Sha256Digest([u8; 32]);
 
 impl Sha256Digest {

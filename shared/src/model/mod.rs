@@ -34,7 +34,8 @@ pub(crate) fn parse_text(field: &str, text: &str, max_chars: usize) -> Result<St
     Ok(trimmed.to_owned())
 }
 
-/// Implements `Display`, `AsRef<str>`, and serde through `parse` for a string newtype.
+/// Implements `Display`, `AsRef<str>`, and serde through `parse` (and, with the `openapi`
+/// feature, a string schema) for a string newtype.
 macro_rules! string_newtype {
     ($name:ident) => {
         impl $name {
@@ -68,6 +69,17 @@ macro_rules! string_newtype {
                 Self::parse(&text).map_err(|error| serde::de::Error::custom(error.message))
             }
         }
+
+        // On the wire it is the string it holds.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                <String as utoipa::PartialSchema>::schema()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 
@@ -81,7 +93,7 @@ mod order;
 pub use contact::{Email, Mobile};
 pub use enums::{
     Channel, Custody, KeyType, Locale, MessageState, OrderState, Profile, Purpose,
-    RevocationReason, Role, Scope,
+    RevocationReason, Role, Scope, WebhookEvent,
 };
 pub use ids::{Serial, Sha256Digest};
 pub use lifecycle::{OrderEvent, TRANSITIONS};

@@ -31,6 +31,7 @@ pub struct OrderSpec {
 
 /// The fields of a new order as typed, before parsing; what forms, the CLI and the API send.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderDraft {
     /// The customer organisation.

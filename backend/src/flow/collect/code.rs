@@ -86,6 +86,14 @@ pub async fn verify(
             .store
             .record(&actor.on_order(now, "code.failed", &order, None))
             .await?;
+        // The last try: the code is locked until support sends a new one (a webhook tells).
+        if taken.attempts >= limits.code_max_attempts {
+            let detail = format!("after {} wrong codes", taken.attempts);
+            state
+                .store
+                .record(&Actor::system().on_order(now, "code.locked", &order, Some(detail)))
+                .await?;
+        }
         return Err(wrong_code(
             limits.code_max_attempts.saturating_sub(taken.attempts),
         ));

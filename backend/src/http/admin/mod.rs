@@ -6,12 +6,12 @@ mod account;
 mod orders;
 mod staff;
 mod tokens;
+mod webhooks;
 
 use crate::error::{AppError, Fault};
 use crate::flow::Actor;
 use crate::http::extract::ClientMeta;
 use crate::state::AppState;
-use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
@@ -23,6 +23,10 @@ use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use utoipa_axum::router::OpenApiRouter;
+
+/// The staff session cookie's name.
+pub(super) const SESSION_COOKIE: &str = "certportal_admin";
 
 /// The session key under which the signed-in staff member is kept.
 const STAFF_KEY: &str = "staff";
@@ -49,10 +53,10 @@ impl SessionStaff {
     }
 }
 
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let config = &state.config;
     let sessions = SessionManagerLayer::new(state.sessions.clone())
-        .with_name("certportal_admin")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(config.is_https())
@@ -64,11 +68,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         // mean "after sign-in". Every request moves it on.
         .with_always_save(true);
     let origin = AllowedOrigin(origin_of(&config.base_url));
-    Router::new()
+    OpenApiRouter::new()
         .merge(account::router(state))
         .merge(orders::router())
         .merge(staff::router())
         .merge(tokens::router())
+        .merge(webhooks::router())
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, same_origin_only))
         .layer(middleware::from_fn(no_store))

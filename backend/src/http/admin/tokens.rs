@@ -6,18 +6,34 @@ use crate::error::AppError;
 use crate::flow::tokens;
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use certportal_shared::api::admin::{CreateTokenRequest, CreatedToken, TokenInfo};
+use certportal_shared::error::ApiError;
 use certportal_shared::routes;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(routes::ADMIN_TOKENS, get(list).post(create))
-        .route(routes::ADMIN_TOKEN_REVOKE, post(revoke))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(revoke))
 }
 
+/// The API tokens, never the tokens themselves.
+#[utoipa::path(
+    get,
+    path = routes::ADMIN_TOKENS,
+    operation_id = "tokens_list",
+    tag = "tokens",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "Every token.", body = Vec<TokenInfo>),
+        (status = 401, description = "`UNAUTHENTICATED`.", body = ApiError),
+        (status = 403, description = "`FORBIDDEN` (not an admin), `PASSWORD_CHANGE_REQUIRED`.", body = ApiError),
+        (status = "default", description = "Any other refusal, or `INTERNAL`.", body = ApiError),
+    ),
+)]
 async fn list(
     State(state): State<AppState>,
     _admin: Admin,
@@ -26,6 +42,23 @@ async fn list(
     Ok(Json(tokens.iter().map(tokens::info).collect()))
 }
 
+/// Creates an API token, shown this once and stored only as its hash.
+#[utoipa::path(
+    post,
+    path = routes::ADMIN_TOKENS,
+    operation_id = "tokens_create",
+    tag = "tokens",
+    security(("staff_session" = [])),
+    request_body = CreateTokenRequest,
+    responses(
+        (status = 200, description = "The new token.", body = CreatedToken),
+        (status = 400, description = "`INVALID_INPUT` (`name`, taken or malformed; `scopes`; `expires_days`), `MALFORMED_REQUEST`.", body = ApiError),
+        (status = 401, description = "`UNAUTHENTICATED`.", body = ApiError),
+        (status = 403, description = "`FORBIDDEN` (not an admin), `PASSWORD_CHANGE_REQUIRED`, `CROSS_SITE_REQUEST`.", body = ApiError),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`.", body = ApiError),
+        (status = "default", description = "Any other refusal, or `INTERNAL`.", body = ApiError),
+    ),
+)]
 async fn create(
     State(state): State<AppState>,
     admin: Admin,
@@ -36,6 +69,22 @@ async fn create(
     ))
 }
 
+/// Revokes an API token: it works no more.
+#[utoipa::path(
+    post,
+    path = routes::ADMIN_TOKEN_REVOKE,
+    operation_id = "tokens_revoke",
+    tag = "tokens",
+    security(("staff_session" = [])),
+    params(("name" = String, Path, description = "The token's name.")),
+    responses(
+        (status = 200, description = "The token, revoked.", body = TokenInfo),
+        (status = 401, description = "`UNAUTHENTICATED`.", body = ApiError),
+        (status = 403, description = "`FORBIDDEN` (not an admin), `PASSWORD_CHANGE_REQUIRED`, `CROSS_SITE_REQUEST`.", body = ApiError),
+        (status = 404, description = "`NOT_FOUND`.", body = ApiError),
+        (status = "default", description = "Any other refusal, or `INTERNAL`.", body = ApiError),
+    ),
+)]
 async fn revoke(
     State(state): State<AppState>,
     admin: Admin,

@@ -5,8 +5,10 @@ use super::*;
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn record(&self, event: &AuditEvent) -> StoreResult<()> {
-        let _turn = self.write_turn().await;
-        insert_audit(&self.pool, event).await
+        let (_turn, mut tx) = self.begin_write().await?;
+        insert_audit(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn audit_for_order(&self, order_id: &str) -> StoreResult<Vec<AuditEvent>> {

@@ -193,7 +193,7 @@ impl CollectStore for SqlStore {
             tx.rollback().await?;
             return Ok(None);
         }
-        insert_audit(&mut *tx, audit).await?;
+        insert_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(file)
     }
@@ -229,7 +229,7 @@ impl CollectStore for SqlStore {
         wipe_sealed(&mut *tx, order_id, Sealed::Bundle).await?;
         wipe_sealed(&mut *tx, order_id, Sealed::Password).await?;
         insert_handover(&mut tx, handover, audit.at).await?;
-        insert_audit(&mut *tx, audit).await?;
+        insert_audit(&mut tx, audit).await?;
         supersede_renewed(&mut tx, self.backend, order_id, audit.at).await?;
         tx.commit().await?;
         Ok(true)
@@ -293,7 +293,7 @@ impl CollectStore for SqlStore {
         }
         end_flow(&mut tx, order_id, audit.at).await?;
         insert_handover(&mut tx, handover, audit.at).await?;
-        insert_audit(&mut *tx, audit).await?;
+        insert_audit(&mut tx, audit).await?;
         supersede_renewed(&mut tx, self.backend, order_id, audit.at).await?;
         tx.commit().await?;
         Ok(SignOutcome::Signed)
@@ -325,7 +325,7 @@ impl CollectStore for SqlStore {
                 ),
                 ..AuditEvent::default()
             };
-            insert_audit(&mut *tx, &event).await?;
+            insert_audit(&mut tx, &event).await?;
             ids.push(id);
         }
         tx.commit().await?;

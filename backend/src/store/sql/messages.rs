@@ -36,14 +36,20 @@ fn stage(row: &AnyRow) -> StoreResult<Option<u32>> {
 impl MessageStore for SqlStore {
     async fn claim_due_messages(
         &self,
+        channels: &[Channel],
         now: i64,
         claim_until: i64,
         limit: u32,
     ) -> StoreResult<Vec<QueuedMessage>> {
-        let _turn = self.write_turn().await;
-        let rows = sqlx::query(
+        // Channel names are fixed identifiers, never input.
+        let channels: Vec<String> = channels
+            .iter()
+            .map(|channel| format!("'{}'", channel.as_str()))
+            .collect();
+        let sql = format!(
             "UPDATE messages SET claimed_until = $2 WHERE id IN ( \
                  SELECT m.id FROM messages m WHERE m.status = 'queued' AND m.next_attempt_at <= $1 \
+                 AND m.channel IN ({}) \
                  AND (m.claimed_until IS NULL OR m.claimed_until <= $1) \
                  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.status = 'queued' \
                      AND e.channel = m.channel AND e.recipient = m.recipient AND e.id < m.id) \
@@ -52,12 +58,14 @@ impl MessageStore for SqlStore {
              RETURNING id, idempotency_key, order_id, channel, recipient, subject, purpose, attempts, stage, \
              (SELECT s.blob FROM sealed_values s WHERE s.owner = messages.idempotency_key \
                  AND s.kind = 'message') AS body_sealed",
-        )
-        .bind(now)
-        .bind(claim_until)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+            channels.join(", ")
+        );
+        let rows = sqlx::query(&sql)
+            .bind(now)
+            .bind(claim_until)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         let mut messages = rows
             .iter()
             .map(|row| {
@@ -110,7 +118,7 @@ impl MessageStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        insert_audit(&mut *tx, audit).await?;
+        insert_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(was_queued)
     }
@@ -139,7 +147,7 @@ impl MessageStore for SqlStore {
         let (_turn, mut tx) = self.begin_write().await?;
         let failed = ("('queued')", "status = 'failed', ended_at = $2");
         if end_message(&mut tx, message, failed, now, Some(error)).await? {
-            insert_audit(&mut *tx, audit).await?;
+            insert_audit(&mut tx, audit).await?;
         }
         tx.commit().await?;
         Ok(())

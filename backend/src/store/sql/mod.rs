@@ -9,6 +9,7 @@ mod reports;
 mod revocation;
 mod staff;
 mod tokens;
+mod webhooks;
 
 pub(super) use super::prelude::*;
 use super::*;
@@ -67,6 +68,7 @@ pub(super) enum Sealed {
     Bundle,
     Password,
     Message,
+    WebhookSecret,
 }
 
 impl Sealed {
@@ -75,6 +77,7 @@ impl Sealed {
             Self::Bundle => "bundle",
             Self::Password => "password",
             Self::Message => "message",
+            Self::WebhookSecret => "webhook_secret",
         }
     }
 }
@@ -251,7 +254,8 @@ stored!(
     Purpose,
     MessageState,
     RevocationReason,
-    Role
+    Role,
+    certportal_shared::model::WebhookEvent
 );
 
 /// The text column `column`, parsed.
@@ -331,10 +335,10 @@ fn audit_from_row(row: &AnyRow) -> StoreResult<AuditEvent> {
     })
 }
 
-async fn insert_audit<'c, E: Executor<'c, Database = sqlx::Any>>(
-    executor: E,
-    event: &AuditEvent,
-) -> StoreResult<()> {
+/// Records an audit event, and queues the webhook events it is told as to the endpoints
+/// registered for them, in the same transaction: an event is sent if and only if its change
+/// was committed.
+async fn insert_audit(conn: &mut sqlx::AnyConnection, event: &AuditEvent) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO audit_events (at, actor, action, order_id, serial, ip, user_agent, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -347,9 +351,9 @@ async fn insert_audit<'c, E: Executor<'c, Database = sqlx::Any>>(
     .bind(&event.ip)
     .bind(&event.user_agent)
     .bind(&event.detail)
-    .execute(executor)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    webhooks::queue_events(conn, event).await
 }
 
 /// Ends a guarded write that matched nothing. Rolls back at once: the guarding UPDATE took
@@ -364,7 +368,7 @@ async fn commit_with(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     audit: &AuditEvent,
 ) -> StoreResult<bool> {
-    insert_audit(&mut *tx, audit).await?;
+    insert_audit(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -258,7 +258,7 @@ impl OrderStore for SqlStore {
             return refuse(tx).await;
         };
         end_flow(&mut tx, order_id, audit.at).await?;
-        insert_audit(&mut *tx, audit).await?;
+        insert_audit(&mut tx, audit).await?;
         // In the same transaction: a crash cannot leave a cancelled order's certificate valid.
         // A customer-made key whose request was never signed has no certificate to revoke.
         let Some(serial) = serial else {

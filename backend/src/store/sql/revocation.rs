@@ -61,7 +61,7 @@ pub(super) async fn revoke_in(
         serial: Some(serial.to_owned()),
         ..audit.clone()
     };
-    insert_audit(&mut **tx, &event).await?;
+    insert_audit(tx, &event).await?;
     // The CRL is signed after the commit, by whoever serves it next: the count tells them it
     // is behind (and a crash before then loses nothing). Its row is the last one this takes
     // (its callers only insert after it), so on PostgreSQL no transaction can hold it while

@@ -45,7 +45,7 @@ impl SqlStore {
             tx.rollback().await?;
             return Ok(None);
         }
-        insert_audit(&mut *tx, audit).await?;
+        insert_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(epoch)
     }

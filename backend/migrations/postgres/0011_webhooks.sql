@@ -1,0 +1,23 @@
+-- Webhook endpoints an admin registered: where to POST which events. The signing secret is a
+-- sealed value (kind 'webhook_secret', owner the endpoint's id), wiped when it is disabled.
+CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    created_by TEXT NOT NULL,
+    disabled_at BIGINT
+);
+
+-- What happened, as the endpoints are told it: written with the change itself, in its
+-- transaction, and only when an endpoint was registered for it. Each endpoint's delivery is a
+-- message (channel 'webhook', recipient the endpoint, subject the event) in the queue, with
+-- the queue's retries.
+CREATE TABLE webhook_events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+
+CREATE INDEX messages_by_recipient ON messages (channel, recipient, id);
