@@ -38,6 +38,7 @@ const DOC_SCREENSHOTS: &[&str] = &[
     "admin-5-dashboard",
     "admin-6-staff-enrolment",
     "admin-7-tokens",
+    "admin-8-webhooks",
 ];
 
 /// `npm ci` in tests/browser unless axe-core is already there (a few seconds, once).

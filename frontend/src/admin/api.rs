@@ -6,8 +6,9 @@ pub use kit::http::ApiFailure;
 
 use certportal_shared::api::admin::{
     AuditPage, CertificateInfo, ChangePasswordRequest, CreateOrderRequest, CreateOrderResponse,
-    CreateTokenRequest, CreatedToken, Dashboard, Enrolment, LoginRequest, NewStaffRequest,
-    OrderDetail, OrderList, RevokeRequest, StaffMe, StaffSummary, TokenInfo,
+    CreateTokenRequest, CreateWebhookRequest, CreatedToken, CreatedWebhook, Dashboard, Enrolment,
+    LoginRequest, NewStaffRequest, OrderDetail, OrderList, RevokeRequest, StaffMe, StaffSummary,
+    TokenInfo, WebhookDelivery, WebhookInfo,
 };
 use certportal_shared::model::{OrderState, RevocationReason, Role};
 use certportal_shared::routes;
@@ -147,6 +148,36 @@ pub async fn revoke_token(name: &str) -> Result<TokenInfo, ApiFailure> {
     ))
     .same_origin()
     .json()
+    .await
+}
+
+/// Every webhook endpoint (admins only).
+pub async fn webhooks() -> Result<Vec<WebhookInfo>, ApiFailure> {
+    get(routes::ADMIN_WEBHOOKS).await
+}
+
+/// Registers an endpoint; the answer holds its secret, once.
+pub async fn create_webhook(request: &CreateWebhookRequest) -> Result<CreatedWebhook, ApiFailure> {
+    post(routes::ADMIN_WEBHOOKS, request).await
+}
+
+/// Disables an endpoint.
+pub async fn disable_webhook(id: &str) -> Result<WebhookInfo, ApiFailure> {
+    Call::post_empty(&routes::path(
+        routes::ADMIN_WEBHOOK_DISABLE,
+        &url::encode(id),
+    ))
+    .same_origin()
+    .json()
+    .await
+}
+
+/// An endpoint's latest deliveries, newest first.
+pub async fn webhook_deliveries(id: &str) -> Result<Vec<WebhookDelivery>, ApiFailure> {
+    get(&routes::path(
+        routes::ADMIN_WEBHOOK_DELIVERIES,
+        &url::encode(id),
+    ))
     .await
 }
 

@@ -84,8 +84,11 @@ fn page(page: Page, session: Session) -> AnyView {
         Page::Dashboard => view! { <pages::Dashboard /> }.into_any(),
         Page::Staff if admin => view! { <pages::StaffPage /> }.into_any(),
         Page::Tokens if admin => view! { <pages::TokensPage /> }.into_any(),
+        Page::Webhooks if admin => view! { <pages::WebhooksPage /> }.into_any(),
         Page::Audit if admin => view! { <pages::AuditLog /> }.into_any(),
-        Page::Staff | Page::Tokens | Page::Audit => view! { <pages::Forbidden /> }.into_any(),
+        Page::Staff | Page::Tokens | Page::Webhooks | Page::Audit => {
+            view! { <pages::Forbidden /> }.into_any()
+        }
         Page::Account => view! { <pages::Account /> }.into_any(),
         Page::NotFound => view! { <pages::NotFound /> }.into_any(),
     }
@@ -160,6 +163,11 @@ fn Navigation() -> impl IntoView {
                     <li>
                         <Link to=Page::Tokens test="nav-tokens" current=at(Section::Tokens)>
                             {texts.text(|t| t.nav_tokens)}
+                        </Link>
+                    </li>
+                    <li>
+                        <Link to=Page::Webhooks test="nav-webhooks" current=at(Section::Webhooks)>
+                            {texts.text(|t| t.nav_webhooks)}
                         </Link>
                     </li>
                     <li>

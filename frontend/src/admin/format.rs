@@ -2,7 +2,7 @@
 //! times.
 
 use super::i18n::AdminCatalogue;
-use certportal_shared::model::{Custody, OrderState, RevocationReason, Role};
+use certportal_shared::model::{Custody, MessageState, OrderState, RevocationReason, Role};
 use js_sys::Date;
 use kit::i18n::{Lang, fill};
 use kit::time::{locale_tag, options};
@@ -138,6 +138,9 @@ pub fn action(action: &str, t: &AdminCatalogue) -> String {
         "staff.added" => t.event_staff_added,
         "token.created" => t.event_token_created,
         "token.revoked" => t.event_token_revoked,
+        "webhook.created" => t.event_webhook_created,
+        "webhook.disabled" => t.event_webhook_disabled,
+        "code.locked" => t.event_code_locked,
         "staff.password_reset" => t.event_password_reset,
         "staff.totp_reset" => t.event_totp_reset,
         "staff.disabled" => t.event_disabled,
@@ -157,6 +160,57 @@ pub fn action(action: &str, t: &AdminCatalogue) -> String {
         }
     };
     words.to_owned()
+}
+
+/// Where a message or a webhook delivery is, and what its last try met.
+pub struct Delivery<'a> {
+    pub status: MessageState,
+    pub attempts: u32,
+    pub sent_at: Option<&'a str>,
+    pub ended_at: Option<&'a str>,
+    pub last_error: Option<&'a str>,
+}
+
+/// How a delivery went, in words, and the class that colours it; `dropped` says why one
+/// that was dropped was (`{time}`).
+pub fn delivery(
+    delivery: &Delivery<'_>,
+    dropped: &str,
+    t: &AdminCatalogue,
+    lang: Lang,
+) -> (String, &'static str) {
+    let tries = delivery.attempts.to_string();
+    let at = |time: Option<&str>| time.map(|time| when(time, lang)).unwrap_or_default();
+    let error = delivery.last_error.unwrap_or_default();
+    match delivery.status {
+        MessageState::Sent => (
+            fill(t.delivery_sent, &[("time", &at(delivery.sent_at))]),
+            "delivery-sent",
+        ),
+        MessageState::Failed => (
+            fill(
+                t.delivery_failed,
+                &[
+                    ("time", &at(delivery.ended_at)),
+                    ("error", error),
+                    ("n", &tries),
+                ],
+            ),
+            "delivery-failed",
+        ),
+        MessageState::Dropped => (
+            fill(dropped, &[("time", &at(delivery.ended_at))]),
+            "delivery-dropped",
+        ),
+        MessageState::Queued if delivery.last_error.is_some() => (
+            fill(t.delivery_failing, &[("error", error), ("n", &tries)]),
+            "delivery-pending",
+        ),
+        MessageState::Queued => (
+            fill(t.delivery_waiting, &[("n", &tries)]),
+            "delivery-pending",
+        ),
+    }
 }
 
 /// A message by what it carries: the link e-mail, the code SMS, the password SMS, the SMS that

@@ -36,6 +36,7 @@ pub enum Page {
     Dashboard,
     Staff,
     Tokens,
+    Webhooks,
     Audit,
     Account,
     NotFound,
@@ -68,6 +69,7 @@ impl Page {
             ["dashboard"] => Page::Dashboard,
             ["staff"] => Page::Staff,
             ["tokens"] => Page::Tokens,
+            ["webhooks"] => Page::Webhooks,
             ["audit"] => Page::Audit,
             ["account"] => Page::Account,
             _ => Page::NotFound,
@@ -100,6 +102,7 @@ impl Page {
             Page::Dashboard => format!("{ADMIN_PAGE}/dashboard"),
             Page::Staff => format!("{ADMIN_PAGE}/staff"),
             Page::Tokens => format!("{ADMIN_PAGE}/tokens"),
+            Page::Webhooks => format!("{ADMIN_PAGE}/webhooks"),
             Page::Audit => format!("{ADMIN_PAGE}/audit"),
             Page::Account => format!("{ADMIN_PAGE}/account"),
             Page::NotFound => ADMIN_PAGE.to_owned(),
@@ -114,6 +117,7 @@ impl Page {
             Page::Dashboard => Section::Dashboard,
             Page::Staff => Section::Staff,
             Page::Tokens => Section::Tokens,
+            Page::Webhooks => Section::Webhooks,
             Page::Audit => Section::Audit,
             Page::Account => Section::Account,
         }
@@ -128,6 +132,7 @@ pub enum Section {
     Dashboard,
     Staff,
     Tokens,
+    Webhooks,
     Audit,
     Account,
 }
@@ -251,6 +256,7 @@ mod tests {
             Page::Dashboard,
             Page::Staff,
             Page::Tokens,
+            Page::Webhooks,
             Page::Audit,
             Page::Account,
         ] {

@@ -256,6 +256,53 @@ async fn every_admin_page_passes_an_axe_scan_and_is_pictured() {
         .await;
     assert_eq!(with_token().await.unwrap().status(), 401);
 
+    // A webhook endpoint: registered on the page with its secret shown once, told of a new
+    // order with that secret's signature, its delivery in the history, then disabled.
+    let receiver = certportal_tests::receiver::Receiver::default();
+    // The test moved the portal's clock on: the signatures' timestamps are held to it.
+    receiver.use_clock(&app.clock);
+    let hook_url = receiver.start().await;
+    browser.navigate("nav-webhooks", "Webhooks").await;
+    browser.type_into("webhook-url", &hook_url).await;
+    browser.click("webhook-event-order-created").await;
+    browser.click("webhook-add").await;
+    let secret = browser.text("[data-test=\"webhook-secret\"]").await;
+    assert!(secret.starts_with("whsec_"), "the secret is shown");
+    receiver.set_secret(&secret);
+    browser
+        .assert_accessible("the webhooks page with a new secret")
+        .await;
+    browser.screenshot("admin-8-webhooks").await;
+    browser.click("webhook-done").await;
+    app.create_order(sample_order()).await;
+    for _ in 0..100 {
+        if !receiver.taken().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        receiver.taken().len(),
+        1,
+        "the endpoint is told of the order"
+    );
+    browser.click("webhook-history").await;
+    browser
+        .wait_for_text("the delivery", "[data-test=\"webhook-deliveries\"]", |t| {
+            t.contains("order.created") && t.contains("Sent")
+        })
+        .await;
+    browser.assert_accessible("an endpoint's deliveries").await;
+    browser.click("webhook-disable").await;
+    browser.click("webhook-confirm").await;
+    browser
+        .wait_for_text(
+            "the endpoint disabled",
+            "[data-test=\"webhook-disabled\"]",
+            |t| t.contains("disabled"),
+        )
+        .await;
+
     browser.navigate("nav-audit", "Audit log").await;
     browser
         .wait_for_text("alice's actions", "[data-test=\"audit-table\"]", |t| {
@@ -263,6 +310,8 @@ async fn every_admin_page_passes_an_axe_scan_and_is_pictured() {
                 && t.contains("alice (staff)")
                 && t.contains("Made an API token")
                 && t.contains("Revoked an API token")
+                && t.contains("Registered a webhook endpoint")
+                && t.contains("Disabled a webhook endpoint")
         })
         .await;
     browser.assert_accessible("the audit log").await;

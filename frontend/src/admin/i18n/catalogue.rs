@@ -20,6 +20,7 @@ pub struct AdminCatalogue {
     pub nav_staff: &'static str,
     pub nav_audit: &'static str,
     pub nav_tokens: &'static str,
+    pub nav_webhooks: &'static str,
     pub nav_account: &'static str,
     /// `{name}`, `{role}`
     pub signed_in_as: &'static str,
@@ -80,6 +81,9 @@ pub struct AdminCatalogue {
     pub event_staff_added: &'static str,
     pub event_token_created: &'static str,
     pub event_token_revoked: &'static str,
+    pub event_webhook_created: &'static str,
+    pub event_webhook_disabled: &'static str,
+    pub event_code_locked: &'static str,
     pub event_password_reset: &'static str,
     pub event_totp_reset: &'static str,
     pub event_disabled: &'static str,
@@ -367,6 +371,39 @@ pub struct AdminCatalogue {
     pub token_revoke_button: &'static str,
     /// `{name}`
     pub token_revoke_question: &'static str,
+    pub webhooks_title: &'static str,
+    pub webhooks_intro: &'static str,
+    pub add_webhook_title: &'static str,
+    pub webhook_url_label: &'static str,
+    pub webhook_url_help: &'static str,
+    pub webhook_url_rule: &'static str,
+    pub webhook_events_label: &'static str,
+    pub webhook_events_rule: &'static str,
+    pub webhook_event_order_created: &'static str,
+    pub webhook_event_order_collected: &'static str,
+    pub webhook_event_certificate_revoked: &'static str,
+    pub webhook_event_certificate_expiring: &'static str,
+    pub webhook_event_code_locked: &'static str,
+    pub webhook_event_self_service_revoked: &'static str,
+    pub webhook_create_button: &'static str,
+    pub webhook_creating: &'static str,
+    pub webhook_created_title: &'static str,
+    pub webhook_secret_once: &'static str,
+    pub webhooks_list_title: &'static str,
+    pub webhooks_empty: &'static str,
+    pub webhook_events_col: &'static str,
+    pub webhook_disable_button: &'static str,
+    /// `{url}`
+    pub webhook_disable_question: &'static str,
+    /// `{time}`
+    pub webhook_disabled_status: &'static str,
+    pub webhook_history_button: &'static str,
+    /// `{url}`
+    pub webhook_history_title: &'static str,
+    pub webhook_history_empty: &'static str,
+    pub webhook_event_col: &'static str,
+    /// `{time}`
+    pub webhook_dropped: &'static str,
 
     // --- the audit log
     pub audit_title: &'static str,

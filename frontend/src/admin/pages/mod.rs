@@ -10,6 +10,7 @@ mod sign_in;
 mod simple;
 mod staff;
 mod tokens;
+mod webhooks;
 
 pub use account::Account;
 pub use audit::AuditLog;
@@ -21,3 +22,4 @@ pub use sign_in::SignIn;
 pub use simple::{Forbidden, NotFound};
 pub use staff::StaffPage;
 pub use tokens::TokensPage;
+pub use webhooks::WebhooksPage;

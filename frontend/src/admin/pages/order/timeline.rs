@@ -4,8 +4,8 @@
 use crate::format;
 use crate::i18n::{AdminCatalogue, use_texts};
 use certportal_shared::api::admin::{AuditEntry, MessageInfo};
-use certportal_shared::model::{Custody, MessageState};
-use kit::i18n::{Lang, fill};
+use certportal_shared::model::Custody;
+use kit::i18n::fill;
 use leptos::prelude::*;
 
 /// The order's audit events: issued, messages sent, link opened, code failures, downloads,
@@ -61,46 +61,6 @@ fn what(action: &str, custody: Custody, t: &AdminCatalogue) -> String {
     }
 }
 
-/// How a message's delivery went, in words, and the class that colours it.
-fn delivery(message: &MessageInfo, t: &AdminCatalogue, lang: Lang) -> (String, &'static str) {
-    let tries = message.attempts.to_string();
-    let when = |time: &Option<String>| {
-        time.as_deref()
-            .map(|time| format::when(time, lang))
-            .unwrap_or_default()
-    };
-    let error = message.last_error.as_deref().unwrap_or_default();
-    match message.status {
-        MessageState::Sent => (
-            fill(t.delivery_sent, &[("time", &when(&message.sent_at))]),
-            "delivery-sent",
-        ),
-        MessageState::Failed => (
-            fill(
-                t.delivery_failed,
-                &[
-                    ("time", &when(&message.ended_at)),
-                    ("error", error),
-                    ("n", &tries),
-                ],
-            ),
-            "delivery-failed",
-        ),
-        MessageState::Dropped => (
-            fill(t.delivery_dropped, &[("time", &when(&message.ended_at))]),
-            "delivery-dropped",
-        ),
-        MessageState::Queued if message.last_error.is_some() => (
-            fill(t.delivery_failing, &[("error", error), ("n", &tries)]),
-            "delivery-pending",
-        ),
-        MessageState::Queued => (
-            fill(t.delivery_waiting, &[("n", &tries)]),
-            "delivery-pending",
-        ),
-    }
-}
-
 /// Each message with how its delivery went.
 #[component]
 pub fn Messages(messages: Vec<MessageInfo>) -> impl IntoView {
@@ -121,7 +81,18 @@ pub fn Messages(messages: Vec<MessageInfo>) -> impl IntoView {
                     "email" => t.channel_email,
                     _ => "",
                 };
-                let (status, class) = delivery(message, t, lang);
+                let (status, class) = format::delivery(
+                    &format::Delivery {
+                        status: message.status,
+                        attempts: message.attempts,
+                        sent_at: message.sent_at.as_deref(),
+                        ended_at: message.ended_at.as_deref(),
+                        last_error: message.last_error.as_deref(),
+                    },
+                    t.delivery_dropped,
+                    t,
+                    lang,
+                );
                 view! {
                     <tr>
                         <td data-label=t.message_label>{name}</td>
