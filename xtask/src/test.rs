@@ -23,6 +23,7 @@ pub fn tools(ctx: &Ctx) -> Result<()> {
 pub fn test(ctx: &Ctx) -> Result<()> {
     tools(ctx)?;
     tools::ensure_cargo_deb(ctx)?;
+    let schemathesis = exec::step("Checking schemathesis", || tools::ensure_schemathesis(ctx))?;
     artifacts::spa(ctx)?;
     let bin = artifacts::backend(ctx, Profile::Debug)?;
     // The package test installs the Debian package as an operator would; cargo-deb packages
@@ -40,6 +41,11 @@ pub fn test(ctx: &Ctx) -> Result<()> {
         .env("TEST_CERTPORTAL_BIN", &bin)
         .env("TEST_CERTPORTAL_DIST", ctx.dist())
         .env("TEST_CERTPORTAL_DEB", &deb)
+        .env("TEST_SCHEMATHESIS", &schemathesis)
+        .env(
+            "TEST_SCHEMATHESIS_DIR",
+            ctx.target_dir.join(SCHEMATHESIS_DIR),
+        )
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("CHROMIUM", CHROMIUM);
 
@@ -68,6 +74,14 @@ pub fn test(ctx: &Ctx) -> Result<()> {
             failed.push(title);
         }
     }
+    // The hostile-input run's figures, which the suite's test wrote where it ran.
+    let figures = ctx.target_dir.join(SCHEMATHESIS_DIR).join("figures.txt");
+    if let Ok(figures) = std::fs::read_to_string(figures) {
+        println!(
+            "\nschemathesis against the OpenAPI document: {}",
+            figures.trim()
+        );
+    }
     if !failed.is_empty() {
         bail!(
             "{} of 2 test suites failed: {}",
@@ -78,6 +92,10 @@ pub fn test(ctx: &Ctx) -> Result<()> {
     println!("\nAll tests passed.");
     Ok(())
 }
+
+/// Where the suite's schemathesis test writes its reports and its run's figures
+/// (`figures.txt`), under the target dir.
+const SCHEMATHESIS_DIR: &str = "schemathesis";
 
 /// What wasm-bindgen-test-runner (the wasm32 runner in .cargo/config.toml) needs to use
 /// Debian's Chromium through chromedriver.

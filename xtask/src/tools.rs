@@ -17,6 +17,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 const CARGO_DEB_VERSION: &str = "3.8.0";
 /// cargo-deny, for `cargo xtask deny`.
 const CARGO_DENY_VERSION: &str = "0.20.2";
+/// schemathesis, from PyPI, for the hostile-input run against the OpenAPI document.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 /// The crate that builds binaryen's wasm-opt; its release must match Trunk.toml's `wasm_opt`.
 const WASM_OPT_CRATE_VERSION: &str = "0.116.1";
 const WASM_OPT_RELEASE: u32 = 116;
@@ -115,6 +117,41 @@ fn ensure_trunk(ctx: &Ctx) -> Result<()> {
 /// cargo-deb at the pinned version, for the Debian package.
 pub fn ensure_cargo_deb(ctx: &Ctx) -> Result<()> {
     ensure_cargo_subcommand(ctx, "deb", CARGO_DEB_VERSION, 3)
+}
+
+/// schemathesis at the pinned version in a virtual environment of its own under the target
+/// dir (PyPI only; nothing goes into the system's Python); returns its `st` command.
+pub fn ensure_schemathesis(ctx: &Ctx) -> Result<std::path::PathBuf> {
+    let venv = ctx
+        .target_dir
+        .join(format!("tools/schemathesis-{SCHEMATHESIS_VERSION}"));
+    let st = venv.join("bin/st");
+    let version = || exec::probe(ctx.command(&st).arg("--version")).unwrap_or_default();
+    if version().contains(SCHEMATHESIS_VERSION) {
+        println!("ok  schemathesis {SCHEMATHESIS_VERSION}");
+        return Ok(st);
+    }
+    println!(
+        "Installing schemathesis {SCHEMATHESIS_VERSION} from PyPI into {} (about a minute, once).",
+        venv.display()
+    );
+    exec::run(
+        ctx.command("/usr/bin/python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+    )?;
+    exec::run(ctx.command(venv.join("bin/pip")).args([
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+    ]))?;
+    if !version().contains(SCHEMATHESIS_VERSION) {
+        bail!(
+            "schemathesis {SCHEMATHESIS_VERSION} was installed but `st --version` says otherwise"
+        );
+    }
+    Ok(st)
 }
 
 /// cargo-deny at the pinned version, for the supply-chain checks.
@@ -254,6 +291,11 @@ pub const TEST_PACKAGES: &[Package] = &[
         name: "systemd",
         probe: Probe::Command(&["systemd-analyze", "--version"]),
         why: "systemd-analyze, which checks the Debian package's unit",
+    },
+    Package {
+        name: "python3-venv",
+        probe: Probe::Command(&["/usr/bin/python3", "-c", "import ensurepip"]),
+        why: "the virtual environment schemathesis is installed into from PyPI",
     },
     Package {
         name: "postgresql-client",

@@ -39,6 +39,7 @@ mod postgres;
 mod reminders;
 mod renew_mtls;
 mod renew_signed;
+mod schemathesis;
 mod self_service;
 mod sms_presets;
 mod webhooks;
