@@ -11,7 +11,11 @@ async fn the_api_docs_page_shows_and_tries_the_api_under_its_policy() {
     let app = spawn_app().await;
     let browser = Browser::start().await;
     browser
-        .goto(&format!("{}{}/", app.url, certportal_shared::routes::API_DOCS))
+        .goto(&format!(
+            "{}{}/",
+            app.url,
+            certportal_shared::routes::API_DOCS
+        ))
         .await;
     let tags = browser
         .wait_for_script(
@@ -22,7 +26,8 @@ async fn the_api_docs_page_shows_and_tries_the_api_under_its_policy() {
         .await;
     for tag in ["collect", "orders", "webhooks", "public"] {
         assert!(
-            tags.as_array().is_some_and(|tags| tags.iter().any(|t| t == tag)),
+            tags.as_array()
+                .is_some_and(|tags| tags.iter().any(|t| t == tag)),
             "the tag {tag} is shown: {tags}"
         );
     }
