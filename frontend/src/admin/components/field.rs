@@ -116,3 +116,59 @@ pub fn ChoiceField(
         </div>
     }
 }
+
+/// One box of a [`CheckBoxes`]: its value, the `id` (also its `data-test` hook) and label.
+pub struct CheckBox<T> {
+    pub value: T,
+    pub id: String,
+    pub label: Signal<&'static str>,
+}
+
+/// A fieldset of check boxes that choose some of `boxes` into `chosen`, in the order they
+/// were ticked, with its legend and an error announced as it changes (`{id}-error`).
+#[component]
+pub fn CheckBoxes<T>(
+    id: &'static str,
+    legend: Signal<&'static str>,
+    chosen: RwSignal<Vec<T>>,
+    boxes: Vec<CheckBox<T>>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    let boxes = boxes
+        .into_iter()
+        .map(|CheckBox { value, id, label }| {
+            view! {
+                <div class="ack">
+                    <input
+                        id=id.clone()
+                        type="checkbox"
+                        data-test=id.clone()
+                        prop:checked=move || chosen.with(|chosen| chosen.contains(&value))
+                        on:change:target=move |event| {
+                            let on = event.target().checked();
+                            chosen.update(|chosen| {
+                                chosen.retain(|v| *v != value);
+                                if on {
+                                    chosen.push(value);
+                                }
+                            });
+                        }
+                    />
+                    <label for=id>{label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset aria-describedby=described>
+            <legend>{legend}</legend>
+            {boxes}
+            <p id=error_id class="field-error" aria-live="polite">{move || error.get()}</p>
+        </fieldset>
+    }
+}

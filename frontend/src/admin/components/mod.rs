@@ -6,4 +6,4 @@ mod field;
 
 pub use badge::StateBadge;
 pub use confirm::Confirm;
-pub use field::{Choice, ChoiceField, TextField};
+pub use field::{CheckBox, CheckBoxes, Choice, ChoiceField, TextField};

@@ -2,7 +2,7 @@
 //! (shown once, until "done"); revoking one, after a confirm step.
 
 use crate::api::{self, ApiFailure};
-use crate::components::{Confirm, TextField};
+use crate::components::{CheckBox, CheckBoxes, Confirm, TextField};
 use crate::fetch::{Fetched, fetch, show};
 use crate::format;
 use crate::i18n::use_texts;
@@ -263,28 +263,10 @@ fn AddToken(
             _ => browser::focus(NAME_ID),
         }
     };
-    let scope_box = move |scope: Scope, label: Signal<&'static str>| {
-        let id = format!("token-scope-{}", scope.as_str().replace(':', "-"));
-        view! {
-            <div class="ack">
-                <input
-                    id=id.clone()
-                    type="checkbox"
-                    data-test=id.clone()
-                    prop:checked=move || chosen.with(|chosen| chosen.contains(&scope))
-                    on:change:target=move |event| {
-                        let on = event.target().checked();
-                        chosen.update(|chosen| {
-                            chosen.retain(|s| *s != scope);
-                            if on {
-                                chosen.push(scope);
-                            }
-                        });
-                    }
-                />
-                <label for=id>{label}</label>
-            </div>
-        }
+    let scope_box = |scope: Scope, label: Signal<&'static str>| CheckBox {
+        value: scope,
+        id: format!("token-scope-{}", scope.as_str().replace(':', "-")),
+        label,
     };
     let message = Signal::derive(move || {
         trouble
@@ -302,15 +284,17 @@ fn AddToken(
                 error=name_error
                 on_blur=Callback::new(move |()| touched.set(true))
             />
-            <fieldset aria-describedby="token-scopes-error">
-                <legend>{texts.text(|t| t.token_scopes_label)}</legend>
-                {scope_box(Scope::OrdersRead, texts.text(|t| t.scope_orders_read))}
-                {scope_box(Scope::OrdersWrite, texts.text(|t| t.scope_orders_write))}
-                {scope_box(Scope::Revoke, texts.text(|t| t.scope_revoke))}
-                <p id="token-scopes-error" class="field-error" aria-live="polite">
-                    {move || scopes_error.get()}
-                </p>
-            </fieldset>
+            <CheckBoxes
+                id="token-scopes"
+                legend=texts.text(|t| t.token_scopes_label)
+                chosen
+                boxes=vec![
+                    scope_box(Scope::OrdersRead, texts.text(|t| t.scope_orders_read)),
+                    scope_box(Scope::OrdersWrite, texts.text(|t| t.scope_orders_write)),
+                    scope_box(Scope::Revoke, texts.text(|t| t.scope_revoke)),
+                ]
+                error=scopes_error
+            />
             <TextField
                 id="token-days"
                 label=texts.text(|t| t.token_expires_label)

@@ -3,7 +3,7 @@
 //! endpoint's latest deliveries.
 
 use crate::api::{self, ApiFailure};
-use crate::components::{Confirm, TextField};
+use crate::components::{CheckBox, CheckBoxes, Confirm, TextField};
 use crate::fetch::{Fetched, fetch, show};
 use crate::format;
 use crate::i18n::{AdminCatalogue, use_texts};
@@ -342,29 +342,14 @@ fn AddWebhook(
                 .collect(),
         });
     };
-    let event_box = move |event: WebhookEvent| {
-        let id = format!("webhook-event-{}", event.as_str().replace(['.', '_'], "-"));
-        view! {
-            <div class="ack">
-                <input
-                    id=id.clone()
-                    type="checkbox"
-                    data-test=id.clone()
-                    prop:checked=move || chosen.with(|chosen| chosen.contains(&event))
-                    on:change:target=move |change| {
-                        let on = change.target().checked();
-                        chosen.update(|chosen| {
-                            chosen.retain(|e| *e != event);
-                            if on {
-                                chosen.push(event);
-                            }
-                        });
-                    }
-                />
-                <label for=id>{texts.text(move |t| event_words(event, t))}</label>
-            </div>
-        }
-    };
+    let boxes = WebhookEvent::ALL
+        .iter()
+        .map(|&event| CheckBox {
+            value: event,
+            id: format!("webhook-event-{}", event.as_str().replace(['.', '_'], "-")),
+            label: texts.text(move |t| event_words(event, t)),
+        })
+        .collect::<Vec<_>>();
     let message = Signal::derive(move || {
         trouble
             .get()
@@ -382,13 +367,13 @@ fn AddWebhook(
                 inputmode="url"
                 on_blur=Callback::new(move |()| touched.set(true))
             />
-            <fieldset aria-describedby="webhook-events-error">
-                <legend>{texts.text(|t| t.webhook_events_label)}</legend>
-                {WebhookEvent::ALL.iter().map(|event| event_box(*event)).collect_view()}
-                <p id="webhook-events-error" class="field-error" aria-live="polite">
-                    {move || events_error.get()}
-                </p>
-            </fieldset>
+            <CheckBoxes
+                id="webhook-events"
+                legend=texts.text(|t| t.webhook_events_label)
+                chosen
+                boxes
+                error=events_error
+            />
             <Alert message id="add-webhook-error" />
             <button type="submit" class="button button-primary" data-test="webhook-add">
                 {texts.text_if(add.pending(), |t| t.webhook_creating, |t| t.webhook_create_button)}
