@@ -119,7 +119,7 @@ impl Portal {
             hashing,
             metrics: Arc::default(),
         };
-        let dispatcher = Dispatcher::new(&state, sms, mailer);
+        let dispatcher = Dispatcher::new(&state, sms, mailer).context("cannot set up delivery")?;
         Ok(Self { state, dispatcher })
     }
 

@@ -97,3 +97,15 @@ pub fn create_order(dir: &Path, client: &str, mobile: &str) -> (String, String) 
     let field = |name: &str| created[name].as_str().expect("a field").to_owned();
     (field("order_id"), field("serial"))
 }
+
+/// A new API token by `certportal token create NAME --scope SCOPES` in `dir`: the token it
+/// printed once.
+pub fn create_token(dir: &Path, name: &str, scopes: &str) -> String {
+    let made = run(dir, &["token", "create", name, "--scope", scopes], None);
+    assert!(made.status.success(), "token create: {}", stderr(&made));
+    stdout(&made)
+        .lines()
+        .find_map(|line| line.strip_prefix("token: "))
+        .expect("a token line")
+        .to_owned()
+}

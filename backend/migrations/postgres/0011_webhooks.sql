@@ -1,11 +1,14 @@
--- Webhook endpoints an admin registered: where to POST which events. The signing secret is a
--- sealed value (kind 'webhook_secret', owner the endpoint's id), wiped when it is disabled.
+-- Webhook endpoints an admin registered: where to POST which events, and the signing secret,
+-- sealed under the key-encryption key and wiped (NULL) when the endpoint is disabled. Not in
+-- sealed_values: on PostgreSQL that table is unlogged, for what may be lost in a crash; a
+-- secret lives as long as its endpoint.
 CREATE TABLE webhook_endpoints (
     id TEXT PRIMARY KEY,
     url TEXT NOT NULL,
     events TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     created_by TEXT NOT NULL,
+    secret_sealed BYTEA,
     disabled_at BIGINT
 );
 

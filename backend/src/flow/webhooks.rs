@@ -63,7 +63,7 @@ fn check_url(text: &str) -> Result<String, FieldError> {
         message: format!("url: {message}"),
     };
     let text = text.trim();
-    if text.len() > MAX_URL {
+    if text.chars().count() > MAX_URL {
         return Err(error(&format!("at most {MAX_URL} characters")));
     }
     let url = reqwest::Url::parse(text).map_err(|_| error("an absolute http or https URL"))?;
@@ -140,12 +140,12 @@ pub async fn create(
         secret.as_bytes(),
     )?;
     let names: Vec<&str> = record.events.iter().map(|e| e.as_str()).collect();
-    let detail = format!(
-        "webhook {} to {} for {}",
-        record.id,
-        record.url,
-        names.join(",")
-    );
+    // The host only: a chat service's hook URL carries its own secret in the path.
+    let host = reqwest::Url::parse(&record.url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let detail = format!("webhook {} to {host} for {}", record.id, names.join(","));
     let event = actor.event(now, "webhook.created", None, None, Some(detail));
     state.store.create_webhook(&record, &sealed, &event).await?;
     Ok(CreatedWebhook {

@@ -13,8 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
-/// How long an endpoint has to answer.
+/// How long an endpoint has to answer, and to take the connection.
 const TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The `webhook-signature` value of `body` sent as `id` at `timestamp`, under `secret`
 /// (`whsec_` and base64, as it was shown to the admin).
@@ -38,21 +39,26 @@ pub struct WebhookSender {
 }
 
 impl WebhookSender {
-    pub fn new(store: Arc<dyn Store>, kek: Arc<Kek>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        kek: Arc<Kek>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, NotifyError> {
         let client = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
             .timeout(TIMEOUT)
             // An endpoint is told of its events where the admin said, not wherever its
             // answer points.
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("certportal/", env!("CARGO_PKG_VERSION")))
             .build()
-            .unwrap_or_default();
-        Self {
+            .map_err(|e| NotifyError::Unreachable(format!("the webhook client: {e}")))?;
+        Ok(Self {
             client,
             store,
             kek,
             clock,
-        }
+        })
     }
 
     /// Delivers `event_id` to `endpoint_id`. An endpoint that was disabled, or an event that

@@ -14,11 +14,6 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use zeroize::Zeroizing;
 
-/// Messages claimed per look at the queue: one, so that each is claimed just before it is
-/// sent. A batch would hold messages that a cancel, an expiry or a new code drops meanwhile,
-/// and a batch of slow sends could outlast its claim, so that another instance sent it too.
-const BATCH: u32 = 1;
-
 /// Who a message goes to, by which channel, and in which language.
 #[derive(Clone, Copy, Debug)]
 pub struct Recipient<'a> {
@@ -113,30 +108,19 @@ pub enum DispatchError {
     Store(#[from] StoreError),
 }
 
-/// Which of the queue's messages a dispatcher delivers. Webhooks have a lane of their own:
-/// an endpoint that takes its full timeout to fail must not hold back a contact's code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lane {
-    /// SMS and e-mail, woken whenever a flow queues one.
-    Contact,
-    /// Webhook deliveries, queued by the store with the changes they tell of, and looked
-    /// for every poll interval.
-    Webhooks,
-}
+/// What the contact lane delivers: SMS and e-mail, one claimed at a time, just before it
+/// is sent (a batch would hold messages that a cancel, an expiry or a new code drops
+/// meanwhile, and a batch of slow sends could outlast its claim).
+const CONTACT: &[Channel] = &[Channel::Sms, Channel::Email];
 
-impl Lane {
-    fn channels(self) -> &'static [Channel] {
-        match self {
-            Self::Contact => &[Channel::Sms, Channel::Email],
-            Self::Webhooks => &[Channel::Webhook],
-        }
-    }
-}
+/// Webhook deliveries under way at once, at most: each endpoint's next one is claimed as
+/// soon as its last one ended, so that an endpoint that hangs for its whole timeout holds
+/// back only its own events (and never a contact's code, which has a lane of its own).
+const WEBHOOKS_IN_FLIGHT: u32 = 8;
 
 /// Delivers the message queue.
 #[derive(Clone)]
 pub struct Dispatcher {
-    lane: Lane,
     store: Arc<dyn Store>,
     kek: Arc<Kek>,
     sms: Arc<dyn SmsSender>,
@@ -151,9 +135,12 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     /// A dispatcher for the portal's queue, sending through `sms` and `mailer`.
-    pub fn new(state: &AppState, sms: Arc<dyn SmsSender>, mailer: Arc<dyn Mailer>) -> Self {
-        Self {
-            lane: Lane::Contact,
+    pub fn new(
+        state: &AppState,
+        sms: Arc<dyn SmsSender>,
+        mailer: Arc<dyn Mailer>,
+    ) -> Result<Self, NotifyError> {
+        Ok(Self {
             store: state.store.clone(),
             kek: state.kek.clone(),
             sms,
@@ -162,12 +149,12 @@ impl Dispatcher {
                 state.store.clone(),
                 state.kek.clone(),
                 state.clock.clone(),
-            )),
+            )?),
             clock: state.clock.clone(),
             config: state.config.delivery.clone(),
             wake: state.wake.clone(),
             wiped: state.wiped.clone(),
-        }
+        })
     }
 
     async fn deliver(&self, message: &QueuedMessage) -> Result<(), NotifyError> {
@@ -218,12 +205,7 @@ impl Dispatcher {
     pub async fn run_once(&self) -> Result<usize, DispatchError> {
         let mut sent = 0;
         loop {
-            let now = unix(self.clock.now());
-            let claim_until = now + i64::from(self.config.claim_seconds.max(1));
-            let batch = self
-                .store
-                .claim_due_messages(self.lane.channels(), now, claim_until, BATCH)
-                .await?;
+            let batch = self.claim(CONTACT, 1).await?;
             if batch.is_empty() {
                 return Ok(sent);
             }
@@ -231,23 +213,44 @@ impl Dispatcher {
             // retry; wiped ones must not linger in the database files.
             let _fold = Fold(&self.wiped);
             for message in &batch {
-                let now = unix(self.clock.now());
-                match self.deliver(message).await {
-                    Ok(()) => {
-                        let event = self.event(now, "sent", message, None);
-                        if !self.store.mark_sent(message, now, &event).await? {
-                            tracing::info!(
-                                message_id = message.id,
-                                purpose = %message.purpose,
-                                "a message went out while its order ended"
-                            );
-                        }
-                        sent += 1;
-                    }
-                    Err(error) => self.failed(message, &error, now).await?,
-                }
+                sent += usize::from(self.deliver_one(message).await?);
             }
         }
+    }
+
+    /// Claims up to `limit` due messages by `channels` until the claim runs out.
+    async fn claim(
+        &self,
+        channels: &[Channel],
+        limit: u32,
+    ) -> Result<Vec<QueuedMessage>, DispatchError> {
+        let now = unix(self.clock.now());
+        let claim_until = now + i64::from(self.config.claim_seconds.max(1));
+        Ok(self
+            .store
+            .claim_due_messages(channels, now, claim_until, limit)
+            .await?)
+    }
+
+    /// Delivers one claimed message and records how it went; `true` if it was sent.
+    async fn deliver_one(&self, message: &QueuedMessage) -> Result<bool, DispatchError> {
+        let now = unix(self.clock.now());
+        if let Err(error) = self.deliver(message).await {
+            self.failed(message, &error, now).await?;
+            return Ok(false);
+        }
+        // A webhook's deliveries are its endpoint's history, not the audit trail's: each
+        // event would otherwise be audited once for every endpoint.
+        let event =
+            (message.channel != Channel::Webhook).then(|| self.event(now, "sent", message, None));
+        if !self.store.mark_sent(message, now, event.as_ref()).await? {
+            tracing::info!(
+                message_id = message.id,
+                purpose = %message.purpose,
+                "a message went out while its order ended"
+            );
+        }
+        Ok(true)
     }
 
     /// After a failed try: another later, or, after the last one, none.
@@ -312,34 +315,66 @@ impl Dispatcher {
     }
 
     /// Delivers until `shutdown` turns true: SMS and e-mail whenever woken and otherwise
-    /// every poll interval, webhooks every poll interval, each lane on its own.
+    /// every poll interval; webhooks beside them, each endpoint's next as its last ends.
     pub async fn run(self, shutdown: watch::Receiver<bool>) {
-        let webhooks = Self {
-            lane: Lane::Webhooks,
-            ..self.clone()
-        };
-        tokio::join!(self.run_lane(shutdown.clone()), webhooks.run_lane(shutdown));
+        let webhooks = self.clone();
+        tokio::join!(
+            self.run_contact(shutdown.clone()),
+            webhooks.run_webhooks(shutdown)
+        );
     }
 
-    async fn run_lane(self, mut shutdown: watch::Receiver<bool>) {
-        let interval = Duration::from_millis(self.config.poll_interval_ms.max(10));
+    fn interval(&self) -> Duration {
+        Duration::from_millis(self.config.poll_interval_ms.max(10))
+    }
+
+    async fn run_contact(self, mut shutdown: watch::Receiver<bool>) {
         loop {
             if let Err(error) = self.run_once().await {
                 tracing::error!("message delivery stopped for a while: {error}");
             }
-            let woken = async {
-                if self.lane == Lane::Contact {
-                    self.wake.notified().await;
-                } else {
-                    std::future::pending::<()>().await;
-                }
-            };
             tokio::select! {
-                () = woken => {}
-                _ = tokio::time::sleep(interval) => {}
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.interval()) => {}
                 _ = shutdown.changed() => {}
             }
             if *shutdown.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Webhook deliveries as tasks of their own, up to [`WEBHOOKS_IN_FLIGHT`]. The queue
+    /// keeps each endpoint's order: its next event is due only once the one before it ended.
+    async fn run_webhooks(self, mut shutdown: watch::Receiver<bool>) {
+        let mut in_flight = tokio::task::JoinSet::new();
+        loop {
+            let free = WEBHOOKS_IN_FLIGHT
+                .saturating_sub(u32::try_from(in_flight.len()).unwrap_or(u32::MAX));
+            if free > 0 {
+                match self.claim(&[Channel::Webhook], free).await {
+                    Ok(batch) => {
+                        for message in batch {
+                            let this = self.clone();
+                            in_flight.spawn(async move { this.deliver_one(&message).await });
+                        }
+                    }
+                    Err(error) => tracing::error!("webhook delivery stopped for a while: {error}"),
+                }
+            }
+            tokio::select! {
+                Some(ended) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    if let Ok(Err(error)) = ended {
+                        tracing::error!("a webhook delivery was not recorded: {error}");
+                    }
+                }
+                _ = tokio::time::sleep(self.interval()) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                // What is under way is claimed: another instance, or this one's next start,
+                // sends it once the claim runs out.
+                in_flight.abort_all();
                 return;
             }
         }

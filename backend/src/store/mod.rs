@@ -232,7 +232,7 @@ pub trait MessageStore: Send + Sync {
         &self,
         message: &QueuedMessage,
         now: i64,
-        audit: &AuditEvent,
+        audit: Option<&AuditEvent>,
     ) -> StoreResult<bool>;
     /// Records a failed try and when to try again.
     async fn mark_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> StoreResult<()>;

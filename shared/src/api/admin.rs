@@ -435,10 +435,13 @@ impl std::fmt::Debug for CreatedToken {
 pub struct WebhookInfo {
     /// `ep_` and 32 hex digits.
     pub id: String,
+    /// Where the events are POSTed.
     pub url: String,
+    /// What it is told of.
     pub events: Vec<WebhookEvent>,
     /// RFC 3339.
     pub created_at: String,
+    /// Who registered it: `staff:<name>`.
     pub created_by: String,
     /// RFC 3339; `None`: it is told of its events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -464,6 +467,7 @@ pub struct CreateWebhookRequest {
 pub struct CreatedWebhook {
     /// `whsec_` and the base64 of 32 random bytes, as the Standard Webhooks libraries take it.
     pub secret: String,
+    /// The endpoint as listed.
     pub info: WebhookInfo,
 }
 
@@ -481,8 +485,12 @@ impl std::fmt::Debug for CreatedWebhook {
 pub struct WebhookDelivery {
     /// The `webhook-id` it was sent with, the same on every try.
     pub event_id: String,
+    /// What happened.
     pub event: WebhookEvent,
+    /// Waiting (or to be tried again), sent (the endpoint answered 2xx), failed (every try
+    /// failed) or dropped (its endpoint was disabled first).
     pub status: MessageState,
+    /// Tries so far, the one that took it included.
     pub attempts: u32,
     /// RFC 3339.
     pub created_at: String,

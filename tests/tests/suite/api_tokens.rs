@@ -10,15 +10,6 @@ use certportal_tests::*;
 use serde_json::{Value, json};
 use time::Duration;
 
-/// The token a `certportal token create` printed.
-fn token_in(stdout: &str) -> String {
-    stdout
-        .lines()
-        .find_map(|line| line.strip_prefix("token: "))
-        .expect("a token line")
-        .to_owned()
-}
-
 async fn with_token(
     app: &TestApp,
     token: &str,
@@ -46,19 +37,7 @@ fn order_body() -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ticketing_system_opens_an_order_with_a_token_and_its_scopes_hold() {
     let app = spawn_app().await;
-    let made = cli::run(
-        app.data_dir(),
-        &[
-            "token",
-            "create",
-            "crm",
-            "--scope",
-            "orders:write,orders:read",
-        ],
-        None,
-    );
-    assert!(made.status.success(), "{}", cli::stderr(&made));
-    let token = token_in(&cli::stdout(&made));
+    let token = cli::create_token(app.data_dir(), "crm", "orders:write,orders:read");
     assert!(token.starts_with("cpt_") && token.len() > 40);
 
     let created = with_token(

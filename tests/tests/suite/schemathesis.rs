@@ -31,23 +31,11 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document()
         .config(|config| config.http.collect_rate_per_minute = 1_000_000)
         .spawn()
         .await;
-    let made = cli::run(
+    let token = cli::create_token(
         app.data_dir(),
-        &[
-            "token",
-            "create",
-            "schemathesis",
-            "--scope",
-            "orders:read,orders:write,revoke",
-        ],
-        None,
+        "schemathesis",
+        "orders:read,orders:write,revoke",
     );
-    assert!(made.status.success(), "{}", cli::stderr(&made));
-    let token = cli::stdout(&made)
-        .lines()
-        .find_map(|line| line.strip_prefix("token: "))
-        .expect("a token line")
-        .to_owned();
     // Something to find for the reads whose ids are not linked.
     app.create_order(sample_order()).await;
     // An admin's session, for the calls only staff make: signed in afresh (a new TOTP step)

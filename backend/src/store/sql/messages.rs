@@ -41,15 +41,12 @@ impl MessageStore for SqlStore {
         claim_until: i64,
         limit: u32,
     ) -> StoreResult<Vec<QueuedMessage>> {
-        // Channel names are fixed identifiers, never input.
-        let channels: Vec<String> = channels
-            .iter()
-            .map(|channel| format!("'{}'", channel.as_str()))
-            .collect();
+        let channels = name_list(channels.iter().map(|channel| channel.as_str()));
+        let _turn = self.write_turn().await;
         let sql = format!(
             "UPDATE messages SET claimed_until = $2 WHERE id IN ( \
                  SELECT m.id FROM messages m WHERE m.status = 'queued' AND m.next_attempt_at <= $1 \
-                 AND m.channel IN ({}) \
+                 AND m.channel IN {channels} \
                  AND (m.claimed_until IS NULL OR m.claimed_until <= $1) \
                  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.status = 'queued' \
                      AND e.channel = m.channel AND e.recipient = m.recipient AND e.id < m.id) \
@@ -57,8 +54,7 @@ impl MessageStore for SqlStore {
              AND status = 'queued' AND (claimed_until IS NULL OR claimed_until <= $1) \
              RETURNING id, idempotency_key, order_id, channel, recipient, subject, purpose, attempts, stage, \
              (SELECT s.blob FROM sealed_values s WHERE s.owner = messages.idempotency_key \
-                 AND s.kind = 'message') AS body_sealed",
-            channels.join(", ")
+                 AND s.kind = 'message') AS body_sealed"
         );
         let rows = sqlx::query(&sql)
             .bind(now)
@@ -93,7 +89,7 @@ impl MessageStore for SqlStore {
         &self,
         message: &QueuedMessage,
         now: i64,
-        audit: &AuditEvent,
+        audit: Option<&AuditEvent>,
     ) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
         // A message dropped while it was on its way went out all the same: say so.
@@ -118,7 +114,9 @@ impl MessageStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        insert_audit(&mut tx, audit).await?;
+        if let Some(audit) = audit {
+            insert_audit(&mut tx, audit).await?;
+        }
         tx.commit().await?;
         Ok(was_queued)
     }

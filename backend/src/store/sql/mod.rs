@@ -36,9 +36,12 @@ const ORDER_COLUMNS: &str = "o.id, o.serial, o.custody, o.org, o.service, o.clie
 
 /// `('a', 'b')`: states as an SQL list (state names are fixed identifiers, never input).
 fn state_list(states: impl Iterator<Item = OrderState>) -> String {
-    let names: Vec<String> = states
-        .map(|state| format!("'{}'", state.as_str()))
-        .collect();
+    name_list(states.map(OrderState::as_str))
+}
+
+/// `('a', 'b')`: fixed identifiers (state, channel names), never input, as an SQL list.
+pub(super) fn name_list(names: impl Iterator<Item = &'static str>) -> String {
+    let names: Vec<String> = names.map(|name| format!("'{name}'")).collect();
     format!("({})", names.join(", "))
 }
 
@@ -68,7 +71,6 @@ pub(super) enum Sealed {
     Bundle,
     Password,
     Message,
-    WebhookSecret,
 }
 
 impl Sealed {
@@ -77,7 +79,6 @@ impl Sealed {
             Self::Bundle => "bundle",
             Self::Password => "password",
             Self::Message => "message",
-            Self::WebhookSecret => "webhook_secret",
         }
     }
 }

@@ -147,17 +147,17 @@ impl WebhookStore for SqlStore {
         let (_turn, mut tx) = self.begin_write().await?;
         let events: Vec<&str> = endpoint.events.iter().map(|event| event.as_str()).collect();
         sqlx::query(
-            "INSERT INTO webhook_endpoints (id, url, events, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO webhook_endpoints (id, url, events, created_at, created_by, secret_sealed) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&endpoint.id)
         .bind(&endpoint.url)
         .bind(events.join(","))
         .bind(endpoint.created_at)
         .bind(&endpoint.created_by)
+        .bind(secret_sealed.to_vec())
         .execute(&mut *tx)
         .await?;
-        put_sealed(&mut *tx, &endpoint.id, Sealed::WebhookSecret, secret_sealed).await?;
         commit_with(tx, audit).await.map(|_| ())
     }
 
@@ -172,7 +172,8 @@ impl WebhookStore for SqlStore {
     async fn disable_webhook(&self, id: &str, audit: &AuditEvent) -> StoreResult<bool> {
         let (_turn, mut tx) = self.begin_write().await?;
         let disabled = sqlx::query(
-            "UPDATE webhook_endpoints SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL",
+            "UPDATE webhook_endpoints SET disabled_at = $2, secret_sealed = NULL \
+             WHERE id = $1 AND disabled_at IS NULL",
         )
         .bind(id)
         .bind(audit.at)
@@ -182,7 +183,6 @@ impl WebhookStore for SqlStore {
         if disabled != 1 {
             return refuse(tx).await;
         }
-        wipe_sealed(&mut *tx, id, Sealed::WebhookSecret).await?;
         sqlx::query(
             "UPDATE messages SET status = 'dropped', ended_at = $3, claimed_until = NULL \
              WHERE channel = $1 AND recipient = $2 AND status = 'queued'",
@@ -201,20 +201,18 @@ impl WebhookStore for SqlStore {
         event_id: &str,
     ) -> StoreResult<Option<WebhookSend>> {
         let row = sqlx::query(
-            "SELECT w.url, s.blob, e.payload FROM webhook_endpoints w \
-             JOIN sealed_values s ON s.owner = w.id AND s.kind = $3 \
+            "SELECT w.url, w.secret_sealed, e.payload FROM webhook_endpoints w \
              JOIN webhook_events e ON e.id = $2 \
-             WHERE w.id = $1 AND w.disabled_at IS NULL",
+             WHERE w.id = $1 AND w.disabled_at IS NULL AND w.secret_sealed IS NOT NULL",
         )
         .bind(endpoint_id)
         .bind(event_id)
-        .bind(Sealed::WebhookSecret.kind())
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| {
             Ok(WebhookSend {
                 url: row.try_get("url")?,
-                secret_sealed: row.try_get("blob")?,
+                secret_sealed: row.try_get("secret_sealed")?,
                 payload: row.try_get("payload")?,
             })
         })
