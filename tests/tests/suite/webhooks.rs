@@ -530,3 +530,67 @@ async fn an_endpoint_that_hangs_holds_back_neither_a_contact_s_code_nor_another_
     assert!(!second.code.is_empty());
     receiver.release();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_instances_on_postgresql_tell_each_event_once_through_an_outage() {
+    let first = TestApp::builder().postgres().spawn().await;
+    let second = TestApp::builder().instance_of(&first).spawn().await;
+    let admin = first.signed_in_admin().await;
+    let receiver = Receiver::default();
+    register(&admin, &receiver, &["order.created"]).await;
+    receiver.fail_first(5);
+    // Through the API: the command line would reach the data dir's own SQLite file.
+    let made = admin
+        .post_json(
+            routes::ADMIN_TOKENS,
+            &json!({ "name": "crm", "scopes": ["orders:write"] }),
+        )
+        .await;
+    let token = made["token"].as_str().expect("a token").to_owned();
+    let client = reqwest::Client::new();
+    let orders = futures::future::join_all((0..12).map(|i| {
+        let app = if i % 2 == 0 { &first } else { &second };
+        client
+            .post(format!("{}{}", app.url, routes::ADMIN_ORDERS))
+            .bearer_auth(&token)
+            .json(&order_body(&format!("client-{i}")))
+            .send()
+    }))
+    .await;
+    let mut order_ids = Vec::new();
+    for order in orders {
+        let order: Value = order.expect("answer").json().await.expect("json");
+        let id = order["order_id"].as_str();
+        order_ids.push(id.unwrap_or_else(|| panic!("an order: {order}")).to_owned());
+    }
+    // Both instances' clocks move on, so that either may take the retries.
+    for _ in 0..100 {
+        if receiver.taken().len() >= 12 {
+            break;
+        }
+        first.clock.advance(time::Duration::seconds(2));
+        second.clock.advance(time::Duration::seconds(2));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut told: Vec<String> = receiver
+        .taken()
+        .iter()
+        .map(|delivery| {
+            delivery.event()["data"]["order_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    told.sort();
+    order_ids.sort();
+    assert_eq!(
+        told, order_ids,
+        "each order's event taken once, by either instance"
+    );
+    assert!(
+        receiver.deliveries().len() >= 17,
+        "five refusals were tried again"
+    );
+}
