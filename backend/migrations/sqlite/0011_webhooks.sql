@@ -24,3 +24,5 @@ CREATE TABLE webhook_events (
 );
 
 CREATE INDEX messages_by_recipient ON messages (channel, recipient, id);
+-- Which deliveries an event still has, for forgetting the events whose deliveries are gone.
+CREATE INDEX messages_by_event ON messages (subject) WHERE channel = 'webhook';

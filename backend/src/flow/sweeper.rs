@@ -28,6 +28,10 @@ pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
     if let Err(error) = state.store.forget_renewal_challenges(now - 60).await {
         tracing::warn!("could not forget used renewal challenges: {error}");
     }
+    let kept_from = now - i64::from(super::webhooks::HISTORY_DAYS) * 86_400;
+    if let Err(error) = state.store.forget_webhook_deliveries(kept_from).await {
+        tracing::warn!("could not forget old webhook deliveries: {error}");
+    }
     if !expired_orders.is_empty() {
         tracing::info!(count = expired_orders.len(), "links expired; files wiped");
         state.wiped.notify_one();

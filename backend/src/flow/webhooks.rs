@@ -25,6 +25,10 @@ const MAX_ENDPOINTS: usize = 20;
 /// How many deliveries an endpoint's history shows.
 pub const HISTORY: u32 = 100;
 
+/// How long an ended delivery, and then its event, is kept: the events name customers, and
+/// the receiver has them.
+pub const HISTORY_DAYS: u32 = 30;
+
 fn time(at: i64) -> String {
     rfc3339(from_unix(at))
 }

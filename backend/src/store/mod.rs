@@ -387,6 +387,9 @@ pub trait WebhookStore: Send + Sync {
         endpoint_id: &str,
         event_id: &str,
     ) -> StoreResult<Option<WebhookSend>>;
+    /// Forgets the deliveries that ended before `before`, and the events that then have
+    /// none; how many deliveries.
+    async fn forget_webhook_deliveries(&self, before: i64) -> StoreResult<u64>;
     /// An endpoint's last `limit` deliveries, newest first.
     async fn webhook_deliveries(
         &self,

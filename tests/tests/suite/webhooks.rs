@@ -207,6 +207,20 @@ async fn a_ticketing_system_is_told_by_signed_webhooks_each_event_once() {
         ],
         "the history, newest first"
     );
+
+    // Thirty days on, the sweeper has forgotten them (the events name customers).
+    app.clock.advance(time::Duration::days(31));
+    admin.login(&app).await;
+    let path = routes::path(routes::ADMIN_WEBHOOK_DELIVERIES, &endpoint);
+    let mut history = Value::Null;
+    for _ in 0..100 {
+        history = admin.get_json(&path).await;
+        if history.as_array().is_some_and(Vec::is_empty) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(history, json!([]), "ended deliveries are kept thirty days");
 }
 
 #[tokio::test(flavor = "multi_thread")]

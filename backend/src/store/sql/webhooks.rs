@@ -219,6 +219,29 @@ impl WebhookStore for SqlStore {
         .transpose()
     }
 
+    async fn forget_webhook_deliveries(&self, before: i64) -> StoreResult<u64> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        let forgotten = sqlx::query(
+            "DELETE FROM messages WHERE channel = $1 AND status <> 'queued' \
+             AND COALESCE(sent_at, ended_at) < $2",
+        )
+        .bind(Channel::Webhook.as_str())
+        .bind(before)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "DELETE FROM webhook_events WHERE at < $2 AND NOT EXISTS \
+             (SELECT 1 FROM messages m WHERE m.channel = $1 AND m.subject = webhook_events.id)",
+        )
+        .bind(Channel::Webhook.as_str())
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(forgotten)
+    }
+
     async fn webhook_deliveries(
         &self,
         endpoint_id: &str,
