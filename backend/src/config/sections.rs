@@ -423,6 +423,16 @@ impl Default for RenewalConfig {
     }
 }
 
+/// Webhook deliveries.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// Lets endpoints be on loopback, private, link-local and other non-public addresses (a
+    /// helpdesk on the vendor's own network). Off, an admin's URL cannot make the portal
+    /// call its own machine, its network or a cloud's metadata service.
+    pub dangerous_allow_private_addresses: bool,
+}
+
 /// The vendor's support desk, as the portal tells it of what needs a person.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -61,7 +61,7 @@ pub fn delivery(record: &DeliveryRecord) -> WebhookDelivery {
 
 /// The URL, if it is one the portal can POST to: http or https, a host, no user name or
 /// password (they would sit in the clear in the list), no fragment.
-fn check_url(text: &str) -> Result<String, FieldError> {
+fn check_url(text: &str, allow_private: bool) -> Result<String, FieldError> {
     let error = |message: &str| FieldError {
         field: "url".into(),
         message: format!("url: {message}"),
@@ -82,6 +82,13 @@ fn check_url(text: &str) -> Result<String, FieldError> {
     if url.fragment().is_some() {
         return Err(error("no #fragment"));
     }
+    if !allow_private && crate::notify::literal_address(&url).is_some_and(crate::notify::is_private)
+    {
+        return Err(error(
+            "a public address (loopback, private and link-local ones are refused unless \
+             webhooks.dangerous_allow_private_addresses is set)",
+        ));
+    }
     Ok(url.to_string())
 }
 
@@ -92,7 +99,10 @@ pub async fn create(
     actor: &Actor,
 ) -> Result<CreatedWebhook, AppError> {
     let mut fields = Vec::new();
-    let url = check_url(&request.url).map_err(|e| fields.push(e)).ok();
+    let allow_private = state.config.webhooks.dangerous_allow_private_addresses;
+    let url = check_url(&request.url, allow_private)
+        .map_err(|e| fields.push(e))
+        .ok();
     let mut events = Vec::new();
     for event in &request.events {
         match WebhookEvent::parse(event) {

@@ -149,6 +149,7 @@ impl Dispatcher {
                 state.store.clone(),
                 state.kek.clone(),
                 state.clock.clone(),
+                state.config.webhooks.dangerous_allow_private_addresses,
             )?),
             clock: state.clock.clone(),
             config: state.config.delivery.clone(),

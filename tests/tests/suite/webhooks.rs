@@ -608,3 +608,65 @@ async fn two_instances_on_postgresql_tell_each_event_once_through_an_outage() {
         "five refusals were tried again"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endpoint_on_a_private_address_is_refused_unless_the_operator_allows_it() {
+    let app = TestApp::builder()
+        .config(|config| config.webhooks.dangerous_allow_private_addresses = false)
+        .spawn()
+        .await;
+    let admin = app.signed_in_admin().await;
+    let receiver = Receiver::default();
+    let url = receiver.start().await;
+    for private in [
+        url.clone(),
+        "http://[::1]/hooks".to_owned(),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://10.0.0.7:8080/hooks".to_owned(),
+        "http://[::ffff:127.0.0.1]/hooks".to_owned(),
+    ] {
+        let refusal = refused(
+            admin
+                .post(
+                    routes::ADMIN_WEBHOOKS,
+                    &json!({ "url": private, "events": ["order.created"] }),
+                )
+                .await,
+            400,
+            "INVALID_INPUT",
+        )
+        .await;
+        assert_eq!(refusal["fields"][0]["field"], "url", "{private}");
+    }
+
+    // A name is taken, and resolved at each delivery: one that resolves to loopback only is
+    // never called.
+    let by_name = url.replace("127.0.0.1", "localhost");
+    let created = admin
+        .post_json(
+            routes::ADMIN_WEBHOOKS,
+            &json!({ "url": by_name, "events": ["order.created"] }),
+        )
+        .await;
+    receiver.set_secret(created["secret"].as_str().expect("a secret"));
+    let endpoint = created["info"]["id"].as_str().expect("an id").to_owned();
+    app.create_order(sample_order()).await;
+    let path = routes::path(routes::ADMIN_WEBHOOK_DELIVERIES, &endpoint);
+    let mut history = Value::Null;
+    for _ in 0..100 {
+        history = admin.get_json(&path).await;
+        if history[0]["last_error"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let error = history[0]["last_error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("no public address"),
+        "the history says why: {history}"
+    );
+    assert!(
+        receiver.deliveries().is_empty(),
+        "the receiver was never called"
+    );
+}
