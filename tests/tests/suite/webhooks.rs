@@ -51,6 +51,34 @@ async fn register(admin: &staff::StaffClient, receiver: &Receiver, events: &[&st
     created["info"]["id"].as_str().expect("an id").to_owned()
 }
 
+/// Twelve orders made at once with `token`, spread over `apps`; their ids.
+async fn parallel_orders(apps: &[&TestApp], token: &str) -> Vec<String> {
+    let client = reqwest::Client::new();
+    let orders = futures::future::join_all((0..12).map(|i| {
+        client
+            .post(format!(
+                "{}{}",
+                apps[i % apps.len()].url,
+                routes::ADMIN_ORDERS
+            ))
+            .bearer_auth(token)
+            .json(&order_body(&format!("client-{i}")))
+            .send()
+    }))
+    .await;
+    let mut order_ids = Vec::new();
+    for order in orders {
+        let order: Value = order
+            .expect("the portal answers")
+            .json()
+            .await
+            .expect("json");
+        let id = order["order_id"].as_str();
+        order_ids.push(id.unwrap_or_else(|| panic!("an order: {order}")).to_owned());
+    }
+    order_ids
+}
+
 /// Waits (up to 30 s) until the receiver took `n` deliveries, moving the portal's clock on
 /// by two seconds every tenth of a second so that retries come due. The receiver holds the
 /// signatures' timestamps to five minutes of its own clock: the portal's stays within that.
@@ -231,22 +259,7 @@ async fn parallel_orders_and_a_parallel_guess_at_a_code_are_each_told_once() {
     register(&admin, &receiver, &["order.created", "code.locked"]).await;
     let token = api_token(&app);
 
-    let client = reqwest::Client::new();
-    let orders = futures::future::join_all((0..12).map(|i| {
-        client
-            .post(format!("{}{}", app.url, routes::ADMIN_ORDERS))
-            .bearer_auth(&token)
-            .json(&order_body(&format!("client-{i}")))
-            .send()
-    }))
-    .await;
-    let mut order_ids = Vec::new();
-    for order in orders {
-        let order = order.expect("the portal answers");
-        assert_eq!(order.status(), 200);
-        let order: Value = order.json().await.expect("json");
-        order_ids.push(order["order_id"].as_str().expect("id").to_owned());
-    }
+    let order_ids = parallel_orders(&[&app], &token).await;
 
     // Ten wrong codes at once against one order: five tries are taken, the last locks it.
     let collect = app
@@ -561,22 +574,7 @@ async fn two_instances_on_postgresql_tell_each_event_once_through_an_outage() {
         )
         .await;
     let token = made["token"].as_str().expect("a token").to_owned();
-    let client = reqwest::Client::new();
-    let orders = futures::future::join_all((0..12).map(|i| {
-        let app = if i % 2 == 0 { &first } else { &second };
-        client
-            .post(format!("{}{}", app.url, routes::ADMIN_ORDERS))
-            .bearer_auth(&token)
-            .json(&order_body(&format!("client-{i}")))
-            .send()
-    }))
-    .await;
-    let mut order_ids = Vec::new();
-    for order in orders {
-        let order: Value = order.expect("answer").json().await.expect("json");
-        let id = order["order_id"].as_str();
-        order_ids.push(id.unwrap_or_else(|| panic!("an order: {order}")).to_owned());
-    }
+    let mut order_ids = parallel_orders(&[&first, &second], &token).await;
     // Both instances' clocks move on, so that either may take the retries.
     for _ in 0..100 {
         if receiver.taken().len() >= 12 {
