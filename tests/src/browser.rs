@@ -389,17 +389,29 @@ impl Browser {
         }
     }
 
-    /// The first file that finished downloading: its name and bytes.
+    /// The first file that finished downloading: its name and bytes. Chromium reserves the
+    /// file's name with an empty file while the bytes go to `.crdownload`, so a file counts
+    /// once it has bytes and no download is under way.
     pub async fn downloaded_file(&self) -> (String, Vec<u8>) {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let done: Vec<PathBuf> = std::fs::read_dir(self.downloads.path())
+            let paths: Vec<PathBuf> = std::fs::read_dir(self.downloads.path())
                 .expect("download dir")
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|path| {
-                    let name = path.file_name().unwrap_or_default().to_string_lossy();
-                    !name.ends_with(".crdownload") && !name.starts_with('.')
-                })
+                .collect();
+            let name_of = |path: &PathBuf| {
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            };
+            let under_way = paths
+                .iter()
+                .any(|path| name_of(path).ends_with(".crdownload"));
+            let done: Vec<&PathBuf> = paths
+                .iter()
+                .filter(|path| !under_way && !name_of(path).starts_with('.'))
+                .filter(|path| std::fs::metadata(path).is_ok_and(|meta| meta.len() > 0))
                 .collect();
             if let Some(path) = done.first() {
                 let name = path
