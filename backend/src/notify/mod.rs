@@ -18,7 +18,7 @@ pub use http_sms::HttpSms;
 pub use outbox::{OutboxFile, OutboxLine};
 pub use recording::{Recording, RecordingMailer, RecordingSms};
 pub use smtp::SmtpMailer;
-pub use webhook::{is_private, literal_address, signature as webhook_signature};
+pub use webhook::{is_private, literal_address};
 pub use worker::{Dispatcher, Recipient, queued_message};
 
 use async_trait::async_trait;

@@ -20,11 +20,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The `webhook-signature` value of `body` sent as `id` at `timestamp`, under `secret`
 /// (`whsec_` and base64, as it was shown to the admin).
-pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<String, String> {
+fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<String, NotifyError> {
     let key = Zeroizing::new(
         STANDARD
             .decode(secret.strip_prefix("whsec_").unwrap_or(secret))
-            .map_err(|_| "the endpoint's secret is not base64".to_owned())?,
+            .map_err(|_| NotifyError::Permanent("the endpoint's secret is not base64".into()))?,
     );
     let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &key);
     let tag = aws_lc_rs::hmac::sign(&key, format!("{id}.{timestamp}.{body}").as_bytes());
@@ -170,8 +170,7 @@ impl WebhookSender {
             ));
         }
         let timestamp = unix(self.clock.now());
-        let signature = signature(&secret, event_id, timestamp, &send.payload)
-            .map_err(NotifyError::Permanent)?;
+        let signature = signature(&secret, event_id, timestamp, &send.payload)?;
         let response = self
             .client
             .post(&send.url)
