@@ -90,6 +90,11 @@ paths! {
     ADMIN_TOKENS = "/api/admin/tokens";
     /// Webhook endpoints: list (GET) and register (POST); admins only.
     ADMIN_WEBHOOKS = "/api/admin/webhooks";
+    /// Embedding sites: list (GET) and register (POST); admins only.
+    ADMIN_SITES = "/api/admin/sites";
+
+    /// The embed script, version 1: `CertPortal.mount(selector, {site, lang, onEvent})`.
+    EMBED_SCRIPT = "/embed/v1.js";
 
     // Paths with a parameter, as patterns: the server routes them as written (axum's `{name}`
     // syntax), the app and the tests fill them with `path`, so the two sides cannot drift.
@@ -108,6 +113,14 @@ paths! {
     ADMIN_WEBHOOK_DISABLE = "/api/admin/webhooks/{id}/disable";
     /// A webhook endpoint's deliveries, newest first.
     ADMIN_WEBHOOK_DELIVERIES = "/api/admin/webhooks/{id}/deliveries";
+    /// One embedding site: replace it (PUT).
+    ADMIN_SITE = "/api/admin/sites/{name}";
+    /// Disabling an embedding site: it can no longer frame the portal.
+    ADMIN_SITE_DISABLE = "/api/admin/sites/{name}/disable";
+    /// What the embed script and the framed page learn of a site (public, CORS).
+    EMBED_SITE = "/api/embed/sites/{name}";
+    /// A site's stylesheet: `/theme/{name}.css`.
+    SITE_THEME = "/theme/{file}";
     /// Disabling a staff account.
     ADMIN_STAFF_DISABLE = "/api/admin/staff/{username}/disable";
     /// Enabling a staff account again.
@@ -150,6 +163,16 @@ pub fn admin_staff(username: &str, action: &str) -> String {
 /// The collect link for a token: `BASE_URL/collect#<token>`.
 pub fn collect_url(base_url: &str, token: &str) -> String {
     format!("{}{COLLECT_PAGE}#{token}", base_url.trim_end_matches('/'))
+}
+
+/// The collect link for a token on an embedding site's page: `PAGE#<token>`.
+pub fn site_collect_url(page: &str, token: &str) -> String {
+    format!("{page}#{token}")
+}
+
+/// A site's stylesheet.
+pub fn site_theme(name: &str) -> String {
+    path(SITE_THEME, &format!("{name}.css"))
 }
 
 /// The report link for a token: `BASE_URL/report#<token>`.

@@ -312,9 +312,15 @@ impl TestApp {
     /// Creates an order as staff would, and returns its ids.
     pub async fn create_order(&self, draft: OrderDraft) -> CreatedOrder {
         let spec = draft.parse(Locale::En).expect("valid order");
-        create_order(self.state(), &spec, &Actor::cli(), Renewal::default())
-            .await
-            .expect("order created")
+        create_order(
+            self.state(),
+            &spec,
+            &Actor::cli(),
+            Renewal::default(),
+            draft.site.as_deref(),
+        )
+        .await
+        .expect("order created")
     }
 
     /// Creates the sample order and waits for its link and code.

@@ -24,7 +24,9 @@ mod messages;
 pub use api::{refusal, refused};
 pub use app::{AppBuilder, TestApp, spawn_app};
 pub use certportal::pki::sha256_hex;
-pub use messages::{code_in, link_token, password_in, report_token, shown, wrong_code};
+pub use messages::{
+    code_in, link_token, password_in, report_token, shown, token_after, wrong_code,
+};
 
 use certportal::flow::orders::CreatedOrder;
 use certportal_shared::model::OrderDraft;
@@ -53,6 +55,7 @@ pub fn sample_order() -> OrderDraft {
         custody: None,
         renews: None,
         supersede: None,
+        site: None,
     }
 }
 

@@ -22,7 +22,8 @@ pub fn shown(body: &str) -> String {
         .join(" ")
 }
 
-fn token_after(body: &str, marker: &str) -> String {
+/// The token that follows `marker` in a message.
+pub fn token_after(body: &str, marker: &str) -> String {
     let start = body.find(marker).expect("a link") + marker.len();
     body[start..]
         .chars()

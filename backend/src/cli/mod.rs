@@ -7,6 +7,7 @@ mod inspect;
 mod order;
 mod revoke;
 mod serve;
+mod site;
 mod token;
 
 use clap::{Parser, Subcommand};
@@ -51,6 +52,9 @@ enum Command {
     /// API tokens for automation (a ticketing system, a CRM).
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Embedding sites: the help centres that frame the collect pages.
+    #[command(subcommand)]
+    Site(site::SiteCommand),
 }
 
 /// A command's failure: a message for stderr, exit code 1.
@@ -127,6 +131,7 @@ pub fn main() -> ExitCode {
             Command::Inspect(args) => inspect::run(&cli.data_dir, args).await,
             Command::Admin(command) => admin::run(&cli.data_dir, command).await,
             Command::Token(command) => token::run(&cli.data_dir, command).await,
+            Command::Site(command) => site::run(&cli.data_dir, command).await,
         }
     });
     match result {

@@ -46,6 +46,10 @@ pub struct CreateArgs {
     /// With browser or csr the portal signs a request and never sees the key.
     #[arg(long)]
     custody: Option<String>,
+    /// The embedding site whose page the link e-mail points at (see `certportal site add`);
+    /// by default the organisation's site, if it has one. `--site ''`: the portal's own page.
+    #[arg(long)]
+    site: Option<String>,
     /// Print one JSON object with order_id, serial (null until a browser or csr order's
     /// request is signed) and custody.
     #[arg(long)]
@@ -67,6 +71,7 @@ pub async fn run(data_dir: &Path, command: OrderCommand) -> CliResult {
         custody: args.custody,
         renews: None,
         supersede: None,
+        site: args.site,
     };
     // Check every field before touching the data dir: bad input writes nothing.
     let default_locale = crate::config::Config::load(data_dir)
@@ -82,9 +87,16 @@ pub async fn run(data_dir: &Path, command: OrderCommand) -> CliResult {
         )
     })?;
     let portal = open_portal(data_dir).await?;
-    let created = create_order(portal.state(), &spec, &Actor::cli(), Renewal::default())
-        .await
-        .map_err(describe)?;
+    let site = draft.site.as_deref();
+    let created = create_order(
+        portal.state(),
+        &spec,
+        &Actor::cli(),
+        Renewal::default(),
+        site,
+    )
+    .await
+    .map_err(describe)?;
     // Deliver now when the provider is reachable; what fails stays queued for the server.
     let delivered = portal.dispatcher().run_once().await.unwrap_or(0);
     if delivered > 0 {

@@ -153,6 +153,7 @@ pub async fn detail(state: &AppState, order_id: &str) -> Result<OrderDetail, App
         resends: order.resends,
         downloads: order.downloads,
         supersede_on_collect: order.supersede_on_collect,
+        site: order.site.clone(),
         actions: OrderActions {
             // A file wiped by a crash cannot be handed out again; a customer's key needs none.
             resend: order.state.is_open()
@@ -254,14 +255,20 @@ pub async fn create(
             }
         }
     };
-    create_order(state, &spec, actor, renewal).await
+    create_order(state, &spec, actor, renewal, draft.site.as_deref()).await
 }
 
 /// Sends the contact a new link and a new code for the same certificate; the old link and
 /// code stop working.
 pub async fn resend(state: &AppState, order_id: &str, actor: &Actor) -> Result<(), AppError> {
     let order = order(state, order_id).await?;
-    let fresh = new_link_and_code(state, &order.id, &order.spec)?;
+    // The site's page while the site works; the portal's own once it was disabled.
+    let site = match &order.site {
+        Some(name) => super::sites::working(state, name).await?,
+        None => None,
+    };
+    let page = site.as_ref().map(|site| site.page.as_str());
+    let fresh = new_link_and_code(state, &order.id, &order.spec, page)?;
     let event = actor.on_order(unix(state.clock.now()), "link.resent", &order, None);
     if !state
         .store

@@ -10,6 +10,7 @@ pub mod reminders;
 pub mod renew;
 pub mod report;
 pub mod revoke;
+pub mod sites;
 pub mod staff;
 pub mod sweeper;
 pub mod tokens;

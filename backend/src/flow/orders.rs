@@ -69,12 +69,17 @@ pub(crate) fn certificate_record(
 /// Records the order with its link e-mail and code SMS, in one transaction. When the portal
 /// makes the key (custody `server`), it issues the certificate first and records it with
 /// the sealed file and password; otherwise the order waits for the customer's request.
+///
+/// `site` is the embedding site asked for ([`super::sites::for_order`]); the order's link
+/// e-mail points at its page.
 pub async fn create_order(
     state: &AppState,
     spec: &OrderSpec,
     actor: &Actor,
     renewal: Renewal,
+    site: Option<&str>,
 ) -> Result<CreatedOrder, AppError> {
+    let site = super::sites::for_order(state, spec, site).await?;
     let now = state.clock.now();
     let order_id = uuid::Uuid::new_v4().to_string();
     let (certificate, bundle) = if spec.custody.portal_holds_key() {
@@ -83,7 +88,8 @@ pub async fn create_order(
     } else {
         (None, None)
     };
-    let fresh = new_link_and_code(state, &order_id, spec)?;
+    let page = site.as_ref().map(|site| site.page.as_str());
+    let fresh = new_link_and_code(state, &order_id, spec, page)?;
     let serial = certificate.as_ref().map(|cert| cert.serial.clone());
     let what = match (&certificate, spec.custody) {
         (Some(cert), _) => format!("certificate {} issued for {}", cert.serial, cert.subject),
@@ -109,6 +115,7 @@ pub async fn create_order(
         supersede_on_collect: renewal.supersede_on_collect,
         only_renewal: renewal.only_renewal,
         link: fresh.link,
+        site: site.map(|site| site.name),
         bundle,
         certificate,
     };
@@ -222,11 +229,13 @@ pub struct LinkAndCode {
 }
 
 /// Makes a new link token and code, valid from now, and the sealed link e-mail and code SMS
-/// that carry them; the token and code themselves live only inside the sealed messages.
+/// that carry them; the token and code themselves live only inside the sealed messages. The
+/// link points at `page` (an embedding site's) when there is one, else at the portal's own.
 pub fn new_link_and_code(
     state: &AppState,
     order_id: &str,
     to: &OrderSpec,
+    page: Option<&str>,
 ) -> Result<LinkAndCode, AppError> {
     let config = &state.config;
     let now = state.clock.now();
@@ -234,7 +243,10 @@ pub fn new_link_and_code(
     let code = random::code(config.collect.code_digits)?;
     let link_expires_at = now + Duration::days(i64::from(config.collect.link_ttl_days));
     let code_expires_at = now + Duration::minutes(i64::from(config.collect.code_ttl_minutes));
-    let url = Zeroizing::new(routes::collect_url(&config.base_url, &token));
+    let url = Zeroizing::new(match page {
+        Some(page) => routes::site_collect_url(page, &token),
+        None => routes::collect_url(&config.base_url, &token),
+    });
     let expires_on = rfc3339(link_expires_at);
     let (subject, body) = templates::link_email(
         to.locale,

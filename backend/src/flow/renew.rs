@@ -96,7 +96,8 @@ pub async fn start(
         supersede_on_collect: true,
         only_renewal: true,
     };
-    let created = create_order(state, &order.spec, actor, renewal).await?;
+    // The organisation's site, as for a new order: the old one may have been disabled since.
+    let created = create_order(state, &order.spec, actor, renewal, None).await?;
     Ok(RenewResponse {
         order_id: created.order_id,
         serial: created.serial,

@@ -1,6 +1,12 @@
 //! Security headers on every response, and the Content-Security-Policy that allows the wasm app
 //! and nothing else (and, on the API docs page only, Swagger UI's own files).
+//!
+//! A page asked for with `?site=NAME` (the embed script's iframe) may also be framed by that
+//! site's origin, read from the store on the request: a site registered a moment ago, on any
+//! instance, frames at once; one disabled a moment ago no longer does. Every other response
+//! keeps the configured `http.frame_ancestors`.
 
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
@@ -21,6 +27,8 @@ const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; \
 pub struct SecurityHeaders {
     headers: Arc<Vec<(HeaderName, HeaderValue)>>,
     docs_policy: HeaderValue,
+    /// The page policy up to and with `frame-ancestors `, and the configured sources.
+    page_policy: Arc<(String, Vec<String>)>,
 }
 
 impl SecurityHeaders {
@@ -45,12 +53,12 @@ impl SecurityHeaders {
                 ));
             }
         }
-        let csp = format!(
+        let head = format!(
             "default-src 'none'; script-src {}; style-src 'self'; img-src 'self' data:; font-src 'self'; \
-             connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors {}",
+             connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ",
             script_src.join(" "),
-            frame_ancestors.join(" ")
         );
+        let csp = format!("{head}{}", frame_ancestors.join(" "));
         let mut headers = vec![
             (header::CONTENT_SECURITY_POLICY, value(&csp)?),
             (
@@ -76,20 +84,52 @@ impl SecurityHeaders {
                 HeaderValue::from_static("max-age=31536000"),
             ));
         }
+        let configured = frame_ancestors
+            .into_iter()
+            .filter(|source| source != "'none'")
+            .collect();
         Ok(Self {
             headers: Arc::new(headers),
             docs_policy: HeaderValue::from_static(DOCS_POLICY),
+            page_policy: Arc::new((head, configured)),
         })
     }
 
     fn apply(&self, headers: &mut HeaderMap, docs: bool) {
         for (name, value) in self.headers.iter() {
+            // A response that is meant for other origins (the embed script) says so itself.
+            if name == "cross-origin-resource-policy" && headers.contains_key(name) {
+                continue;
+            }
             headers.insert(name.clone(), value.clone());
         }
         if docs {
             headers.insert(header::CONTENT_SECURITY_POLICY, self.docs_policy.clone());
         }
     }
+
+    /// The page policy with `origin` among the frame ancestors too.
+    fn framed_by(&self, origin: &str) -> Option<HeaderValue> {
+        let (head, configured) = &*self.page_policy;
+        let mut sources = configured.clone();
+        sources.push(origin.to_owned());
+        HeaderValue::from_str(&format!("{head}{}", sources.join(" "))).ok()
+    }
+}
+
+/// The `site` of a query string, if it has one.
+fn site_of(query: Option<&str>) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(key, _)| key == "site")
+        .map(|(_, value)| value.into_owned())
+}
+
+/// Whether the response is an HTML page (the only kind a frame-ancestors source matters for).
+fn is_page(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
 }
 
 /// Whether `path` is the API docs page or one of its files.
@@ -127,10 +167,34 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 }
 
 /// Middleware: adds the headers to the response.
-pub async fn add(State(headers): State<SecurityHeaders>, request: Request, next: Next) -> Response {
-    let docs = is_docs(request.uri().path());
+pub async fn add(
+    State((headers, state)): State<(SecurityHeaders, AppState)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let docs = is_docs(path);
+    let site = (!path.starts_with("/api/"))
+        .then(|| site_of(request.uri().query()))
+        .flatten();
     let mut response = next.run(request).await;
     headers.apply(response.headers_mut(), docs);
+    if let Some(name) = site.filter(|_| is_page(response.headers())) {
+        // A store that does not answer leaves the configured policy: framing fails closed.
+        match crate::flow::sites::working(&state, &name).await {
+            Ok(Some(site)) => {
+                if let Some(policy) = headers.framed_by(&site.origin) {
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_SECURITY_POLICY, policy);
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot read the site for the page's policy")
+            }
+        }
+    }
     response
 }
 
@@ -185,5 +249,33 @@ mod tests {
         assert!(
             SecurityHeaders::new(&["https://a.example; script-src *".into()], false, &[]).is_err()
         );
+    }
+
+    #[test]
+    fn a_site_is_added_to_the_configured_ancestors_or_replaces_none() {
+        let headers = SecurityHeaders::new(&[], false, &[]).expect("valid");
+        let policy = headers.framed_by("https://help.example").expect("header");
+        assert!(
+            policy
+                .to_str()
+                .expect("ascii")
+                .ends_with("frame-ancestors https://help.example"),
+            "{policy:?}"
+        );
+        let headers = SecurityHeaders::new(&["'self'".into()], false, &[]).expect("valid");
+        let policy = headers.framed_by("https://help.example").expect("header");
+        assert!(
+            policy
+                .to_str()
+                .expect("ascii")
+                .ends_with("frame-ancestors 'self' https://help.example"),
+            "{policy:?}"
+        );
+        assert_eq!(
+            site_of(Some("lang=nb&site=acme-help")).as_deref(),
+            Some("acme-help")
+        );
+        assert_eq!(site_of(Some("lang=nb")), None);
+        assert_eq!(site_of(None), None);
     }
 }

@@ -4,6 +4,7 @@ mod admin;
 mod assets;
 mod collect;
 mod dev;
+mod embed;
 pub mod extract;
 mod headers;
 pub mod mtls;
@@ -77,6 +78,7 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
     let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(collect)
         .merge(public::router())
+        .merge(embed::router())
         .merge(ocsp::router())
         .merge(admin::router(&state))
         .split_for_parts();
@@ -116,7 +118,10 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
             crate::metrics::record,
         ))
         .layer(axum::Extension(client_ip_header))
-        .layer(middleware::from_fn_with_state(security, headers::add))
+        .layer(middleware::from_fn_with_state(
+            (security, state.clone()),
+            headers::add,
+        ))
         // One line per request at `info`: method, path, status, latency. The path only: no
         // query string and no header, so the bearer and the staff cookie stay out of the log.
         .layer(

@@ -50,6 +50,8 @@ state-changing ones must come from the portal's own origin (a browser's `Origin`
         (name = "staff", description = "Staff accounts and the audit log; admins only."),
         (name = "tokens", description = "API tokens; admins only, with a staff session."),
         (name = "webhooks", description = "Webhook endpoints; admins only, with a staff session."),
+        (name = "sites", description = "Embedding sites (help centres that frame the collect pages); admins only, with a staff session."),
+        (name = "embed", description = "The embed script, and what it and the framed page learn of a site; public."),
     ),
     components(schemas(ApiError, ErrorCode, FieldError)),
     modifiers(&SecuritySchemes),

@@ -90,13 +90,7 @@ async fn crl_der(
     let etag = HeaderValue::from_str(&format!("\"crl-{}\"", crl.number))
         .map_err(|e| AppError::Internal(crate::error::Fault::Response(e.to_string())))?;
     let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    let unchanged = headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|tag| tag.trim() == etag.to_str().unwrap_or_default() || tag.trim() == "*");
-    if unchanged {
+    if client_has(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), cache]).into_response());
     }
     let headers = [
@@ -108,6 +102,17 @@ async fn crl_der(
         cache,
     ];
     Ok((headers, crl.der).into_response())
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or `*`): the client's copy is current.
+pub(super) fn client_has(headers: &axum::http::HeaderMap, etag: &HeaderValue) -> bool {
+    let etag = etag.to_str().unwrap_or_default();
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| tag.trim() == etag || tag.trim() == "*")
 }
 
 /// Ready for traffic: the database answers and the message queue can be read (Kubernetes'

@@ -45,6 +45,7 @@ pub trait Store:
     + StaffStore
     + TokenStore
     + WebhookStore
+    + SiteStore
     + Send
     + Sync
 {
@@ -449,10 +450,26 @@ pub trait StaffStore: Send + Sync {
     async fn forget_login_failures(&self, before: i64) -> StoreResult<u64>;
 }
 
+/// Embedding sites.
+#[async_trait]
+pub trait SiteStore: Send + Sync {
+    /// Records a new site with the audit event; `false` if one has the name already.
+    async fn create_site(&self, site: &SiteRecord, audit: &AuditEvent) -> StoreResult<bool>;
+    /// Replaces a working site's origin, page, languages, organisations and theme; `false`
+    /// if there is no working site by the name.
+    async fn update_site(&self, site: &SiteRecord, audit: &AuditEvent) -> StoreResult<bool>;
+    /// Every site, by name.
+    async fn list_sites(&self) -> StoreResult<Vec<SiteRecord>>;
+    /// The site by name, working or not.
+    async fn site(&self, name: &str) -> StoreResult<Option<SiteRecord>>;
+    /// Disables a working site; `false` if there is no working site by the name.
+    async fn disable_site(&self, name: &str, audit: &AuditEvent) -> StoreResult<bool>;
+}
+
 /// The store's traits, for callers that use its methods.
 pub mod prelude {
     pub use super::{
         AuditStore, CollectStore, MessageStore, OrderStore, ReminderStore, ReportStore,
-        RevocationStore, StaffStore, Store, TokenStore, WebhookStore,
+        RevocationStore, SiteStore, StaffStore, Store, TokenStore, WebhookStore,
     };
 }

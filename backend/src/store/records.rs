@@ -62,6 +62,8 @@ pub struct NewOrder {
     /// certificate renewing itself); staff may renew again whenever they like.
     pub only_renewal: bool,
     pub link: NewLink,
+    /// The embedding site whose page the link e-mail points at.
+    pub site: Option<String>,
     /// `None` for custody `browser` and `csr`.
     pub bundle: Option<SealedBundle>,
     /// `None` until a customer-made key's request is signed.
@@ -98,6 +100,8 @@ pub struct OrderRecord {
     pub not_after: Option<i64>,
     /// When the contact asked support for a new certificate, after withdrawing this one.
     pub renewal_requested_at: Option<i64>,
+    /// The embedding site whose page the link e-mail points at.
+    pub site: Option<String>,
 }
 
 /// What signing a customer's request came to.
@@ -449,4 +453,20 @@ pub struct DeliveryRecord {
     pub sent_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub last_error: Option<String>,
+}
+
+/// An embedding site as stored; its fields were checked by `flow::sites` before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteRecord {
+    pub name: String,
+    pub origin: String,
+    pub page: String,
+    /// The first is the default; all when empty.
+    pub languages: Vec<certportal_shared::model::Locale>,
+    /// All when empty.
+    pub organisations: Vec<String>,
+    pub theme: certportal_shared::model::ThemeDraft,
+    pub created_at: i64,
+    pub created_by: String,
+    pub disabled_at: Option<i64>,
 }

@@ -5,6 +5,7 @@
 //! would buy nothing, and the router cost about 20 KB of the gzip budget. The staff app under
 //! `/admin` is a separate wasm (`src/admin/`), which the backend serves there.
 
+use crate::embed::Host;
 use crate::i18n::{catalogue, use_texts};
 use crate::pages::{CollectPage, NotFoundPage};
 use certportal_shared::routes;
@@ -20,10 +21,16 @@ fn page(path: &str) -> AnyView {
     }
 }
 
-/// The whole app.
+/// The whole app; `host` is the help centre that frames it, if one does.
 #[component]
-pub fn App() -> impl IntoView {
-    provide_i18n(|lang| catalogue(lang).document_title);
+pub fn App(host: Option<Host>) -> impl IntoView {
+    let i18n = provide_i18n(|lang| catalogue(lang).document_title);
+    if let Some(host) = host {
+        if let Some(lang) = host.lang {
+            i18n.set(lang);
+        }
+        provide_context(host);
+    }
     let texts = use_texts();
     let path = web_sys::window()
         .and_then(|window| window.location().pathname().ok())

@@ -5,9 +5,16 @@
 mod api;
 mod app;
 mod components;
+mod embed;
 mod i18n;
 mod pages;
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    // Framed by a help centre, the page first learns its host and the token; otherwise
+    // `connect` answers at once. wasm-bindgen's executor, not Leptos's: that one is set up
+    // by the mount.
+    wasm_bindgen_futures::spawn_local(async {
+        let host = embed::connect().await;
+        leptos::mount::mount_to_body(move || leptos::view! { <app::App host=host.clone() /> });
+    });
 }

@@ -55,7 +55,8 @@ impl Lang {
             .unwrap_or(Lang::En)
     }
 
-    fn from_tag(tag: &str) -> Option<Lang> {
+    /// The language of a BCP 47 tag, if the apps speak it.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
         match primary.as_str() {
             "en" => Some(Lang::En),

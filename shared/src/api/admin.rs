@@ -2,7 +2,8 @@
 //! session cookie; state-changing calls must come from the portal's own origin.
 
 use crate::model::{
-    Custody, MessageState, OrderState, RevocationReason, Role, Scope, WebhookEvent,
+    Custody, Locale, MessageState, OrderState, RevocationReason, Role, Scope, ThemeDraft,
+    WebhookEvent,
 };
 use serde::{Deserialize, Serialize};
 
@@ -209,6 +210,9 @@ pub struct OrderDetail {
     pub downloads: u32,
     /// Whether a renewal revokes the old certificate once collected.
     pub supersede_on_collect: bool,
+    /// The embedding site whose page the link e-mail points at; `None`: the portal's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     /// The certificate; `None` until a customer-made key's request is signed.
     pub certificate: Option<CertificateInfo>,
     /// Everything that happened, oldest first.
@@ -536,4 +540,62 @@ pub struct AuditPage {
     // does not allow; each pair is documented as an array of any values instead.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub events: Vec<(i64, AuditEntry)>,
+}
+
+/// An embedding site as typed: what `POST /api/admin/sites` and `PUT /api/admin/sites/{name}`
+/// take.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SiteDraft {
+    /// 2 to 40 lower-case letters, digits and `-`: how the embed snippet names the site.
+    pub name: String,
+    /// The help centre's origin: `https://host[:port]` (`http://` only for localhost).
+    pub origin: String,
+    /// The page on that origin that embeds the portal; the link e-mail points there, with the
+    /// token in the fragment.
+    pub page: String,
+    /// The languages the page offers (`en`, `nb`), the first the default; all when empty.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// The organisations whose orders use the site by default and may use it at all; every
+    /// organisation may when empty (and none uses it by default).
+    #[serde(default)]
+    pub organisations: Vec<String>,
+    /// Its look; the portal's own where a field is left out.
+    #[serde(default)]
+    pub theme: ThemeDraft,
+}
+
+/// An embedding site as the admin page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SiteInfo {
+    /// The site's name.
+    pub name: String,
+    /// The origin allowed to frame the collect pages.
+    pub origin: String,
+    /// Where the link e-mail points.
+    pub page: String,
+    /// `en`, `nb`: the first is the default.
+    pub languages: Vec<Locale>,
+    /// The organisations that use it; all when empty.
+    pub organisations: Vec<String>,
+    /// Its theme, normalised.
+    pub theme: ThemeDraft,
+    /// `/theme/{name}.css`, absolute.
+    pub theme_url: String,
+    /// The embed script's URL, with its version.
+    pub script_url: String,
+    /// The embed script's Subresource Integrity hash (`sha384-…`).
+    pub integrity: String,
+    /// The HTML to paste into the help centre's page.
+    pub snippet: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// `staff:<name>`.
+    pub created_by: String,
+    /// RFC 3339; `None`: the site can frame the portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<String>,
 }

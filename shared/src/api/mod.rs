@@ -3,5 +3,6 @@
 pub mod admin;
 pub mod check;
 pub mod collect;
+pub mod embed;
 pub mod renew;
 pub mod report;

@@ -298,3 +298,32 @@ mod tests {
         assert_eq!(KeyType::parse("rsa4096").expect_err("invalid").field, "key");
     }
 }
+
+text_enum! {
+    /// The font family of an embedding site's theme: a short list of system stacks, so that a
+    /// theme never loads a font from elsewhere.
+    Font, "font" {
+        /// The operating system's interface font (the portal's own).
+        #[default]
+        System => "system",
+        /// A neutral sans-serif: Helvetica, Arial.
+        Sans => "sans",
+        /// A serif: Georgia, Times.
+        Serif => "serif",
+        /// A rounded sans-serif where the system has one.
+        Rounded => "rounded",
+    }
+}
+
+text_enum! {
+    /// How much room an embedding site's theme gives the page: its spacing scale.
+    Spacing, "spacing" {
+        /// Three quarters of the portal's spacing.
+        Compact => "compact",
+        /// The portal's own.
+        #[default]
+        Normal => "normal",
+        /// A quarter more.
+        Roomy => "roomy",
+    }
+}

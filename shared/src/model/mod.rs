@@ -89,11 +89,12 @@ mod ids;
 mod lifecycle;
 mod names;
 mod order;
+mod site;
 
 pub use contact::{Email, Mobile};
 pub use enums::{
-    Channel, Custody, KeyType, Locale, MessageState, OrderState, Profile, Purpose,
-    RevocationReason, Role, Scope, WebhookEvent,
+    Channel, Custody, Font, KeyType, Locale, MessageState, OrderState, Profile, Purpose,
+    RevocationReason, Role, Scope, Spacing, WebhookEvent,
 };
 pub use ids::{Serial, Sha256Digest};
 pub use lifecycle::{OrderEvent, TRANSITIONS};
@@ -101,3 +102,4 @@ pub use names::{
     ClientName, ContactName, Organisation, Service, TokenName, Username, check_new_password,
 };
 pub use order::{OrderDraft, OrderSpec};
+pub use site::{Colour, MIN_CONTRAST, SiteName, SiteOrigin, Theme, ThemeDraft, parse_page};

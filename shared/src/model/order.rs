@@ -65,6 +65,10 @@ pub struct OrderDraft {
     /// (the default), or leave it be.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersede: Option<bool>,
+    /// The embedding site whose page the link e-mail points at; the organisation's site when
+    /// absent, and the portal's own page when it has none. `""`: the portal's own page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
 }
 
 /// Returns the value, or records the error and returns `None`.

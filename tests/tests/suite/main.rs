@@ -41,5 +41,6 @@ mod renew_mtls;
 mod renew_signed;
 mod schemathesis;
 mod self_service;
+mod sites;
 mod sms_presets;
 mod webhooks;

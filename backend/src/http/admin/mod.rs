@@ -4,6 +4,7 @@
 
 mod account;
 mod orders;
+mod sites;
 mod staff;
 mod tokens;
 mod webhooks;
@@ -74,6 +75,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(staff::router())
         .merge(tokens::router())
         .merge(webhooks::router())
+        .merge(sites::router())
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, same_origin_only))
         .layer(middleware::from_fn(no_store))

@@ -7,6 +7,7 @@ mod orders;
 mod reminders;
 mod reports;
 mod revocation;
+mod sites;
 mod staff;
 mod tokens;
 mod webhooks;
@@ -32,7 +33,7 @@ const ORDER_COLUMNS: &str = "o.id, o.serial, o.custody, o.org, o.service, o.clie
      o.code_sent_at, o.resends, o.downloads, \
      CASE WHEN EXISTS (SELECT 1 FROM sealed_values b WHERE b.owner = o.id AND b.kind = 'bundle') \
      THEN 1 ELSE 0 END AS has_bundle, o.bundle_sha256, o.collected_at, c.not_after, \
-     o.renewal_requested_at";
+     o.renewal_requested_at, o.site";
 
 /// `('a', 'b')`: states as an SQL list (state names are fixed identifiers, never input).
 fn state_list(states: impl Iterator<Item = OrderState>) -> String {
@@ -299,6 +300,7 @@ fn order_from_row(row: &AnyRow) -> StoreResult<OrderRecord> {
         collected_at: row.try_get("collected_at")?,
         not_after: row.try_get("not_after")?,
         renewal_requested_at: row.try_get("renewal_requested_at")?,
+        site: row.try_get("site")?,
     })
 }
 

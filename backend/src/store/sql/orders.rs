@@ -51,9 +51,9 @@ impl OrderStore for SqlStore {
         sqlx::query(
             "INSERT INTO orders (id, serial, org, service, client, contact_name, email, mobile, key_type, profile, \
              locale, state, created_at, created_by, updated_at, renews_serial, supersede_on_collect, link_hash, \
-             link_expires_at, code_mac, code_expires_at, code_sent_at, bundle_sha256, custody) \
+             link_expires_at, code_mac, code_expires_at, code_sent_at, bundle_sha256, custody, site) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $12, $14, $15, $16, $17, $18, \
-             $19, $12, $20, $21)",
+             $19, $12, $20, $21, $22)",
         )
         .bind(&order.id)
         .bind(order.certificate.as_ref().map(|cert| cert.serial.clone()))
@@ -76,6 +76,7 @@ impl OrderStore for SqlStore {
         .bind(order.link.code_expires_at)
         .bind(order.bundle.as_ref().map(|bundle| bundle.bundle_sha256.clone()))
         .bind(spec.custody.as_str())
+        .bind(&order.site)
         .execute(&mut *tx)
         .await?;
         if let Some(bundle) = &order.bundle {

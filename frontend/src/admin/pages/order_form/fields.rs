@@ -142,6 +142,8 @@ impl Values {
             custody: chosen(&self.custody),
             renews,
             supersede,
+            // The organisation's site, if it has one: support staff do not manage sites.
+            site: None,
         }
     }
 }

@@ -73,6 +73,8 @@ pub fn CheckStep(flow: Flow) -> impl IntoView {
             match result {
                 Ok(report) => {
                     trouble.set(None);
+                    flow.checked
+                        .set(Some(report.certificate.fingerprint_sha256.to_hex()));
                     // Nothing on the page should keep the password once it has done its job.
                     typed.set(String::new());
                     checked.set(Some(Checked {

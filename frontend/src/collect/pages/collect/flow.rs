@@ -88,6 +88,8 @@ pub struct Flow {
     /// The file's password the page made (custody `browser`): shown once, and what the check
     /// opens the page's file with. Nowhere else, and never sent.
     pub made_password: RwSignal<Option<Zeroizing<String>>>,
+    /// The certificate's SHA-256 fingerprint (hex), once the check passed.
+    pub checked: RwSignal<Option<String>>,
     /// A problem that ends the flow (the link no longer works).
     pub fatal: RwSignal<Option<Trouble>>,
     /// Why the flow went back to the code step (the session ended).
@@ -112,6 +114,7 @@ impl Flow {
             receipt: RwSignal::new(None),
             issued: RwSignal::new(None),
             made_password: RwSignal::new(None),
+            checked: RwSignal::new(None),
             fatal: RwSignal::new(fatal),
             back_to_code: RwSignal::new(None),
         }

@@ -12,6 +12,7 @@ mod download;
 mod flow;
 mod guides;
 mod headings;
+mod hosted;
 mod request;
 mod summary;
 mod trouble;
@@ -19,6 +20,7 @@ mod warnings;
 
 use crate::api;
 use crate::components::{Step, StepState};
+use crate::embed::{Event, Host};
 use crate::i18n::use_texts;
 use certportal_shared::api::collect::OpenResponse;
 use certportal_shared::model::Custody;
@@ -39,8 +41,13 @@ const REQUEST_STEPS: u8 = 4;
 #[component]
 pub fn CollectPage() -> impl IntoView {
     let texts = use_texts();
-    // Read once and wiped from the address bar before anything else happens.
-    let token = StoredValue::new(browser::take_fragment_token());
+    let host = use_context::<Host>();
+    // Framed by a help centre: the token came from the host page. Otherwise it is read once
+    // from the fragment and wiped from the address bar before anything else happens.
+    let token = StoredValue::new(match &host {
+        Some(host) => host.token.clone(),
+        None => browser::take_fragment_token(),
+    });
     // A signal and a spawned task rather than Suspense and a LocalResource: the same
     // behaviour for one call, and about 10 KB less wasm.
     let opened = RwSignal::new(None::<Result<(String, OpenResponse), Trouble>>);
@@ -64,7 +71,12 @@ pub fn CollectPage() -> impl IntoView {
         {move || match opened.get() {
             None => view! { <p class="loading" role="status">{texts.text(|t| t.loading)}</p> }.into_any(),
             Some(Ok((token, order))) => view! { <CollectFlow flow=Flow::new(token, order) /> }.into_any(),
-            Some(Err(trouble)) => view! { <OpenFailed trouble retry=Callback::new(move |()| open()) /> }.into_any(),
+            Some(Err(trouble)) => {
+                if let Some(host) = &host {
+                    host.tell(Event::Error(&trouble.name()));
+                }
+                view! { <OpenFailed trouble retry=Callback::new(move |()| open()) /> }.into_any()
+            }
         }}
     }
 }
@@ -130,6 +142,7 @@ fn CollectFlow(flow: Flow) -> impl IntoView {
             1
         }
     });
+    hosted::report(use_context::<Host>(), flow, current);
     view! {
         <Show
             when=move || flow.fatal.with(Option::is_none)

@@ -60,6 +60,20 @@ impl Trouble {
         self.code() == Some(ErrorCode::SessionInvalid)
     }
 
+    /// A stable name for the trouble, as the embedding host is told it: the portal's code
+    /// for a refusal, else the page's own (none is a secret).
+    pub fn name(&self) -> String {
+        match self {
+            Trouble::Api(ApiFailure::Refused(error)) => error.code.as_str().to_owned(),
+            Trouble::Api(ApiFailure::Unreachable) => "UNREACHABLE".into(),
+            Trouble::Api(ApiFailure::Unexpected(_)) => "SERVER_ERROR".into(),
+            Trouble::NoToken => "NO_TOKEN".into(),
+            Trouble::NoWebCrypto => "NO_WEBCRYPTO".into(),
+            Trouble::Inspect(code, _) => code.as_str().to_owned(),
+            _ => "PAGE_ERROR".into(),
+        }
+    }
+
     fn code(&self) -> Option<ErrorCode> {
         match self {
             Trouble::Api(failure) => failure.refusal().map(|error| error.code.clone()),
