@@ -39,6 +39,8 @@ const DOC_SCREENSHOTS: &[&str] = &[
     "admin-6-staff-enrolment",
     "admin-7-tokens",
     "admin-8-webhooks",
+    "admin-9-sites",
+    "collect-embedded-site",
 ];
 
 /// `npm ci` in tests/browser unless axe-core is already there (a few seconds, once).

@@ -8,7 +8,7 @@
 
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use certportal_shared::routes;
@@ -179,7 +179,11 @@ pub async fn add(
         .flatten();
     let mut response = next.run(request).await;
     headers.apply(response.headers_mut(), docs);
-    if let Some(name) = site.filter(|_| is_page(response.headers())) {
+    // A 304 too: the browser takes the revalidated copy's headers from it, so a policy left
+    // off a 304 would frame the page by the cached answer's (the site's, before it was
+    // disabled; or 'self' only, before it was registered).
+    let page = is_page(response.headers()) || response.status() == StatusCode::NOT_MODIFIED;
+    if let Some(name) = site.filter(|_| page) {
         // A store that does not answer leaves the configured policy: framing fails closed.
         match crate::flow::sites::working(&state, &name).await {
             Ok(Some(site)) => {

@@ -7,12 +7,12 @@ pub use kit::http::ApiFailure;
 use certportal_shared::api::admin::{
     AuditPage, CertificateInfo, ChangePasswordRequest, CreateOrderRequest, CreateOrderResponse,
     CreateTokenRequest, CreateWebhookRequest, CreatedToken, CreatedWebhook, Dashboard, Enrolment,
-    LoginRequest, NewStaffRequest, OrderDetail, OrderList, RevokeRequest, StaffMe, StaffSummary,
-    TokenInfo, WebhookDelivery, WebhookInfo,
+    LoginRequest, NewStaffRequest, OrderDetail, OrderList, RevokeRequest, SiteDraft, SiteInfo,
+    StaffMe, StaffSummary, TokenInfo, WebhookDelivery, WebhookInfo,
 };
 use certportal_shared::model::{OrderState, RevocationReason, Role};
 use certportal_shared::routes;
-use kit::http::Call;
+use kit::http::{Call, Cookies};
 use kit::url;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -178,6 +178,43 @@ pub async fn webhook_deliveries(id: &str) -> Result<Vec<WebhookDelivery>, ApiFai
         routes::ADMIN_WEBHOOK_DELIVERIES,
         &url::encode(id),
     ))
+    .await
+}
+
+/// Every embedding site (admins only).
+pub async fn sites() -> Result<Vec<SiteInfo>, ApiFailure> {
+    get(routes::ADMIN_SITES).await
+}
+
+/// Registers a site; it may frame the collect pages at once.
+pub async fn create_site(draft: &SiteDraft) -> Result<SiteInfo, ApiFailure> {
+    post(routes::ADMIN_SITES, draft).await
+}
+
+/// Replaces a site's origin, page, languages, organisations and theme (its name stays).
+pub async fn update_site(name: &str, draft: &SiteDraft) -> Result<SiteInfo, ApiFailure> {
+    let path = routes::path(routes::ADMIN_SITE, &url::encode(name));
+    // The kit makes no PUT (this is the app's only one), so the call is written out.
+    Call {
+        method: "PUT",
+        path: &path,
+        // Serialising plain structs of strings and numbers cannot fail.
+        json: serde_json::to_string(draft).ok(),
+        bearer: None,
+        cookies: Cookies::SameOrigin,
+    }
+    .json()
+    .await
+}
+
+/// Disables a site: it can no longer frame the portal.
+pub async fn disable_site(name: &str) -> Result<SiteInfo, ApiFailure> {
+    Call::post_empty(&routes::path(
+        routes::ADMIN_SITE_DISABLE,
+        &url::encode(name),
+    ))
+    .same_origin()
+    .json()
     .await
 }
 

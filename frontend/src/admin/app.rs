@@ -85,8 +85,9 @@ fn page(page: Page, session: Session) -> AnyView {
         Page::Staff if admin => view! { <pages::StaffPage /> }.into_any(),
         Page::Tokens if admin => view! { <pages::TokensPage /> }.into_any(),
         Page::Webhooks if admin => view! { <pages::WebhooksPage /> }.into_any(),
+        Page::Sites if admin => view! { <pages::SitesPage /> }.into_any(),
         Page::Audit if admin => view! { <pages::AuditLog /> }.into_any(),
-        Page::Staff | Page::Tokens | Page::Webhooks | Page::Audit => {
+        Page::Staff | Page::Tokens | Page::Webhooks | Page::Sites | Page::Audit => {
             view! { <pages::Forbidden /> }.into_any()
         }
         Page::Account => view! { <pages::Account /> }.into_any(),
@@ -168,6 +169,11 @@ fn Navigation() -> impl IntoView {
                     <li>
                         <Link to=Page::Webhooks test="nav-webhooks" current=at(Section::Webhooks)>
                             {texts.text(|t| t.nav_webhooks)}
+                        </Link>
+                    </li>
+                    <li>
+                        <Link to=Page::Sites test="nav-sites" current=at(Section::Sites)>
+                            {texts.text(|t| t.nav_sites)}
                         </Link>
                     </li>
                     <li>

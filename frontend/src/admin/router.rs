@@ -1,7 +1,7 @@
 //! Pages and addresses: every page of the staff app has a URL under `/admin`, navigation
 //! pushes a history entry, and the back button walks them back.
 //!
-//! A small router of its own rather than leptos_router: nine pages, no nesting, and the
+//! A small router of its own rather than leptos_router: a dozen pages, no nesting, and the
 //! parsing is plain functions that the native tests can check.
 
 use certportal_shared::model::OrderState;
@@ -37,6 +37,7 @@ pub enum Page {
     Staff,
     Tokens,
     Webhooks,
+    Sites,
     Audit,
     Account,
     NotFound,
@@ -70,6 +71,7 @@ impl Page {
             ["staff"] => Page::Staff,
             ["tokens"] => Page::Tokens,
             ["webhooks"] => Page::Webhooks,
+            ["sites"] => Page::Sites,
             ["audit"] => Page::Audit,
             ["account"] => Page::Account,
             _ => Page::NotFound,
@@ -103,6 +105,7 @@ impl Page {
             Page::Staff => format!("{ADMIN_PAGE}/staff"),
             Page::Tokens => format!("{ADMIN_PAGE}/tokens"),
             Page::Webhooks => format!("{ADMIN_PAGE}/webhooks"),
+            Page::Sites => format!("{ADMIN_PAGE}/sites"),
             Page::Audit => format!("{ADMIN_PAGE}/audit"),
             Page::Account => format!("{ADMIN_PAGE}/account"),
             Page::NotFound => ADMIN_PAGE.to_owned(),
@@ -118,6 +121,7 @@ impl Page {
             Page::Staff => Section::Staff,
             Page::Tokens => Section::Tokens,
             Page::Webhooks => Section::Webhooks,
+            Page::Sites => Section::Sites,
             Page::Audit => Section::Audit,
             Page::Account => Section::Account,
         }
@@ -133,6 +137,7 @@ pub enum Section {
     Staff,
     Tokens,
     Webhooks,
+    Sites,
     Audit,
     Account,
 }
@@ -257,6 +262,7 @@ mod tests {
             Page::Staff,
             Page::Tokens,
             Page::Webhooks,
+            Page::Sites,
             Page::Audit,
             Page::Account,
         ] {

@@ -112,10 +112,11 @@ async fn receive_token(origin: &str) -> Option<String> {
         let (parent, origin) = (parent.clone(), origin.clone());
         let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
+                // By identity: a cross-origin parent is not `instanceof Window` here, so it
+                // cannot be cast, only compared.
                 let from_parent = event
                     .source()
-                    .and_then(|source| source.dyn_into::<web_sys::Window>().ok())
-                    .is_some_and(|source| source == parent);
+                    .is_some_and(|source| JsValue::from(source) == JsValue::from(&parent));
                 if !from_parent || event.origin() != origin {
                     return;
                 }

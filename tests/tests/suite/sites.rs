@@ -309,6 +309,35 @@ async fn a_site_frames_the_pages_from_the_moment_it_is_saved_until_it_is_disable
         frame_ancestors(&app, "acme-help").await,
         format!("'self' {ORIGIN}")
     );
+    // A revalidated copy gets the policy too: the browser keeps the 304's headers.
+    let page = format!("{}{}?site=acme-help", app.url, routes::COLLECT_PAGE);
+    let first = reqwest::get(&page).await.unwrap();
+    let validator = first
+        .headers()
+        .get("last-modified")
+        .map(|v| ("if-modified-since", v.clone()))
+        .or_else(|| {
+            first
+                .headers()
+                .get("etag")
+                .map(|v| ("if-none-match", v.clone()))
+        })
+        .expect("a validator");
+    let again = reqwest::Client::new()
+        .get(&page)
+        .header(validator.0, validator.1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let csp = again.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.ends_with(&format!("frame-ancestors 'self' {ORIGIN}")),
+        "{csp}"
+    );
     // Only for the site asked for: no other page lets the help centre frame it.
     assert_eq!(frame_ancestors(&app, "other").await, "'self'");
     let plain = reqwest::get(format!("{}{}", app.url, routes::COLLECT_PAGE))
