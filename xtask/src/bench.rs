@@ -20,7 +20,7 @@ const STEPS: &[(&str, Step)] = &[
         backend_benches,
     ),
     (
-        "Browser apps' weight (gzip -9 of dist/: customers' and staff's)",
+        "Browser apps' weight (gzip -9 of dist/: customers' and staff's; the embed script)",
         spa_weight,
     ),
     (
@@ -74,6 +74,7 @@ fn spa_weight(ctx: &Ctx) -> Result<bool> {
         &apps.staff,
         "The staff app (dist/admin/, loaded by staff only)",
     );
-    print!("{text}\n{report}\n{staff}");
-    Ok(fits)
+    let (embed, embed_fits) = weight::report_embed(&ctx.root.join("public/embed.js"))?;
+    print!("{text}\n{report}\n{staff}\n{embed}");
+    Ok(fits && embed_fits)
 }

@@ -131,6 +131,29 @@ pub fn report_apart(files: &[FileWeight], what: &str) -> String {
     text
 }
 
+/// The embed script's budget: a help centre loads it on every visit of its page.
+pub const EMBED_BUDGET_BYTES: u64 = 3 * 1024;
+
+/// The embed script (`public/embed.js`, served from the binary at `/embed/v1.js`): its
+/// weight and the verdict; true when it fits its budget.
+pub fn report_embed(script: &Path) -> Result<(String, bool)> {
+    let raw = std::fs::metadata(script)
+        .with_context(|| format!("cannot read {}", script.display()))?
+        .len();
+    let gzip = gzip_size(script)?;
+    let fits = gzip <= EMBED_BUDGET_BYTES;
+    Ok((
+        format!(
+            "The embed script (/embed/v1.js): {} raw, {} gzip of a {} budget: {}\n",
+            kib(raw),
+            kib(gzip),
+            kib(EMBED_BUDGET_BYTES),
+            if fits { "within budget" } else { "OVER BUDGET" }
+        ),
+        fits,
+    ))
+}
+
 fn kib(bytes: u64) -> String {
     format!("{:.1} KiB", bytes as f64 / 1024.0)
 }
