@@ -9,7 +9,7 @@
 //! token, code, password or file: only step names, a height, the certificate's fingerprint
 //! (public) and error codes.
 
-use certportal_shared::api::embed::{EmbedSite, MESSAGE_VERSION};
+use certportal_shared::api::embed::MESSAGE_VERSION;
 use certportal_shared::routes;
 use kit::i18n::Lang;
 use wasm_bindgen::closure::Closure;
@@ -63,19 +63,12 @@ fn query(name: &str) -> Option<String> {
 /// link, as for a bare `/collect`).
 pub async fn connect() -> Option<Host> {
     let name = framed_site()?;
-    let site: EmbedSite = kit::http::Call::get(&routes::path(routes::EMBED_SITE, &name))
-        .json()
-        .await
-        .ok()?;
+    let site = site(&name).await?;
     add_stylesheet(&site.theme);
     let lang = query("lang")
         .and_then(|tag| Lang::from_tag(&tag))
-        .filter(|lang| site.languages.iter().any(|l| l.as_str() == lang.tag()))
-        .or_else(|| {
-            site.languages
-                .first()
-                .and_then(|l| Lang::from_tag(l.as_str()))
-        });
+        .filter(|lang| site.languages.iter().any(|tag| tag == lang.tag()))
+        .or_else(|| site.languages.first().and_then(|tag| Lang::from_tag(tag)));
     let token = receive_token(&site.origin);
     report_height(site.origin.clone());
     post(&site.origin, "ready", &[]);
@@ -84,6 +77,35 @@ pub async fn connect() -> Option<Host> {
         origin: site.origin,
         token,
         lang,
+    })
+}
+
+/// What the page needs of [`certportal_shared::api::embed::EmbedSite`].
+struct Site {
+    origin: String,
+    languages: Vec<String>,
+    theme: String,
+}
+
+/// The site as the portal describes it. Read with the browser's JSON parser rather than
+/// serde: a deserializer for one more struct cost kilobytes of the collect app's budget.
+async fn site(name: &str) -> Option<Site> {
+    let text = kit::http::Call::get(&routes::path(routes::EMBED_SITE, name))
+        .text()
+        .await
+        .ok()?;
+    let site = js_sys::JSON::parse(&text).ok()?;
+    let field = |name: &str| js_sys::Reflect::get(&site, &JsValue::from_str(name)).ok();
+    let languages = field("languages")?
+        .dyn_into::<js_sys::Array>()
+        .ok()?
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .collect();
+    Some(Site {
+        origin: field("origin")?.as_string()?,
+        languages,
+        theme: field("theme")?.as_string()?,
     })
 }
 

@@ -21,38 +21,57 @@ fn step_name(step: u8, custody: Custody) -> &'static str {
     }
 }
 
-/// Starts telling the host about `flow`, whose current step is `current`.
+/// What the host has been told so far.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Told {
+    step: u8,
+    downloaded: bool,
+    checked: bool,
+    failed: bool,
+}
+
+/// Starts telling the host about `flow`, whose current step is `current`. One effect for all
+/// of it, which sends what is new since its last run: an effect per event cost kilobytes of
+/// the collect app's budget.
 pub fn report(host: Option<Host>, flow: Flow, current: Signal<u8>) {
     let Some(host) = host else {
         return;
     };
     let custody = flow.custody();
-    let told = host.clone();
+    let told = StoredValue::new(Told::default());
     Effect::new(move |_| {
-        let name = step_name(current.get(), custody);
-        told.tell(Event::Step(name));
-        if name == "done" {
-            told.tell(Event::Done);
+        let before = told.get_value();
+        let now = Told {
+            step: current.get(),
+            downloaded: flow.file.with(Option::is_some),
+            checked: flow.checked.with(Option::is_some),
+            failed: flow.fatal.with(Option::is_some),
+        };
+        if now.step != before.step {
+            let name = step_name(now.step, custody);
+            host.tell(Event::Step(name));
+            if name == "done" {
+                host.tell(Event::Done);
+            }
         }
-    });
-    let told = host.clone();
-    Effect::new(move |_| {
-        if flow.file.with(Option::is_some) {
-            told.tell(Event::Downloaded);
+        if now.downloaded && !before.downloaded {
+            host.tell(Event::Downloaded);
         }
-    });
-    let told = host.clone();
-    Effect::new(move |_| {
-        if let Some(fingerprint) = flow.checked.get() {
-            told.tell(Event::Checked(&fingerprint));
-            told.tell(Event::Step("done"));
-            told.tell(Event::Done);
+        if now.checked
+            && !before.checked
+            && let Some(fingerprint) = flow.checked.get_untracked()
+        {
+            host.tell(Event::Checked(&fingerprint));
+            host.tell(Event::Step("done"));
+            host.tell(Event::Done);
         }
-    });
-    Effect::new(move |_| {
-        if let Some(trouble) = flow.fatal.get() {
+        if now.failed
+            && !before.failed
+            && let Some(trouble) = flow.fatal.get_untracked()
+        {
             host.tell(Event::Error(&trouble.name()));
         }
+        told.set_value(now);
     });
 }
 
