@@ -515,3 +515,37 @@ async fn the_script_the_site_and_its_theme_are_served_as_a_host_page_needs_them(
             .contains("--cp-color-bg: #ffffff;")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_site_registered_on_one_instance_works_at_once_on_another_on_postgresql() {
+    let first = TestApp::builder().postgres().spawn().await;
+    let second = TestApp::builder().instance_of(&first).spawn().await;
+    assert_eq!(frame_ancestors(&second, "acme-help").await, "'self'");
+    let admin = first.signed_in_admin().await;
+    admin.post_json(routes::ADMIN_SITES, &acme_site()).await;
+    assert_eq!(
+        frame_ancestors(&second, "acme-help").await,
+        format!("'self' {ORIGIN}")
+    );
+    // An order made on the second instance points at the site's page, whoever sends it.
+    let order = second.create_order(sample_order()).await;
+    let body = wait_until(|| {
+        first
+            .mail
+            .sent()
+            .into_iter()
+            .chain(second.mail.sent())
+            .find(|m| m.order_id.as_deref() == Some(order.order_id.as_str()))
+            .map(|m| m.body)
+    })
+    .await
+    .expect("the link e-mail");
+    assert!(body.contains(&format!("{PAGE}#")), "{}", shown(&body));
+    admin
+        .post_json(
+            &routes::path(routes::ADMIN_SITE_DISABLE, "acme-help"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(frame_ancestors(&second, "acme-help").await, "'self'");
+}
