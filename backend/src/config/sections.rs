@@ -126,7 +126,8 @@ impl Default for CollectConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpConfig {
-    /// Sites allowed to embed the collect pages (CSP `frame-ancestors` sources).
+    /// Origins allowed to frame every page (CSP `frame-ancestors` sources); registered sites
+    /// frame the collect page asked for with `?site=` besides (`flow::sites`).
     pub frame_ancestors: Vec<String>,
     /// Requests per minute one client address may make to `/api/collect/*`.
     pub collect_rate_per_minute: u32,
