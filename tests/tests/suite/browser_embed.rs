@@ -388,7 +388,7 @@ async fn the_framed_page_takes_its_token_only_from_its_parent_on_the_sites_origi
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><title>Help</title></head><body>\
          <script>window.raw = []; window.addEventListener('message', function (e) {{ window.raw.push(e.data); }});</script>\
-         <iframe title=\"Collect\" src=\"{}/collect?site=acme-help\" width=\"900\" height=\"900\"></iframe></body></html>",
+         <iframe title=\"Collect\" src=\"{}/collect?site=acme-help&lang=nb\" width=\"900\" height=\"900\"></iframe></body></html>",
         app.url
     );
     tokio::spawn(serve_page(listener, page));
@@ -438,7 +438,11 @@ async fn the_framed_page_takes_its_token_only_from_its_parent_on_the_sites_origi
         .await;
     browser.find("iframe").await.enter_frame().await.unwrap();
     browser
-        .wait_for_text("the real order", ".arrival", |t| t.contains("e-banking"))
+        .wait_for_text(
+            "the real order, in the language the host asked for",
+            ".arrival",
+            |t| t.contains("e-banking") && t.contains("Dette sertifikatet gjelder"),
+        )
         .await;
     browser.close().await;
 }
