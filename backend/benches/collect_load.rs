@@ -306,9 +306,15 @@ async fn main() {
     };
     let spec = draft.parse(Locale::En).unwrap();
     for _ in 0..ORDERS {
-        create_order(portal.state(), &spec, &Actor::cli(), Renewal::default())
-            .await
-            .unwrap();
+        create_order(
+            portal.state(),
+            &spec,
+            &Actor::cli(),
+            Renewal::default(),
+            None,
+        )
+        .await
+        .unwrap();
     }
     let outbox = data.join("outbox.jsonl");
     let deadline = Instant::now() + Duration::from_secs(120);
