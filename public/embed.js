@@ -14,9 +14,9 @@
 (function () {
   'use strict';
   var VERSION = 1;
-  var script = document.currentScript;
-  // Where the portal is: this script's own URL, less its path.
-  var base = script ? script.src.replace(/\/embed\/v1\.js(?:[?#].*)?$/, '') : '';
+  // Where the portal is: written in by the portal as it serves the script (not read from
+  // document.currentScript, which an element on the host page could shadow).
+  var base = '__CERTPORTAL_BASE_URL__';
   var portal = '';
   try {
     portal = new URL(base).origin;
@@ -26,12 +26,13 @@
   // The fragment is read at once, before the host page's own code can copy it elsewhere.
   var pending = takeToken();
 
+  // A link token is 32 random bytes in unpadded base64url: 43 characters. Any other fragment
+  // is the host page's own (an anchor) and is left alone.
   function takeToken() {
     var token = location.hash.replace(/^#/, '');
-    if (token) {
-      history.replaceState(history.state, '', location.pathname + location.search);
-    }
-    return /^[A-Za-z0-9_-]{16,256}$/.test(token) ? token : '';
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return '';
+    history.replaceState(history.state, '', location.pathname + location.search);
+    return token;
   }
 
   // Only the fields the portal's messages have: an unknown one is not passed on.

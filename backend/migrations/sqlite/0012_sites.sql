@@ -1,6 +1,6 @@
 -- Embedding sites: a customer's help centre that frames the collect pages. Its origin is read
 -- on each framed page's request for the CSP's frame-ancestors, so a new site frames at once
--- on every instance. languages and organisations are comma-separated (empty: all); theme is
+-- on every instance. languages and organisations are newline-separated (empty: all); theme is
 -- the checked theme as JSON.
 CREATE TABLE sites (
     name TEXT PRIMARY KEY,

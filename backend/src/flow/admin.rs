@@ -232,6 +232,8 @@ pub async fn create(
     let mut spec = draft
         .parse(state.config.default_locale)
         .map_err(AppError::invalid)?;
+    // A renewal's link goes where the old order's went, unless staff chose.
+    let mut site = draft.site.clone();
     let renewal = match draft.renews.as_deref() {
         None => Renewal::default(),
         Some(text) => {
@@ -242,11 +244,16 @@ pub async fn create(
                     format!("renews: no certificate has serial {serial}"),
                 ));
             };
-            // A renewal keeps who makes the key, unless staff chose again.
-            if draft.custody.is_none()
-                && let Some(renewed) = state.store.order(&old.order_id).await?
-            {
-                spec.custody = renewed.spec.custody;
+            if let Some(renewed) = state.store.order(&old.order_id).await? {
+                // A renewal keeps who makes the key, unless staff chose again.
+                if draft.custody.is_none() {
+                    spec.custody = renewed.spec.custody;
+                }
+                if site.is_none() {
+                    site = super::sites::still_serving(state, &renewed)
+                        .await?
+                        .map(|site| site.name);
+                }
             }
             Renewal {
                 renews_serial: Some(serial.to_string()),
@@ -255,18 +262,15 @@ pub async fn create(
             }
         }
     };
-    create_order(state, &spec, actor, renewal, draft.site.as_deref()).await
+    create_order(state, &spec, actor, renewal, site.as_deref()).await
 }
 
 /// Sends the contact a new link and a new code for the same certificate; the old link and
 /// code stop working.
 pub async fn resend(state: &AppState, order_id: &str, actor: &Actor) -> Result<(), AppError> {
     let order = order(state, order_id).await?;
-    // The site's page while the site works; the portal's own once it was disabled.
-    let site = match &order.site {
-        Some(name) => super::sites::working(state, name).await?,
-        None => None,
-    };
+    // The site's page while the site works and serves the organisation; else the portal's.
+    let site = super::sites::still_serving(state, &order).await?;
     let page = site.as_ref().map(|site| site.page.as_str());
     let fresh = new_link_and_code(state, &order.id, &order.spec, page)?;
     let event = actor.on_order(unix(state.clock.now()), "link.resent", &order, None);

@@ -106,6 +106,11 @@ pub async fn create_order(
         Some(old) => format!("{what}; renews {old}"),
         None => what,
     };
+    // Where the link goes is part of what happened.
+    let detail = match &site {
+        Some(site) => format!("{detail}; link to site {} ({})", site.name, site.page),
+        None => detail,
+    };
     let order = NewOrder {
         id: order_id.clone(),
         spec: spec.clone(),

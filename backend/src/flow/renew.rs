@@ -96,8 +96,10 @@ pub async fn start(
         supersede_on_collect: true,
         only_renewal: true,
     };
-    // The organisation's site, as for a new order: the old one may have been disabled since.
-    let created = create_order(state, &order.spec, actor, renewal, None).await?;
+    // The old order's site while it still serves; else the organisation's, as for a new one.
+    let site = super::sites::still_serving(state, &order).await?;
+    let site = site.as_ref().map(|site| site.name.as_str());
+    let created = create_order(state, &order.spec, actor, renewal, site).await?;
     Ok(RenewResponse {
         order_id: created.order_id,
         serial: created.serial,

@@ -6,7 +6,7 @@ use super::Actor;
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::SiteRecord;
+use crate::store::{OrderRecord, SiteRecord};
 use base64::Engine;
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::{SiteDraft, SiteInfo};
@@ -14,19 +14,41 @@ use certportal_shared::api::embed::EmbedSite;
 use certportal_shared::error::FieldError;
 use certportal_shared::model::{Locale, OrderSpec, Organisation, SiteName, SiteOrigin, parse_page};
 use certportal_shared::routes;
-use std::sync::LazyLock;
 
-/// The embed script, as served at [`routes::EMBED_SCRIPT`].
-pub const EMBED_SCRIPT: &str = include_str!("../../../public/embed.js");
+/// The embed script's source, with [`BASE_MARK`] where the portal's address goes.
+const EMBED_SOURCE: &str = include_str!("../../../public/embed.js");
 
-/// The script's Subresource Integrity value, `sha384-…`.
-pub static INTEGRITY: LazyLock<String> = LazyLock::new(|| {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA384, EMBED_SCRIPT.as_bytes());
-    format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
-    )
-});
+/// Where the served script says where the portal is.
+const BASE_MARK: &str = "'__CERTPORTAL_BASE_URL__'";
+
+/// The embed script as served at [`routes::EMBED_SCRIPT`], and its Subresource Integrity
+/// value (`sha384-…`). The portal's address is written into it rather than read from
+/// `document.currentScript`, which an element named `currentScript` on the host page could
+/// shadow (DOM clobbering) and so send the token to another server.
+pub struct EmbedScript {
+    pub text: String,
+    pub integrity: String,
+}
+
+impl EmbedScript {
+    fn new(base_url: &str) -> Self {
+        // A JSON string is a JavaScript string literal: the address cannot break out of it.
+        let base = serde_json::Value::from(base_url.trim_end_matches('/')).to_string();
+        let text = EMBED_SOURCE.replace(BASE_MARK, &base);
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA384, text.as_bytes());
+        let integrity = format!(
+            "sha384-{}",
+            base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+        );
+        Self { text, integrity }
+    }
+}
+
+/// This portal's embed script. Made on each call (a few kilobytes and one hash): the address
+/// is the state's, and a process may hold several portals (the tests do).
+pub fn embed_script(state: &AppState) -> EmbedScript {
+    EmbedScript::new(&state.config.base_url)
+}
 
 /// How many organisations one site may name.
 const MAX_ORGANISATIONS: usize = 200;
@@ -117,7 +139,7 @@ pub fn snippet(state: &AppState, name: &str) -> String {
          <script src=\"{base}{}\" integrity=\"{}\" crossorigin=\"anonymous\"></script>\n\
          <script>\n  CertPortal.mount('#certportal', {{ site: '{name}', onEvent: function (event) {{}} }});\n</script>\n",
         routes::EMBED_SCRIPT,
-        *INTEGRITY,
+        embed_script(state).integrity,
     )
 }
 
@@ -133,7 +155,7 @@ pub fn info(state: &AppState, site: &SiteRecord) -> SiteInfo {
         theme: site.theme.clone(),
         theme_url: format!("{base}{}", routes::site_theme(&site.name)),
         script_url: format!("{base}{}", routes::EMBED_SCRIPT),
-        integrity: INTEGRITY.clone(),
+        integrity: embed_script(state).integrity.clone(),
         snippet: snippet(state, &site.name),
         created_at: rfc3339(from_unix(site.created_at)),
         created_by: site.created_by.clone(),
@@ -199,11 +221,19 @@ pub async fn update(
     }
     let site = SiteRecord {
         created_at: old.created_at,
-        created_by: old.created_by,
+        created_by: old.created_by.clone(),
         ..checked
     };
     let now = unix(state.clock.now());
-    let event = actor.event(now, "site.updated", None, None, Some(describe(&site)));
+    // Where tokens go is what matters most: the old origin and page stay in the trail.
+    let detail = format!(
+        "{}; was {} with page {}, now page {}",
+        describe(&site),
+        old.origin,
+        old.page,
+        site.page
+    );
+    let event = actor.event(now, "site.updated", None, None, Some(detail));
     if !state.store.update_site(&site, &event).await? {
         return Err(disabled());
     }
@@ -248,14 +278,28 @@ async fn find(state: &AppState, name: &str) -> Result<SiteRecord, AppError> {
 
 /// A working site by name, if there is one.
 pub async fn working(state: &AppState, name: &str) -> Result<Option<SiteRecord>, AppError> {
-    if SiteName::parse(name).is_err() {
+    let Ok(name) = SiteName::parse(name) else {
         return Ok(None);
-    }
+    };
     Ok(state
         .store
-        .site(name)
+        .site(name.as_str())
         .await?
         .filter(|site| site.disabled_at.is_none()))
+}
+
+/// The order's site, while it works and still serves the order's organisation: where a new
+/// link for the order, or its renewal's, points.
+pub async fn still_serving(
+    state: &AppState,
+    order: &OrderRecord,
+) -> Result<Option<SiteRecord>, AppError> {
+    let Some(name) = &order.site else {
+        return Ok(None);
+    };
+    Ok(working(state, name)
+        .await?
+        .filter(|site| serves(site, &order.spec.org)))
 }
 
 /// What the embed script and the framed page learn of a working site.
@@ -335,9 +379,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_integrity_hash_is_sha384_of_the_script() {
-        assert!(INTEGRITY.starts_with("sha384-"));
-        assert_eq!(INTEGRITY.len(), "sha384-".len() + 64);
+    fn the_script_names_the_portal_and_its_hash_is_sha384_of_what_is_served() {
+        let script = EmbedScript::new("https://certs.vendor.example/");
+        assert!(
+            script
+                .text
+                .contains("var base = \"https://certs.vendor.example\";"),
+            "the address is written in"
+        );
+        assert!(!script.text.contains("__CERTPORTAL_BASE_URL__"));
+        assert!(!script.text.contains("currentScript"));
+        assert!(script.integrity.starts_with("sha384-"));
+        assert_eq!(script.integrity.len(), "sha384-".len() + 64);
+        let other = EmbedScript::new("https://other.example");
+        assert_ne!(script.integrity, other.integrity);
     }
 
     #[test]

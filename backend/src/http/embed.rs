@@ -16,11 +16,17 @@ use certportal_shared::routes;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// The script and the theme: files, like the CA certificate.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(script))
-        .routes(routes!(site))
         .routes(routes!(theme))
+}
+
+/// The site's description, which reads the database for a name anyone may send: under the
+/// collect API's limit per address.
+pub fn limited() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(site))
 }
 
 /// Headers that let another origin read the response.
@@ -53,7 +59,7 @@ fn for_other_origins() -> [(HeaderName, HeaderValue); 2] {
         (status = "default", description = "A refusal of the layers every request passes (none is expected here).", body = ApiError),
     ),
 )]
-async fn script() -> Response {
+async fn script(State(state): State<AppState>) -> Response {
     let headers = [
         (
             header::CONTENT_TYPE,
@@ -64,7 +70,8 @@ async fn script() -> Response {
             HeaderValue::from_static("public, max-age=3600"),
         ),
     ];
-    (headers, for_other_origins(), sites::EMBED_SCRIPT).into_response()
+    let script = sites::embed_script(&state).text;
+    (headers, for_other_origins(), script).into_response()
 }
 
 /// What the embed script and the framed page learn of a working site: its origin (the only

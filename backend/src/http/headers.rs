@@ -1,7 +1,7 @@
 //! Security headers on every response, and the Content-Security-Policy that allows the wasm app
 //! and nothing else (and, on the API docs page only, Swagger UI's own files).
 //!
-//! A page asked for with `?site=NAME` (the embed script's iframe) may also be framed by that
+//! The collect page asked for with `?site=NAME` (the embed script's iframe) may also be framed by that
 //! site's origin, read from the store on the request: a site registered a moment ago, on any
 //! instance, frames at once; one disabled a moment ago no longer does. Every other response
 //! keeps the configured `http.frame_ancestors`.
@@ -174,7 +174,8 @@ pub async fn add(
 ) -> Response {
     let path = request.uri().path();
     let docs = is_docs(path);
-    let site = (!path.starts_with("/api/"))
+    // The collect page only: no other page is for a help centre to frame.
+    let site = (path.trim_end_matches('/') == routes::COLLECT_PAGE)
         .then(|| site_of(request.uri().query()))
         .flatten();
     let mut response = next.run(request).await;

@@ -66,10 +66,11 @@ pub fn app(state: AppState, dist: &Path) -> Result<Router, String> {
     };
 
     // The report and renewal APIs share the collect API's limit per address: all three guess
-    // at tokens, codes or challenges.
+    // at tokens, codes or challenges. So does the embedding's site lookup, a read for any name.
     let collect = collect::router()
         .merge(report::router())
         .merge(renew::router())
+        .merge(embed::limited())
         .layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
     let not_found =
         || async { AppError::refuse(ErrorCode::NotFound, "There is no such page or endpoint.") };

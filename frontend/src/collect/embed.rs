@@ -16,6 +16,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// How long the page waits for the host's token.
+const TOKEN_WAIT_MS: i32 = 10_000;
+
 /// The host page that frames this one, as the portal registered it.
 #[derive(Clone, Debug)]
 pub struct Host {
@@ -45,9 +48,13 @@ fn framed_site() -> Option<String> {
         return None;
     }
     let search = window.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
+    let site = web_sys::UrlSearchParams::new_with_str(&search)
         .ok()?
-        .get("site")
+        .get("site")?;
+    // A site's name, or nothing: it goes into the path of a request.
+    site.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        .then_some(site)
 }
 
 fn query(name: &str) -> Option<String> {
@@ -131,6 +138,7 @@ async fn receive_token(origin: &str) -> Option<String> {
     let parent = window.parent().ok()??;
     let origin = origin.to_owned();
     let mut listen = |resolve: js_sys::Function, _reject: js_sys::Function| {
+        let give_up = resolve.clone();
         let (parent, origin) = (parent.clone(), origin.clone());
         let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
@@ -160,6 +168,10 @@ async fn receive_token(origin: &str) -> Option<String> {
         // The listener lives as long as the page: a second token is ignored by the promise,
         // which resolves once.
         handler.forget();
+        // A host that never answers (a frame made by hand, an old copy of the script) gets
+        // the page without a token, which says so, rather than a blank frame.
+        let _ =
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(&give_up, TOKEN_WAIT_MS);
     };
     let promise = js_sys::Promise::new(&mut listen);
     let token = JsFuture::from(promise).await.ok()?.as_string()?;

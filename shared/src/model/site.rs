@@ -42,9 +42,13 @@ impl SiteName {
 pub struct SiteOrigin(String);
 string_newtype!(SiteOrigin);
 
-/// Hosts a browser treats as secure over plain http.
+/// Hosts a browser treats as secure over plain http: `localhost` and 127.0.0.0/8 (not a name
+/// that merely starts with `127.`). IPv6 literals are out: a CSP source cannot name one.
 fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host == "[::1]" || host.starts_with("127.")
+    host == "localhost"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl SiteOrigin {
@@ -61,6 +65,10 @@ impl SiteOrigin {
         let (scheme, authority) = text.split_once("://").ok_or_else(invalid)?;
         let (host, port) = match authority.rsplit_once(':') {
             Some((host, port)) if !host.ends_with(':') && !port.contains(']') => {
+                // Digits only: `u16::from_str` would also take a sign.
+                if !port.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(invalid());
+                }
                 let port: u16 = port.parse().map_err(|_| invalid())?;
                 if port == 0 {
                     return Err(invalid());
@@ -69,18 +77,17 @@ impl SiteOrigin {
             }
             _ => (authority, None),
         };
-        let host_ok = host == "[::1]"
-            || (!host.is_empty()
-                && host.len() <= 253
-                && host.split('.').all(|label| {
-                    !label.is_empty()
-                        && label.len() <= 63
-                        && !label.starts_with('-')
-                        && !label.ends_with('-')
-                        && label
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                }));
+        let host_ok = !host.is_empty()
+            && host.len() <= 253
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            });
         let scheme_ok = scheme == "https" || (scheme == "http" && is_loopback(host));
         if !host_ok || !scheme_ok {
             return Err(invalid());
@@ -500,6 +507,11 @@ mod tests {
             "https://user@help.example.com",
             "javascript://x",
             "https://-bad.example",
+            "http://127.evil.example",
+            "http://127.0.0.1.nip.io",
+            "http://[::1]:8080",
+            "https://hélp.example",
+            "https://help.example.com:+443",
         ] {
             assert_eq!(SiteOrigin::parse(bad).unwrap_err().field, "origin", "{bad}");
         }

@@ -119,7 +119,9 @@ async fn serve_page(listener: tokio::net::TcpListener, page: String) {
 }
 
 /// A help centre's page with the site's snippet, recording what its handler is told
-/// (`window.events`) and every message the page receives (`window.raw`).
+/// (`window.events`) and every message the page receives (`window.raw`). Above the snippet, an
+/// image named `currentScript` (what a post in a help centre may hold): it shadows
+/// `document.currentScript`, so a script that found its portal there would ask another server.
 fn help_centre(snippet: &str) -> String {
     let snippet = snippet.replace(
         "onEvent: function (event) {}",
@@ -129,6 +131,7 @@ fn help_centre(snippet: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><title>Acme help centre</title></head><body>\
          <h1>Acme help centre</h1><p>Collect the certificate for your server below.</p>\
+         <img name=\"currentScript\" src=\"http://127.0.0.1:9/embed/v1.js\" alt=\"\">\
          <script>window.events = []; window.raw = [];\
          window.addEventListener('message', function (e) {{ window.raw.push(JSON.stringify(e.data)); }});</script>\
          {snippet}<p>Questions? Call us.</p></body></html>"
@@ -340,7 +343,7 @@ async fn an_unregistered_origin_gets_an_error_event_and_no_frame() {
     tokio::spawn(serve_page(listener, page));
     let browser = Browser::start().await;
     browser
-        .goto(&format!("{stranger}/certificates#not-a-real-token-at-all"))
+        .goto(&format!("{stranger}/certificates#{}", "A".repeat(43)))
         .await;
     let events = browser
         .wait_for_script(

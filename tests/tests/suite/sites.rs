@@ -340,6 +340,19 @@ async fn a_site_frames_the_pages_from_the_moment_it_is_saved_until_it_is_disable
     );
     // Only for the site asked for: no other page lets the help centre frame it.
     assert_eq!(frame_ancestors(&app, "other").await, "'self'");
+    for other in [routes::ADMIN_PAGE, routes::REPORT_PAGE, "/no-such-page"] {
+        let response = reqwest::get(format!("{}{other}?site=acme-help", app.url))
+            .await
+            .unwrap();
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            !csp.contains(ORIGIN),
+            "{other} is not for the help centre to frame: {csp}"
+        );
+    }
     let plain = reqwest::get(format!("{}{}", app.url, routes::COLLECT_PAGE))
         .await
         .unwrap();
@@ -384,6 +397,29 @@ async fn a_site_frames_the_pages_from_the_moment_it_is_saved_until_it_is_disable
         )
         .await;
     refused(again, 409, "INVALID_STATE").await;
+    // A new link for an order made while it worked goes to the portal's own page now.
+    let before: Value = create_order(&admin, Some(""), "Acme AS")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let earlier = before["order_id"].as_str().unwrap();
+    link_mail(&app, earlier).await;
+    admin
+        .post_json(&routes::admin_order(earlier, Some("resend")), &json!({}))
+        .await;
+    let resent = wait_until(|| {
+        let links: Vec<_> = app
+            .mail
+            .sent()
+            .into_iter()
+            .filter(|m| m.order_id.as_deref() == Some(earlier) && m.purpose == "collect_link")
+            .collect();
+        (links.len() == 2).then(|| links[1].body.clone())
+    })
+    .await
+    .expect("the new link");
+    assert!(resent.contains("/collect#"), "{}", shown(&resent));
     // Its organisation's orders go to the portal's own page again.
     let created: Value = create_order(&admin, None, "Acme AS")
         .await
@@ -421,6 +457,11 @@ async fn the_script_the_site_and_its_theme_are_served_as_a_host_page_needs_them(
             .starts_with("text/javascript")
     );
     let bytes = script.bytes().await.unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains(&format!("var base = \"{}\";", app.url)),
+        "the script names its portal"
+    );
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA384, &bytes);
     use base64::Engine as _;
     let integrity = format!(
