@@ -218,10 +218,10 @@ pub struct ThemeDraft {
     /// Body text; at least 4.5:1 on the background and on the surface.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Secondary text; at least 4.5:1 on the background.
+    /// Secondary text; at least 4.5:1 on the background and on the surface.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_muted: Option<String>,
-    /// Links and primary buttons; at least 4.5:1 on the background.
+    /// Links and primary buttons; at least 4.5:1 on the background and on the surface.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accent: Option<String>,
     /// Text on accent-coloured buttons; at least 4.5:1 on the accent.
@@ -271,12 +271,15 @@ const COLOURS: [(&str, &str, &str); 9] = [
     ("on_header", "--cp-color-on-header", "#ffffff"),
 ];
 
-/// The pairs that must be readable: (text, background).
-const PAIRS: [(&str, &str); 6] = [
+/// The pairs that must be readable: (text, background). The steps and the summary sit on the
+/// surface, with muted text and links of their own.
+const PAIRS: [(&str, &str); 8] = [
     ("text", "background"),
     ("text", "surface"),
     ("text_muted", "background"),
+    ("text_muted", "surface"),
     ("accent", "background"),
+    ("accent", "surface"),
     ("on_accent", "accent"),
     ("on_header", "header_background"),
 ];
@@ -559,6 +562,12 @@ mod tests {
             ..ThemeDraft::default()
         };
         assert_eq!(draft.parse().unwrap_err()[0].field, "background");
+        // Muted text readable on the background but not on a darker surface.
+        let draft = ThemeDraft {
+            surface: Some("#8a8f96".into()),
+            ..ThemeDraft::default()
+        };
+        assert_eq!(draft.parse().unwrap_err()[0].field, "surface");
     }
 
     #[test]

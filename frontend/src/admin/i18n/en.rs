@@ -378,7 +378,7 @@ pub static EN: AdminCatalogue = AdminCatalogue {
     site_organisations_help: "One a line, as on their orders: their orders use this site. Empty: any organisation's order may use it, and none does unless asked.",
     site_organisations_rule: "Put one organisation a line, each at most 64 characters, 200 in all.",
     site_theme_legend: "Theme",
-    site_colours_help: "Each colour as #rrggbb or #rgb; empty keeps the portal's own. Text, muted text and accent must be readable on the background (4.5:1), text also on the surface, button text on the accent and header text on the header.",
+    site_colours_help: "Each colour as #rrggbb or #rgb; empty keeps the portal's own. Text, muted text and accent must be readable (4.5:1) on the background and on the surface, button text on the accent and header text on the header.",
     site_colour_background: "Background",
     site_colour_surface: "Surface",
     site_colour_text: "Text",

@@ -378,7 +378,7 @@ pub static NB: AdminCatalogue = AdminCatalogue {
     site_organisations_help: "Én per linje, slik de står på bestillingene: bestillingene deres bruker denne siden. Tomt: alle organisasjoners bestillinger kan bruke den, men ingen gjør det uten at det bes om.",
     site_organisations_rule: "Skriv én organisasjon per linje, hver på høyst 64 tegn, høyst 200 i alt.",
     site_theme_legend: "Tema",
-    site_colours_help: "Hver farge som #rrggbb eller #rgb; tomt beholder portalens egen. Tekst, dempet tekst og aksent må være lesbare på bakgrunnen (4,5:1), tekst også på flaten, knappetekst på aksenten og topplinjetekst på topplinjen.",
+    site_colours_help: "Hver farge som #rrggbb eller #rgb; tomt beholder portalens egen. Tekst, dempet tekst og aksent må være lesbare (4,5:1) på bakgrunnen og på flaten, knappetekst på aksenten og topplinjetekst på topplinjen.",
     site_colour_background: "Bakgrunn",
     site_colour_surface: "Flate",
     site_colour_text: "Tekst",
