@@ -5,6 +5,23 @@ use certportal_shared::model::OrderDraft;
 use certportal_tests::browser::Browser;
 use certportal_tests::*;
 
+/// Waits for the portal's refusal to be framed, which Chromium reports on the console of the
+/// page that tried.
+async fn wait_for_frame_refusal(browser: &Browser) {
+    let deadline = std::time::Instant::now() + certportal_tests::browser::PATIENCE;
+    loop {
+        let errors = browser.console_errors().await;
+        if errors.iter().any(|e| e.contains("frame-ancestors")) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no frame-ancestors refusal on the console: {errors:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// A page on another site (`localhost` rather than `127.0.0.1`: another host, so another
 /// site) that embeds `src`.
 async fn host_page(listener: tokio::net::TcpListener, src: String) {
@@ -90,19 +107,7 @@ async fn a_site_not_named_in_frame_ancestors_cannot_embed_the_pages() {
     ));
     let browser = Browser::start().await;
     browser.goto(&format!("{host}/")).await;
-    // Chromium reports the refusal on the console of the page that tried.
-    let deadline = std::time::Instant::now() + certportal_tests::browser::PATIENCE;
-    loop {
-        let errors = browser.console_errors().await;
-        if errors.iter().any(|e| e.contains("frame-ancestors")) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no frame-ancestors refusal on the console: {errors:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_for_frame_refusal(&browser).await;
     browser.find("iframe").await.enter_frame().await.unwrap();
     assert!(!browser.exists(".arrival").await, "the frame stays empty");
     browser.close().await;
@@ -365,19 +370,7 @@ async fn an_unregistered_origin_gets_an_error_event_and_no_frame() {
         "the fragment is gone even so"
     );
     // The frame made by hand is refused by the portal's policy.
-    let deadline = std::time::Instant::now() + certportal_tests::browser::PATIENCE;
-    while !browser
-        .console_errors()
-        .await
-        .iter()
-        .any(|e| e.contains("frame-ancestors"))
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no frame-ancestors refusal"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_for_frame_refusal(&browser).await;
     browser.close().await;
 }
 
@@ -471,19 +464,7 @@ async fn a_site_added_on_the_admin_page_frames_the_portal_at_once_and_an_unreada
     let browser = Browser::start().await;
     // Before the site is registered the portal refuses the frame.
     browser.goto(&format!("{host}/")).await;
-    let deadline = std::time::Instant::now() + certportal_tests::browser::PATIENCE;
-    while !browser
-        .console_errors()
-        .await
-        .iter()
-        .any(|e| e.contains("frame-ancestors"))
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no frame-ancestors refusal"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_for_frame_refusal(&browser).await;
     browser.open_sign_in(&app, "").await;
     browser.sign_in_with_password(&app, &alice, &password).await;
     browser.navigate("nav-sites", "Embedding sites").await;

@@ -50,52 +50,53 @@ fn theme_json(site: &SiteRecord) -> StoreResult<String> {
     serde_json::to_string(&site.theme).map_err(|e| StoreError::Corrupt(format!("theme: {e}")))
 }
 
-#[async_trait]
-impl SiteStore for SqlStore {
-    async fn create_site(&self, site: &SiteRecord, audit: &AuditEvent) -> StoreResult<bool> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        let languages: Vec<&str> = site.languages.iter().map(|l| l.as_str()).collect();
-        let inserted = sqlx::query(
-            "INSERT INTO sites (name, origin, page, languages, organisations, theme, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING",
-        )
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// `sql` with the site's fields bound as `$1` to `$6`: name, origin, page, languages,
+/// organisations, theme.
+fn with_fields<'q>(sql: &'q str, site: &'q SiteRecord) -> StoreResult<AnyQuery<'q>> {
+    let languages: Vec<&str> = site.languages.iter().map(|l| l.as_str()).collect();
+    Ok(sqlx::query(sql)
         .bind(&site.name)
         .bind(&site.origin)
         .bind(&site.page)
         .bind(join_list(&languages))
         .bind(join_list(&site.organisations))
-        .bind(theme_json(site)?)
-        .bind(site.created_at)
-        .bind(&site.created_by)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted != 1 {
+        .bind(theme_json(site)?))
+}
+
+impl SqlStore {
+    /// Runs a write that must change one row, with its audit event; `false` when it changed
+    /// none.
+    async fn write_one(&self, query: AnyQuery<'_>, audit: &AuditEvent) -> StoreResult<bool> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        if query.execute(&mut *tx).await?.rows_affected() != 1 {
             return refuse(tx).await;
         }
         commit_with(tx, audit).await
     }
+}
+
+#[async_trait]
+impl SiteStore for SqlStore {
+    async fn create_site(&self, site: &SiteRecord, audit: &AuditEvent) -> StoreResult<bool> {
+        let query = with_fields(
+            "INSERT INTO sites (name, origin, page, languages, organisations, theme, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING",
+            site,
+        )?
+        .bind(site.created_at)
+        .bind(&site.created_by);
+        self.write_one(query, audit).await
+    }
 
     async fn update_site(&self, site: &SiteRecord, audit: &AuditEvent) -> StoreResult<bool> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        let languages: Vec<&str> = site.languages.iter().map(|l| l.as_str()).collect();
-        let updated = sqlx::query(
+        let query = with_fields(
             "UPDATE sites SET origin = $2, page = $3, languages = $4, organisations = $5, theme = $6 \
              WHERE name = $1 AND disabled_at IS NULL",
-        )
-        .bind(&site.name)
-        .bind(&site.origin)
-        .bind(&site.page)
-        .bind(join_list(&languages))
-        .bind(join_list(&site.organisations))
-        .bind(theme_json(site)?)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated != 1 {
-            return refuse(tx).await;
-        }
-        commit_with(tx, audit).await
+            site,
+        )?;
+        self.write_one(query, audit).await
     }
 
     async fn list_sites(&self) -> StoreResult<Vec<SiteRecord>> {
@@ -114,19 +115,12 @@ impl SiteStore for SqlStore {
     }
 
     async fn disable_site(&self, name: &str, audit: &AuditEvent) -> StoreResult<bool> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        let updated = sqlx::query(
+        let query = sqlx::query(
             "UPDATE sites SET disabled_at = $2 WHERE name = $1 AND disabled_at IS NULL",
         )
         .bind(name)
-        .bind(audit.at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated != 1 {
-            return refuse(tx).await;
-        }
-        commit_with(tx, audit).await
+        .bind(audit.at);
+        self.write_one(query, audit).await
     }
 }
 
