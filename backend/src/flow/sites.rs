@@ -388,7 +388,10 @@ mod tests {
             "the address is written in"
         );
         assert!(!script.text.contains("__CERTPORTAL_BASE_URL__"));
-        assert!(!script.text.contains("currentScript"));
+        assert!(
+            !script.text.contains("= document.currentScript"),
+            "not read from the page"
+        );
         assert!(script.integrity.starts_with("sha384-"));
         assert_eq!(script.integrity.len(), "sha384-".len() + 64);
         let other = EmbedScript::new("https://other.example");
