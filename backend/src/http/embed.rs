@@ -126,13 +126,7 @@ async fn theme(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let not_found = || {
-        AppError::refuse(
-            certportal_shared::ErrorCode::NotFound,
-            "There is no site by that name.",
-        )
-    };
-    let name = file.strip_suffix(".css").ok_or_else(not_found)?;
+    let name = file.strip_suffix(".css").ok_or_else(sites::no_such_site)?;
     let css = sites::theme_css(&state, name).await?;
     let hash = crate::pki::sha256(css.as_bytes()).to_hex();
     let etag = HeaderValue::from_str(&format!("\"{}\"", &hash[..32]))

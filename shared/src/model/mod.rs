@@ -101,5 +101,5 @@ pub use lifecycle::{OrderEvent, TRANSITIONS};
 pub use names::{
     ClientName, ContactName, Organisation, Service, TokenName, Username, check_new_password,
 };
-pub use order::{OrderDraft, OrderSpec};
+pub use order::{OrderDraft, OrderSpec, keep_ok};
 pub use site::{Colour, MIN_CONTRAST, SiteName, SiteOrigin, Theme, ThemeDraft, parse_page};

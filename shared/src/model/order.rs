@@ -71,8 +71,9 @@ pub struct OrderDraft {
     pub site: Option<String>,
 }
 
-/// Returns the value, or records the error and returns `None`.
-fn keep_ok<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+/// Returns the value, or records the error and returns `None`: for parsers that report every
+/// bad field at once.
+pub fn keep_ok<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|error| errors.push(error)).ok()
 }
 

@@ -182,6 +182,24 @@ async fn fits_without_scrolling(browser: &Browser, step: &str) {
         .await;
 }
 
+/// From the host page: resizes the window to `size` and waits until the frame fits its
+/// content again.
+async fn fits_at_width(browser: &Browser, size: (u32, u32), step: &str) {
+    browser
+        .client
+        .set_window_size(size.0, size.1)
+        .await
+        .unwrap();
+    browser
+        .find("#certportal iframe")
+        .await
+        .enter_frame()
+        .await
+        .unwrap();
+    fits_without_scrolling(browser, step).await;
+    browser.client.enter_parent_frame().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_e_mail_link_opens_the_help_centre_and_the_whole_flow_works_inside_embed_js() {
     let (listener, host) = host_listener().await;
@@ -317,26 +335,10 @@ async fn the_e_mail_link_opens_the_help_centre_and_the_whole_flow_works_inside_e
     }
 
     // At a phone's width the frame still fits its content.
-    browser.client.set_window_size(390, 844).await.unwrap();
-    browser
-        .find("#certportal iframe")
-        .await
-        .enter_frame()
-        .await
-        .unwrap();
-    fits_without_scrolling(&browser, "install, on a phone,").await;
-    browser.client.enter_parent_frame().await.unwrap();
+    fits_at_width(&browser, (390, 844), "install, on a phone,").await;
     // For the picture, a window as tall as the host page: Chromium paints a frame from
     // another origin only where the window shows it.
-    browser.client.set_window_size(1280, 900).await.unwrap();
-    browser
-        .find("#certportal iframe")
-        .await
-        .enter_frame()
-        .await
-        .unwrap();
-    fits_without_scrolling(&browser, "install, on a wide screen again,").await;
-    browser.client.enter_parent_frame().await.unwrap();
+    fits_at_width(&browser, (1280, 900), "install, on a wide screen again,").await;
     let height = browser
         .eval("return document.documentElement.scrollHeight")
         .await

@@ -1,75 +1,40 @@
 //! Embedding sites: a customer's help centre registered by an admin, which may then frame the
 //! collect pages, gets the link e-mails of its organisations' orders, and has its own theme.
-//! The embed script is part of the binary, so its integrity hash is the one it is served with.
+//! The embed script is in `script`.
 
 use super::Actor;
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{OrderRecord, SiteRecord};
-use base64::Engine;
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::{SiteDraft, SiteInfo};
 use certportal_shared::api::embed::EmbedSite;
 use certportal_shared::error::FieldError;
-use certportal_shared::model::{Locale, OrderSpec, Organisation, SiteName, SiteOrigin, parse_page};
+use certportal_shared::model::{
+    Locale, OrderSpec, Organisation, SiteName, SiteOrigin, keep_ok, parse_page,
+};
 use certportal_shared::routes;
 
-/// The embed script's source, with [`BASE_MARK`] where the portal's address goes.
-const EMBED_SOURCE: &str = include_str!("../../../public/embed.js");
+mod script;
 
-/// Where the served script says where the portal is.
-const BASE_MARK: &str = "'__CERTPORTAL_BASE_URL__'";
-
-/// The embed script as served at [`routes::EMBED_SCRIPT`], and its Subresource Integrity
-/// value (`sha384-…`). The portal's address is written into it rather than read from
-/// `document.currentScript`, which an element named `currentScript` on the host page could
-/// shadow (DOM clobbering) and so send the token to another server.
-pub struct EmbedScript {
-    pub text: String,
-    pub integrity: String,
-}
-
-impl EmbedScript {
-    fn new(base_url: &str) -> Self {
-        // A JSON string is a JavaScript string literal: the address cannot break out of it.
-        let base = serde_json::Value::from(base_url.trim_end_matches('/')).to_string();
-        let text = EMBED_SOURCE.replace(BASE_MARK, &base);
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA384, text.as_bytes());
-        let integrity = format!(
-            "sha384-{}",
-            base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
-        );
-        Self { text, integrity }
-    }
-}
-
-/// This portal's embed script. Made on each call (a few kilobytes and one hash): the address
-/// is the state's, and a process may hold several portals (the tests do).
-pub fn embed_script(state: &AppState) -> EmbedScript {
-    EmbedScript::new(&state.config.base_url)
-}
+pub use script::{EmbedScript, embed_script};
 
 /// How many organisations one site may name.
 const MAX_ORGANISATIONS: usize = 200;
 
-/// The value, or the error recorded and `None`.
-fn keep<T>(fields: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
-    result.map_err(|error| fields.push(error)).ok()
-}
-
 /// The draft, checked field by field, as a record (without its creation fields).
 fn check(draft: &SiteDraft) -> Result<SiteRecord, AppError> {
     let mut fields = Vec::new();
-    let name = keep(&mut fields, SiteName::parse(&draft.name));
-    let origin = keep(&mut fields, SiteOrigin::parse(&draft.origin));
+    let name = keep_ok(&mut fields, SiteName::parse(&draft.name));
+    let origin = keep_ok(&mut fields, SiteOrigin::parse(&draft.origin));
     let page = match &origin {
-        Some(origin) => keep(&mut fields, parse_page(&draft.page, origin)),
+        Some(origin) => keep_ok(&mut fields, parse_page(&draft.page, origin)),
         None => None,
     };
     let mut languages = Vec::new();
     for tag in &draft.languages {
-        if let Some(locale) = keep(
+        if let Some(locale) = keep_ok(
             &mut fields,
             Locale::parse(tag).map_err(|e| FieldError {
                 field: "languages".into(),
@@ -82,7 +47,7 @@ fn check(draft: &SiteDraft) -> Result<SiteRecord, AppError> {
     }
     let mut organisations: Vec<String> = Vec::new();
     for org in &draft.organisations {
-        if let Some(org) = keep(
+        if let Some(org) = keep_ok(
             &mut fields,
             Organisation::parse(org).map_err(|e| FieldError {
                 field: "organisations".into(),
@@ -269,11 +234,12 @@ pub async fn list(state: &AppState) -> Result<Vec<SiteInfo>, AppError> {
 
 /// The site by name, working or not, or a 404.
 async fn find(state: &AppState, name: &str) -> Result<SiteRecord, AppError> {
-    state
-        .store
-        .site(name)
-        .await?
-        .ok_or_else(|| AppError::refuse(ErrorCode::NotFound, "There is no site by that name."))
+    state.store.site(name).await?.ok_or_else(no_such_site)
+}
+
+/// The refusal of a name no (working) site has.
+pub fn no_such_site() -> AppError {
+    AppError::refuse(ErrorCode::NotFound, "There is no site by that name.")
 }
 
 /// A working site by name, if there is one.
@@ -304,9 +270,7 @@ pub async fn still_serving(
 
 /// What the embed script and the framed page learn of a working site.
 pub async fn public(state: &AppState, name: &str) -> Result<EmbedSite, AppError> {
-    let site = working(state, name)
-        .await?
-        .ok_or_else(|| AppError::refuse(ErrorCode::NotFound, "There is no site by that name."))?;
+    let site = working(state, name).await?.ok_or_else(no_such_site)?;
     Ok(EmbedSite {
         name: site.name.clone(),
         origin: site.origin.clone(),
@@ -317,9 +281,7 @@ pub async fn public(state: &AppState, name: &str) -> Result<EmbedSite, AppError>
 
 /// A working site's stylesheet.
 pub async fn theme_css(state: &AppState, name: &str) -> Result<String, AppError> {
-    let site = working(state, name)
-        .await?
-        .ok_or_else(|| AppError::refuse(ErrorCode::NotFound, "There is no site by that name."))?;
+    let site = working(state, name).await?.ok_or_else(no_such_site)?;
     let theme = site.theme.parse().map_err(|_| {
         AppError::inconsistent(format!(
             "the stored theme of site {} does not parse",
@@ -377,26 +339,6 @@ pub async fn for_order(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_script_names_the_portal_and_its_hash_is_sha384_of_what_is_served() {
-        let script = EmbedScript::new("https://certs.vendor.example/");
-        assert!(
-            script
-                .text
-                .contains("var base = \"https://certs.vendor.example\";"),
-            "the address is written in"
-        );
-        assert!(!script.text.contains("__CERTPORTAL_BASE_URL__"));
-        assert!(
-            !script.text.contains("= document.currentScript"),
-            "not read from the page"
-        );
-        assert!(script.integrity.starts_with("sha384-"));
-        assert_eq!(script.integrity.len(), "sha384-".len() + 64);
-        let other = EmbedScript::new("https://other.example");
-        assert_ne!(script.integrity, other.integrity);
-    }
 
     #[test]
     fn every_bad_field_of_a_site_is_named() {
