@@ -97,20 +97,21 @@ fn base(state: &AppState) -> &str {
 }
 
 /// The HTML a help centre pastes into its page.
-pub fn snippet(state: &AppState, name: &str) -> String {
+fn snippet(state: &AppState, name: &str, integrity: &str) -> String {
     let base = base(state);
     format!(
         "<div id=\"certportal\"></div>\n\
          <script src=\"{base}{}\" integrity=\"{}\" crossorigin=\"anonymous\"></script>\n\
          <script>\n  CertPortal.mount('#certportal', {{ site: '{name}', onEvent: function (event) {{}} }});\n</script>\n",
         routes::EMBED_SCRIPT,
-        embed_script(state).integrity,
+        integrity,
     )
 }
 
 /// The record as the admin page shows it.
 pub fn info(state: &AppState, site: &SiteRecord) -> SiteInfo {
     let base = base(state);
+    let integrity = embed_script(state).integrity;
     SiteInfo {
         name: site.name.clone(),
         origin: site.origin.clone(),
@@ -120,8 +121,8 @@ pub fn info(state: &AppState, site: &SiteRecord) -> SiteInfo {
         theme: site.theme.clone(),
         theme_url: format!("{base}{}", routes::site_theme(&site.name)),
         script_url: format!("{base}{}", routes::EMBED_SCRIPT),
-        integrity: embed_script(state).integrity.clone(),
-        snippet: snippet(state, &site.name),
+        snippet: snippet(state, &site.name, &integrity),
+        integrity,
         created_at: rfc3339(from_unix(site.created_at)),
         created_by: site.created_by.clone(),
         disabled_at: site.disabled_at.map(|at| rfc3339(from_unix(at))),
