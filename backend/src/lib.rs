@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod notify;
 pub mod pki;
 pub mod secrets;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -23,6 +23,10 @@ pub struct InitArgs {
     /// every start can run it; only the first initialises).
     #[arg(long)]
     if_missing: bool,
+    /// Mark the data dir as a demo, for trying the portal out: `certportal dev seed` fills
+    /// only such a data dir with made-up orders.
+    #[arg(long)]
+    demo: bool,
 }
 
 /// What `init` made.
@@ -167,6 +171,13 @@ pub async fn run(root: &Path, args: InitArgs) -> CliResult {
         args.base_url.as_deref(),
     )
     .await?;
+    if args.demo {
+        write_private_new(
+            &root.join(crate::seed::DEMO_MARKER),
+            crate::seed::DEMO_TEXT.as_bytes(),
+        )?;
+        println!("Marked {} as a demo data dir.", root.display());
+    }
     println!(
         "Initialised {} ({CONFIG_FILE}, CA, key-encryption key, database).",
         root.display()

@@ -2,6 +2,7 @@
 //! name. Bad input is one line on stderr naming the field, exit code 1, and nothing written.
 
 mod admin;
+mod dev;
 pub mod init;
 mod inspect;
 mod order;
@@ -55,6 +56,9 @@ enum Command {
     /// Embedding sites: the help centres that frame the collect pages.
     #[command(subcommand)]
     Site(site::SiteCommand),
+    /// For development and demonstrations, on a demo data dir only.
+    #[command(subcommand)]
+    Dev(dev::DevCommand),
 }
 
 /// A command's failure: a message for stderr, exit code 1.
@@ -120,7 +124,9 @@ pub fn main() -> ExitCode {
         }
     };
     if !matches!(cli.command, Command::Serve(_)) {
-        init_logging("warn");
+        // sqlx warns of every statement over a second, with its text: a seed's batches,
+        // a migration on a big database. Not news on the command line.
+        init_logging("warn,sqlx::query=error");
     }
     let result = runtime.block_on(async {
         match cli.command {
@@ -132,6 +138,7 @@ pub fn main() -> ExitCode {
             Command::Admin(command) => admin::run(&cli.data_dir, command).await,
             Command::Token(command) => token::run(&cli.data_dir, command).await,
             Command::Site(command) => site::run(&cli.data_dir, command).await,
+            Command::Dev(command) => dev::run(&cli.data_dir, command).await,
         }
     });
     match result {

@@ -6,12 +6,16 @@ use super::orders::{CreatedOrder, Renewal, create_order, new_link_and_code};
 use crate::clock::{from_unix, rfc3339, unix};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{AuditEvent, CertificateRecord, OrderFilter, OrderRecord};
+use crate::store::{
+    AuditEvent, CertificateRecord, OrderCursor, OrderFilter, OrderRecord, SEARCH_WORD_MIN,
+    indexed_word,
+};
 use certportal_shared::ErrorCode;
 use certportal_shared::api::admin::{
     AuditEntry, CertificateInfo, Dashboard, MessageInfo, OrderActions, OrderDetail, OrderList,
     OrderQuery, OrderSummary, ReminderInfo, StateCount,
 };
+use certportal_shared::error::FieldError;
 use certportal_shared::model::{OrderDraft, OrderEvent, OrderState, Serial};
 use time::Duration;
 
@@ -85,24 +89,96 @@ async fn order(state: &AppState, order_id: &str) -> Result<OrderRecord, AppError
         .ok_or_else(|| not_found(order_id))
 }
 
+/// The longest search.
+pub const SEARCH_MAX: usize = 200;
+
+/// The furthest an offset may page: beyond, the listing would read every order it skips.
+/// `before` (the `next` of the page before) pages any distance at the same cost.
+pub const OFFSET_MAX: u32 = 10_000;
+
 /// Orders newest first, filtered and paged.
 pub async fn list(state: &AppState, query: &OrderQuery) -> Result<OrderList, AppError> {
+    let mut fields = Vec::new();
+    let q = query.q.as_deref().unwrap_or_default();
+    if q.chars().count() > SEARCH_MAX || q.chars().any(char::is_control) {
+        fields.push(FieldError {
+            field: "q".into(),
+            message: format!(
+                "Search with at most {SEARCH_MAX} characters, without control characters."
+            ),
+        });
+    }
+    let words: Vec<String> = q
+        .split_whitespace()
+        .take(6)
+        .map(str::to_lowercase)
+        .collect();
+    if fields.is_empty() && !words.is_empty() && !words.iter().any(|word| indexed_word(word)) {
+        fields.push(FieldError {
+            field: "q".into(),
+            message: format!(
+                "Search for a word with at least {SEARCH_WORD_MIN} letters or digits in a row: \
+                 a part of a name, an e-mail address, a mobile number, a serial or an order id."
+            ),
+        });
+    }
+    let offset = query.offset.unwrap_or(0);
+    if offset > OFFSET_MAX {
+        fields.push(FieldError {
+            field: "offset".into(),
+            message: format!(
+                "An offset goes up to {OFFSET_MAX}; page further with `before`, the `next` of \
+                 the page before."
+            ),
+        });
+    }
+    // A `next` names an order that is there: a search pages by the order's place in its
+    // index, which a made-up one has not.
+    let mut before = query.before.as_deref().map(parse_cursor);
+    if let Some(Some(cursor)) = &before {
+        let order = state.store.order(&cursor.id).await?;
+        if order.is_none_or(|order| order.created_at != cursor.created_at) {
+            before = Some(None);
+        }
+    }
+    if let Some(None) = before {
+        fields.push(FieldError {
+            field: "before".into(),
+            message: "This is not a `next` from an earlier page of orders.".into(),
+        });
+    }
+    let before = before.flatten();
+    if !fields.is_empty() {
+        return Err(AppError::invalid(fields));
+    }
     let filter = OrderFilter {
-        q: query
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(str::to_lowercase),
+        words,
         state: query.state,
         limit: query.limit.unwrap_or(50).clamp(1, 200),
-        offset: query.offset.unwrap_or(0),
+        before,
+        offset,
     };
-    let (orders, total) = state.store.list_orders(&filter).await?;
+    let page = state.store.list_orders(&filter).await?;
+    let next = page.more.then(|| page.orders.last().map(cursor)).flatten();
     Ok(OrderList {
-        orders: orders.iter().map(order_summary).collect(),
-        total,
+        orders: page.orders.iter().map(order_summary).collect(),
+        total: page.total,
+        total_exact: page.total_exact,
+        next,
     })
+}
+
+/// The `next` of a page that ends with `order`: its creation time and id.
+fn cursor(order: &OrderRecord) -> String {
+    format!("{}.{}", order.created_at, order.id)
+}
+
+/// A `before`, as [`cursor`] wrote it: a time and an order id (a UUID).
+fn parse_cursor(text: &str) -> Option<OrderCursor> {
+    let (at, id) = text.split_once('.')?;
+    let created_at = at.parse::<i64>().ok().filter(|at| *at >= 0)?;
+    let id = uuid::Uuid::try_parse(id).ok()?.hyphenated().to_string();
+    Some(OrderCursor { created_at, id })
 }
 
 /// One order with its certificate, timeline, messages and the actions open to staff.

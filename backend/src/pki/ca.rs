@@ -25,7 +25,7 @@ impl std::fmt::Debug for Ca {
 }
 
 /// A fresh key of the given type.
-pub(super) fn generate_key(key_type: KeyType) -> Result<KeyPair, PkiError> {
+pub(crate) fn generate_key(key_type: KeyType) -> Result<KeyPair, PkiError> {
     Ok(match key_type {
         KeyType::Rsa2048 => KeyPair::generate_rsa_for(&PKCS_RSA_SHA256, RsaKeySize::_2048)?,
         KeyType::Rsa3072 => KeyPair::generate_rsa_for(&PKCS_RSA_SHA256, RsaKeySize::_3072)?,

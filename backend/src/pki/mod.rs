@@ -9,6 +9,7 @@ mod pkcs12;
 mod request;
 
 pub use ca::Ca;
+pub(crate) use ca::generate_key;
 pub use crl::{Revoked, build_crl};
 pub use issue::{Certified, ClientCertRequest, IssuedCertificate, StatusUrls, certify, issue};
 pub use ocsp::OcspSigner;

@@ -46,6 +46,7 @@ pub trait Store:
     + TokenStore
     + WebhookStore
     + SiteStore
+    + SeedStore
     + Send
     + Sync
 {
@@ -81,9 +82,11 @@ pub trait OrderStore: Send + Sync {
     ) -> StoreResult<Vec<(String, Vec<u8>)>>;
     /// Records a certificate's key hash.
     async fn set_key_hash(&self, serial: &str, key_sha256: &str) -> StoreResult<()>;
-    /// A page of orders, newest first, and how many match in all.
-    async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<(Vec<OrderRecord>, u64)>;
-    /// How many orders are in each state.
+    /// A page of orders, newest first, and how many match. The list is newest first by
+    /// creation; a search's, on SQLite, by when the order was stored, which is the same for
+    /// every order the portal made itself.
+    async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<OrderPage>;
+    /// How many orders are in each state, from counts kept as orders change.
     async fn state_counts(&self) -> StoreResult<Vec<(OrderState, u64)>>;
     /// Collected orders whose unrevoked certificate ends after `after` and before `before`,
     /// soonest first.
@@ -466,10 +469,18 @@ pub trait SiteStore: Send + Sync {
     async fn disable_site(&self, name: &str, audit: &AuditEvent) -> StoreResult<bool>;
 }
 
+/// Made-up history for a demo data dir (`certportal dev seed`).
+#[async_trait]
+pub trait SeedStore: Send + Sync {
+    /// Writes orders as they ended up, with their certificates, messages and audit trails,
+    /// in one transaction. Webhooks hear nothing of them.
+    async fn write_history(&self, orders: &[HistoricOrder]) -> StoreResult<()>;
+}
+
 /// The store's traits, for callers that use its methods.
 pub mod prelude {
     pub use super::{
         AuditStore, CollectStore, MessageStore, OrderStore, ReminderStore, ReportStore,
-        RevocationStore, SiteStore, StaffStore, Store, TokenStore, WebhookStore,
+        RevocationStore, SeedStore, SiteStore, StaffStore, Store, TokenStore, WebhookStore,
     };
 }

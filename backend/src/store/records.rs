@@ -285,11 +285,49 @@ pub struct LoginFailures {
 /// Which orders to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OrderFilter {
-    /// Lower-case words to find.
-    pub q: Option<String>,
+    /// Lower-case words to find, each in some field of the order; at least one of them is an
+    /// [`indexed_word`], so that an index finds the candidates.
+    pub words: Vec<String>,
     pub state: Option<OrderState>,
     pub limit: u32,
+    /// Orders after the one this names, in the list's order.
+    pub before: Option<OrderCursor>,
     pub offset: u32,
+}
+
+/// The fewest characters of a word that the search indexes (trigrams) can find.
+pub const SEARCH_WORD_MIN: usize = 3;
+
+/// Whether both databases' indexes find `word`'s candidates: PostgreSQL's pg_trgm takes
+/// trigrams only from letters and digits, so `+47` or `@@@` alone would read every order.
+pub fn indexed_word(word: &str) -> bool {
+    let mut run = 0;
+    word.chars().any(|c| {
+        run = if c.is_alphanumeric() { run + 1 } else { 0 };
+        run >= SEARCH_WORD_MIN
+    })
+}
+
+/// The most matches a search counts: beyond, its total is a lower bound.
+pub const SEARCH_COUNT_MAX: u64 = 1000;
+
+/// Where a page of orders ended: its last order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderCursor {
+    pub created_at: i64,
+    pub id: String,
+}
+
+/// A page of orders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderPage {
+    pub orders: Vec<OrderRecord>,
+    /// How many match in all; at most [`SEARCH_COUNT_MAX`] for a search.
+    pub total: u64,
+    /// Whether `total` is the count rather than a lower bound.
+    pub total_exact: bool,
+    /// Whether more orders follow this page.
+    pub more: bool,
 }
 
 /// A try at the current code, taken before the code is compared.
@@ -469,4 +507,26 @@ pub struct SiteRecord {
     pub created_at: i64,
     pub created_by: String,
     pub disabled_at: Option<i64>,
+}
+
+/// A made-up order as it ended up, for a demo data dir: its row, its certificate (revoked or
+/// not), the messages that went out and its audit trail.
+#[derive(Clone, Debug)]
+pub struct HistoricOrder {
+    pub id: String,
+    pub spec: OrderSpec,
+    pub state: OrderState,
+    pub created_at: i64,
+    pub created_by: String,
+    pub updated_at: i64,
+    pub collected_at: Option<i64>,
+    pub link_hash: Vec<u8>,
+    pub link_expires_at: i64,
+    pub downloads: u32,
+    pub certificate: Option<CertificateRecord>,
+    /// Channel, purpose, when it went out.
+    pub messages: Vec<(Channel, Purpose, i64)>,
+    pub audit: Vec<AuditEvent>,
+    /// Reminder stages (days) claimed, and when.
+    pub reminders: Vec<(u32, i64)>,
 }

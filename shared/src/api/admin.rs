@@ -67,7 +67,8 @@ pub struct OrderSummary {
 )]
 #[serde(deny_unknown_fields)]
 pub struct OrderQuery {
-    /// Words to find in organisation, service, client, contact, e-mail, mobile, serial or id.
+    /// Words to find in organisation, service, client, contact, e-mail, mobile, serial or id,
+    /// each anywhere in a field; at least one of 3 characters or more.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// Only orders in this state.
@@ -77,11 +78,14 @@ pub struct OrderQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4294967295_u64))]
     pub limit: Option<u32>,
-    /// Skip this many (for paging).
+    /// Skip this many, up to 10,000 (beyond, `before` pages at the same cost).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     // The whole u32 range (utoipa would call it int32, whose top is 2^31 - 1), as `limit`.
     #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4294967295_u64))]
     pub offset: Option<u32>,
+    /// Orders after the last of an earlier page: that page's `next`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
 }
 
 /// A page of orders, newest first.
@@ -90,8 +94,13 @@ pub struct OrderQuery {
 pub struct OrderList {
     /// The orders on this page.
     pub orders: Vec<OrderSummary>,
-    /// How many orders match in all.
+    /// How many orders match in all; a search counts up to 1,000 (see `total_exact`).
     pub total: u64,
+    /// False when `total` is a lower bound: a search that matches more than 1,000 orders.
+    pub total_exact: bool,
+    /// The `before` of the next page, older; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// The certificate of an order.

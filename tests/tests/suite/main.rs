@@ -28,6 +28,7 @@ mod guards_codes;
 mod guards_http;
 mod guards_messages;
 mod guards_staff;
+mod history;
 mod http_defences;
 mod interop;
 mod metrics;

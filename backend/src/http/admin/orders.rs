@@ -28,7 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dashboard))
 }
 
-/// Orders with their state, newest first; `q` searches.
+/// Orders with their state, newest first; `q` searches. A page's `next` is the `before` of
+/// the page after it.
 #[utoipa::path(
     get,
     path = routes::ADMIN_ORDERS,
@@ -38,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(OrderQuery),
     responses(
         (status = 200, description = "A page of orders.", body = OrderList),
-        (status = 400, description = "`MALFORMED_REQUEST`: an unknown or malformed query parameter.", body = ApiError),
+        (status = 400, description = "`MALFORMED_REQUEST`: an unknown or malformed query parameter; `INVALID_INPUT` naming `q` (no word of 3 characters or more), `before` (not a `next`) or `offset` (over 10,000).", body = ApiError),
         (status = 401, description = "`UNAUTHENTICATED`: no staff session, or an unknown, revoked or expired token.", body = ApiError),
         (status = 403, description = "`FORBIDDEN` (the token lacks the scope), `PASSWORD_CHANGE_REQUIRED`.", body = ApiError),
         (status = "default", description = "Any other refusal, or `INTERNAL`.", body = ApiError),

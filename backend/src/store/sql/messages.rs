@@ -179,7 +179,8 @@ impl MessageStore for SqlStore {
 
     async fn message_counts(&self) -> StoreResult<Vec<(Channel, MessageState, u64)>> {
         let rows = sqlx::query(
-            "SELECT channel, status, COUNT(*) AS n FROM messages GROUP BY channel, status",
+            "SELECT channel, status, CAST(SUM(n) AS BIGINT) AS n FROM message_counts \
+             GROUP BY channel, status HAVING SUM(n) <> 0",
         )
         .fetch_all(&self.pool)
         .await?;

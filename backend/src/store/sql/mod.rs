@@ -1,12 +1,14 @@
 //! The store on sqlx's `Any` driver: SQLite (one file, WAL) or PostgreSQL.
 
 mod audit;
+mod binds;
 mod collect;
 mod messages;
 mod orders;
 mod reminders;
 mod reports;
 mod revocation;
+mod seed;
 mod sites;
 mod staff;
 mod tokens;
@@ -15,6 +17,7 @@ mod webhooks;
 pub(super) use super::prelude::*;
 use super::*;
 use async_trait::async_trait;
+use binds::{Bind, Binds};
 use certportal_shared::model::{
     Channel, ClientName, ContactName, Custody, Email, KeyType, Locale, MessageState, Mobile,
     OrderEvent, OrderSpec, OrderState, Organisation, Profile, Purpose, RevocationReason, Role,
@@ -34,6 +37,11 @@ const ORDER_COLUMNS: &str = "o.id, o.serial, o.custody, o.org, o.service, o.clie
      CASE WHEN EXISTS (SELECT 1 FROM sealed_values b WHERE b.owner = o.id AND b.kind = 'bundle') \
      THEN 1 ELSE 0 END AS has_bundle, o.bundle_sha256, o.collected_at, c.not_after, \
      o.renewal_requested_at, o.site";
+
+/// Certificates, then their orders: read in this order, a range on the certificates' end
+/// (certificates_live_by_end) finds what ends soon without reading every collected order.
+/// SQLite takes CROSS JOIN's order as written; PostgreSQL plans it as any join.
+pub(super) const LIVE_CERTIFICATES_FIRST: &str = "certificates c CROSS JOIN orders o";
 
 /// `('a', 'b')`: states as an SQL list (state names are fixed identifiers, never input).
 fn state_list(states: impl Iterator<Item = OrderState>) -> String {

@@ -2,9 +2,43 @@
 
 use super::*;
 
+/// Collected orders whose live certificate ends after `$2` and before `$1`.
+const EXPIRING: &str = "o.serial = c.serial AND o.state = 'collected' AND c.revoked_at IS NULL \
+     AND c.not_after < $1 AND c.not_after > $2";
+
 /// An order renewing certificate `$1` that is under way or collected.
 const RENEWAL_UNDER_WAY: &str = "SELECT id FROM orders WHERE renews_serial = $1 \
      AND state NOT IN ('expired', 'cancelled') LIMIT 1";
+
+/// Every way of writing `word` in upper and lower case, where the two differ beyond ASCII.
+fn spellings(word: &str) -> Vec<String> {
+    word.chars().fold(vec![String::new()], |spellings, c| {
+        let upper: String = c.to_uppercase().collect();
+        let lower: String = c.to_lowercase().collect();
+        let ways = if c.is_ascii() || upper == lower {
+            vec![c.to_string()]
+        } else {
+            vec![lower, upper]
+        };
+        spellings
+            .iter()
+            .flat_map(|head| ways.iter().map(move |way| format!("{head}{way}")))
+            .collect()
+    })
+}
+
+impl SqlStore {
+    /// How many orders there are, or in one state, from the counts kept as orders change.
+    async fn counted(&self, state: Option<OrderState>) -> StoreResult<u64> {
+        let n: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(n) AS BIGINT) FROM order_counts WHERE $1 = '' OR state = $1",
+        )
+        .bind(state.map(OrderState::as_str).unwrap_or_default())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or_default())
+    }
+}
 
 #[async_trait]
 impl OrderStore for SqlStore {
@@ -144,66 +178,118 @@ impl OrderStore for SqlStore {
         Ok(())
     }
 
-    async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<(Vec<OrderRecord>, u64)> {
-        let mut conditions = Vec::new();
-        let mut binds: Vec<String> = Vec::new();
-        for word in filter
-            .q
-            .as_deref()
-            .unwrap_or_default()
-            .split_whitespace()
-            .take(6)
-        {
-            binds.push(format!("%{}%", escape_like(&word.to_lowercase())));
-            let n = binds.len();
-            conditions.push(format!(
-                "(LOWER(o.org) LIKE ${n} ESCAPE '\\' OR LOWER(o.service) LIKE ${n} ESCAPE '\\' \
-                 OR LOWER(o.client) LIKE ${n} ESCAPE '\\' OR LOWER(o.contact_name) LIKE ${n} ESCAPE '\\' \
-                 OR LOWER(o.email) LIKE ${n} ESCAPE '\\' OR o.mobile LIKE ${n} ESCAPE '\\' \
-                 OR o.serial LIKE ${n} ESCAPE '\\' OR o.id LIKE ${n} ESCAPE '\\')"
-            ));
+    async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<OrderPage> {
+        let mut query = Binds::default();
+        // A search on SQLite walks the trigram index newest first and stops at the page's
+        // end; every other listing walks an index on (state,) created_at, id.
+        let fts = self.backend == Backend::Sqlite && !filter.words.is_empty();
+        if fts {
+            let phrase = filter
+                .words
+                .iter()
+                .filter(|word| word.chars().count() >= SEARCH_WORD_MIN)
+                .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let phrase = query.bind(Bind::Text(phrase));
+            query
+                .conditions
+                .push(format!("order_search_index MATCH {phrase}"));
+        }
+        for word in &filter.words {
+            match self.backend {
+                // The index matched the longer words; a short one is a filter on what it found.
+                Backend::Sqlite if word.chars().count() >= SEARCH_WORD_MIN => {}
+                // SQLite's LIKE folds the case of ASCII letters only: a short word is looked
+                // for in each way of writing it (four at most, for `øs`: øs, Øs, øS, ØS).
+                Backend::Sqlite => {
+                    let likes = spellings(word)
+                        .into_iter()
+                        .map(|spelling| {
+                            let like =
+                                query.bind(Bind::Text(format!("%{}%", escape_like(&spelling))));
+                            format!("s.text LIKE {like} ESCAPE '\\'")
+                        })
+                        .collect::<Vec<_>>();
+                    query.conditions.push(format!("({})", likes.join(" OR ")));
+                }
+                Backend::Postgres => {
+                    let like = query.bind(Bind::Text(format!("%{}%", escape_like(word))));
+                    query
+                        .conditions
+                        .push(format!("o.search LIKE lower({like}) ESCAPE '\\'"));
+                }
+            }
         }
         if let Some(state) = filter.state {
-            binds.push(state.as_str().to_owned());
-            conditions.push(format!("o.state = ${}", binds.len()));
+            let state = query.bind(Bind::Text(state.as_str().to_owned()));
+            query.conditions.push(format!("o.state = {state}"));
         }
-        let condition = if conditions.is_empty() {
-            "1 = 1".to_owned()
+        let condition = query.condition();
+        let (from, order) = if fts {
+            (
+                // CROSS JOIN keeps SQLite on the index first even with a state to match.
+                "order_search_index f CROSS JOIN order_search s ON s.docid = f.rowid \
+                 CROSS JOIN orders o ON o.id = s.order_id",
+                "f.rowid DESC",
+            )
         } else {
-            conditions.join(" AND ")
+            ("orders o", "o.created_at DESC, o.id DESC")
         };
-        let count_sql = format!("SELECT COUNT(*) FROM orders o WHERE {condition}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for bind in &binds {
-            count = count.bind(bind.clone());
+        let (total, total_exact) = if filter.words.is_empty() {
+            (self.counted(filter.state).await?, true)
+        } else {
+            // Counting every match of a common word would read them all: count up to a bound.
+            let sql = format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {condition} LIMIT {}) matched",
+                SEARCH_COUNT_MAX + 1
+            );
+            let n =
+                u64::try_from(query.scalar(&sql).fetch_one(&self.pool).await?).unwrap_or_default();
+            (n.min(SEARCH_COUNT_MAX), n <= SEARCH_COUNT_MAX)
+        };
+        if let Some(cursor) = &filter.before {
+            let id = query.bind(Bind::Text(cursor.id.clone()));
+            if fts {
+                query.conditions.push(format!(
+                    "f.rowid < (SELECT docid FROM order_search WHERE order_id = {id})"
+                ));
+            } else {
+                let at = query.bind(Bind::Int(cursor.created_at));
+                query
+                    .conditions
+                    .push(format!("(o.created_at, o.id) < ({at}, {id})"));
+            }
         }
-        let total = count.fetch_one(&self.pool).await?;
-        let page_sql = format!(
-            "{} ORDER BY o.created_at DESC, o.id DESC LIMIT ${} OFFSET ${}",
-            Self::order_sql(&condition),
-            binds.len() + 1,
-            binds.len() + 2
+        let condition = query.condition();
+        let limit = query.bind(Bind::Int(i64::from(filter.limit) + 1));
+        let offset = query.bind(Bind::Int(i64::from(filter.offset)));
+        let sql = format!(
+            "SELECT {ORDER_COLUMNS} FROM {from} LEFT JOIN certificates c ON c.serial = o.serial \
+             WHERE {condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         );
-        let mut page = sqlx::query(&page_sql);
-        for bind in &binds {
-            page = page.bind(bind.clone());
-        }
-        let rows = page
-            .bind(i64::from(filter.limit))
-            .bind(i64::from(filter.offset))
-            .fetch_all(&self.pool)
-            .await?;
-        let orders = rows
+        let rows = query.query(&sql).fetch_all(&self.pool).await?;
+        let mut orders = rows
             .iter()
             .map(order_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok((orders, u64::try_from(total).unwrap_or_default()))
+        let more = orders.len() > filter.limit as usize;
+        orders.truncate(filter.limit as usize);
+        Ok(OrderPage {
+            orders,
+            total,
+            total_exact,
+            more,
+        })
     }
 
     async fn state_counts(&self) -> StoreResult<Vec<(OrderState, u64)>> {
-        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM orders GROUP BY state")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT state, CAST(SUM(n) AS BIGINT) AS n FROM order_counts GROUP BY state \
+             HAVING SUM(n) <> 0",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|row| {
                 let n: i64 = row.try_get("n")?;
@@ -214,27 +300,22 @@ impl OrderStore for SqlStore {
 
     async fn expiring(&self, after: i64, before: i64, limit: u32) -> StoreResult<Vec<OrderRecord>> {
         let sql = format!(
-            "{} ORDER BY c.not_after LIMIT $2",
-            Self::order_sql(
-                "o.state = 'collected' AND c.revoked_at IS NULL AND c.not_after < $1 \
-                 AND c.not_after > $3"
-            )
+            "SELECT {ORDER_COLUMNS} FROM {LIVE_CERTIFICATES_FIRST} WHERE {EXPIRING} \
+             ORDER BY c.not_after LIMIT $3"
         );
         let rows = sqlx::query(&sql)
             .bind(before)
-            .bind(i64::from(limit))
             .bind(after)
+            .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(order_from_row).collect()
     }
 
     async fn expiring_count(&self, after: i64, before: i64) -> StoreResult<u64> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM orders o JOIN certificates c ON c.serial = o.serial \
-             WHERE o.state = 'collected' AND c.revoked_at IS NULL AND c.not_after < $1 \
-             AND c.not_after > $2",
-        )
+        let n: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {LIVE_CERTIFICATES_FIRST} WHERE {EXPIRING}"
+        ))
         .bind(before)
         .bind(after)
         .fetch_one(&self.pool)
@@ -352,5 +433,18 @@ impl OrderStore for SqlStore {
             .execute(&self.pool)
             .await?;
         Ok(result.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spellings;
+
+    #[test]
+    fn a_short_word_is_looked_for_in_every_case_beyond_ascii() {
+        assert_eq!(spellings("øs"), ["øs", "Øs"]);
+        assert_eq!(spellings("æø"), ["æø", "æØ", "Æø", "ÆØ"]);
+        assert_eq!(spellings("ol"), ["ol"], "LIKE folds ASCII itself");
+        assert_eq!(spellings("4%"), ["4%"]);
     }
 }

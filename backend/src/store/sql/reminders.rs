@@ -31,11 +31,12 @@ impl ReminderStore for SqlStore {
         stages.sort_unstable();
         // The range on the end uses certificates_live_by_end; each candidate then costs a
         // look at orders_by_renewed and at the reminders' primary key, so the scan grows with
-        // what ends soon, not with the orders on file.
+        // what ends soon, not with the orders on file. CROSS JOIN: SQLite would otherwise
+        // start from every collected order (PostgreSQL plans as it sees fit).
         let sql = format!(
             "SELECT * FROM (SELECT {ORDER_COLUMNS}, c.not_before AS began, {due} AS due \
-             FROM certificates c JOIN orders o ON o.serial = c.serial \
-             WHERE c.revoked_at IS NULL AND c.not_after <= $2 AND c.not_after > $3 \
+             FROM {LIVE_CERTIFICATES_FIRST} \
+             WHERE o.serial = c.serial AND c.revoked_at IS NULL AND c.not_after <= $2 AND c.not_after > $3 \
              AND o.state = 'collected' \
              AND NOT EXISTS (SELECT 1 FROM orders n WHERE n.renews_serial = c.serial \
                  AND n.state NOT IN ('expired', 'cancelled'))) d \

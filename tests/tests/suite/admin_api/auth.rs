@@ -201,7 +201,7 @@ async fn a_cross_site_post_is_refused_even_with_the_session_cookie() {
         .await
         .unwrap();
     assert_eq!(own.status(), 200, "the portal's own origin is fine");
-    let (orders, _) = app
+    let listed = app
         .state()
         .store
         .list_orders(&certportal::store::OrderFilter {
@@ -210,7 +210,7 @@ async fn a_cross_site_post_is_refused_even_with_the_session_cookie() {
         })
         .await
         .unwrap();
-    assert_eq!(orders.len(), 1, "the refused requests made nothing");
+    assert_eq!(listed.orders.len(), 1, "the refused requests made nothing");
 }
 
 #[tokio::test(flavor = "multi_thread")]
