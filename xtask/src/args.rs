@@ -12,7 +12,9 @@ commands:
   dist                 release binary (target/release/certportal) and the browser apps (dist/)
   deb                  the Debian package (target/debian/certportal.deb): binary, dist/, systemd unit
   deny                 cargo deny: licences, advisories (the committed copy of the database), duplicates, sources
-  bench                benchmarks and the browser apps' weight (the customers' against its budget)
+  bench [--scale]      benchmarks and the browser apps' weight (the customers' against its budget);
+                       --scale: instead, the admin reads, a withdrawal and the workers at 1,000 and
+                       1,000,000 orders, SQLite and PostgreSQL (seeds its data dirs once, kept in target/)
   screenshots          browser tests of the collect and admin pages; copies their screenshots to docs/screenshots
   fuzz [--seconds N] [TARGET...]  the cargo-fuzz targets in fuzz/, N seconds each (default 60); not run by CI
 ";
@@ -29,7 +31,7 @@ pub enum Task {
     Dist,
     Deb,
     Deny,
-    Bench,
+    Bench { scale: bool },
     Screenshots,
     Fuzz(crate::fuzz::Options),
 }
@@ -47,7 +49,11 @@ pub fn parse(args: &[String]) -> Result<Task> {
         "dist" => Task::Dist,
         "deb" => Task::Deb,
         "deny" => Task::Deny,
-        "bench" => Task::Bench,
+        "bench" => match rest {
+            [] => Task::Bench { scale: false },
+            [flag] if flag == "--scale" => Task::Bench { scale: true },
+            [other, ..] => bail!("`bench` does not know `{other}`\n\n{USAGE}"),
+        },
         "screenshots" => Task::Screenshots,
         other => bail!("unknown command `{other}`\n\n{USAGE}"),
     };
@@ -120,6 +126,19 @@ mod tests {
     fn a_listen_flag_without_an_address_is_an_error() {
         assert!(parse(&args(&["run", "--listen"])).is_err());
         assert!(parse(&args(&["run", "--listen="])).is_err());
+    }
+
+    #[test]
+    fn bench_measures_at_scale_only_when_told() {
+        assert_eq!(
+            parse(&args(&["bench"])).unwrap(),
+            Task::Bench { scale: false }
+        );
+        assert_eq!(
+            parse(&args(&["bench", "--scale"])).unwrap(),
+            Task::Bench { scale: true }
+        );
+        assert!(parse(&args(&["bench", "--big"])).is_err());
     }
 
     #[test]

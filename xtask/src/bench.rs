@@ -29,10 +29,26 @@ const STEPS: &[(&str, Step)] = &[
     ),
 ];
 
-pub fn bench(ctx: &Ctx) -> Result<()> {
+pub fn bench(ctx: &Ctx, scale: bool) -> Result<()> {
     exec::step("Checking what the benches run besides the portal", || {
         tools::ensure_packages(ctx, tools::BENCH_PACKAGES)
     })?;
+    if scale {
+        let fits = exec::step(
+            "The portal with a history: 1,000 against 1,000,000 orders, SQLite and PostgreSQL",
+            || {
+                exec::run(
+                    ctx.cargo()
+                        .args(["bench", "-p", "certportal", "--bench", "scale"]),
+                )?;
+                Ok(true)
+            },
+        )?;
+        if !fits {
+            bail!("targets missed at scale");
+        }
+        return Ok(());
+    }
     // Every figure is printed even when an earlier one misses its target.
     let mut missed = Vec::new();
     for (title, step) in STEPS {
@@ -55,8 +71,13 @@ fn backend_benches(ctx: &Ctx) -> Result<bool> {
         );
         return Ok(true);
     }
-    // --benches: without it cargo also lists every unit test as ignored.
-    exec::run(ctx.cargo().args(["bench", "-p", "certportal", "--benches"]))?;
+    // Named: `scale` seeds a million orders and runs only with `--scale`.
+    let mut command = ctx.cargo();
+    command.args(["bench", "-p", "certportal"]);
+    for bench in ["pki", "issuance", "collect_load", "crl_scale"] {
+        command.args(["--bench", bench]);
+    }
+    exec::run(&mut command)?;
     Ok(true)
 }
 

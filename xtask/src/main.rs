@@ -49,7 +49,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Task::Dist => artifacts::dist(&ctx),
         Task::Deb => artifacts::deb_package(&ctx),
         Task::Deny => deny::deny(&ctx),
-        Task::Bench => bench::bench(&ctx),
+        Task::Bench { scale } => bench::bench(&ctx, scale),
         Task::Screenshots => browser_suite::screenshots(&ctx),
         Task::Fuzz(options) => fuzz::fuzz(&ctx, &options),
     }
