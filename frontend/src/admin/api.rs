@@ -58,19 +58,20 @@ pub async fn change_password(request: &ChangePasswordRequest) -> Result<(), ApiF
         .map(|_| ())
 }
 
-/// A page of orders, newest first: words to find, a state, how many, from where.
+/// A page of orders, newest first: words to find, a state, how many, after which (the
+/// `next` of the page before).
 pub async fn orders(
     q: &str,
     state: Option<OrderState>,
     limit: u32,
-    offset: u32,
+    before: Option<&str>,
 ) -> Result<OrderList, ApiFailure> {
-    let (limit, offset) = (limit.to_string(), offset.to_string());
+    let limit = limit.to_string();
     let query = url::query(&[
         ("q", q.trim()),
         ("state", state.map(OrderState::as_str).unwrap_or_default()),
         ("limit", &limit),
-        ("offset", &offset),
+        ("before", before.unwrap_or_default()),
     ]);
     get(&format!("{}{query}", routes::ADMIN_ORDERS)).await
 }

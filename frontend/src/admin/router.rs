@@ -21,8 +21,10 @@ pub const TITLE_ID: &str = "page-title";
 pub struct OrderFilter {
     pub q: String,
     pub state: Option<OrderState>,
-    /// Zero-based.
+    /// Zero-based; for the count shown ("Orders 26–50").
     pub page: u32,
+    /// Where the page starts: the `next` of the page before.
+    pub before: Option<String>,
 }
 
 /// A page of the staff app.
@@ -63,6 +65,7 @@ impl Page {
                 page: url::query_value(search, "page")
                     .and_then(|page| page.parse::<u32>().ok())
                     .map_or(0, |page| page.saturating_sub(1)),
+                before: url::query_value(search, "before").filter(|before| !before.is_empty()),
             }),
             ["orders", "new"] => Page::NewOrder,
             ["orders", id] => Page::Order((*id).to_owned()),
@@ -95,6 +98,7 @@ impl Page {
                         filter.state.map(OrderState::as_str).unwrap_or_default(),
                     ),
                     ("page", &page),
+                    ("before", filter.before.as_deref().unwrap_or_default()),
                 ]);
                 format!("{ADMIN_PAGE}/orders{query}")
             }
@@ -251,6 +255,7 @@ mod tests {
             q: "Acme & Søn".into(),
             state: Some(OrderState::LinkSent),
             page: 2,
+            before: Some("1700000000.0b2c".into()),
         };
         for page in [
             Page::Orders(OrderFilter::default()),

@@ -126,7 +126,8 @@ async fn the_order_list_goes_a_page_at_a_time() {
         browser
             .current_url()
             .await
-            .ends_with("/admin/orders?page=2")
+            .contains("/admin/orders?page=2&before="),
+        "the next page starts where the first ended"
     );
     assert!(
         browser
@@ -135,6 +136,8 @@ async fn the_order_list_goes_a_page_at_a_time() {
             .contains("client-00"),
         "oldest last"
     );
+    // From any page, the newest orders are one click away.
+    assert!(browser.exists("[data-test=\"orders-newer\"]").await);
     browser.client.back().await.unwrap();
     browser
         .wait_for_script("the first page again", &format!("{ROWS} === 25"))

@@ -137,6 +137,8 @@ pub struct AdminCatalogue {
     pub no_matches: &'static str,
     /// `{first}`, `{last}`, `{total}`
     pub orders_count: &'static str,
+    /// The count of a search that matched more than it counts.
+    pub orders_count_over: &'static str,
     pub paging_label: &'static str,
     pub newer_page: &'static str,
     pub older_page: &'static str,

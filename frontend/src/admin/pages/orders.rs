@@ -47,7 +47,7 @@ pub fn Orders(filter: OrderFilter) -> impl IntoView {
     let wanted = filter.clone();
     let list = fetch(move || {
         let wanted = wanted.clone();
-        async move { api::orders(&wanted.q, wanted.state, PAGE_SIZE, wanted.page * PAGE_SIZE).await }
+        async move { api::orders(&wanted.q, wanted.state, PAGE_SIZE, wanted.before.as_deref()).await }
     });
     let search = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -55,6 +55,7 @@ pub fn Orders(filter: OrderFilter) -> impl IntoView {
             q: q.get_untracked().trim().to_owned(),
             state: OrderState::parse(&state.get_untracked()).ok(),
             page: 0,
+            before: None,
         }));
     };
     let filtered = !filter.q.is_empty() || filter.state.is_some();
@@ -100,10 +101,10 @@ pub fn Orders(filter: OrderFilter) -> impl IntoView {
             }
             let first = filter.page * PAGE_SIZE + 1;
             let last = first + list.orders.len() as u32 - 1;
-            let total = list.total;
+            let (total, exact) = (list.total, list.total_exact);
             let counted = texts.format(move |t| {
                 fill(
-                    t.orders_count,
+                    if exact { t.orders_count } else { t.orders_count_over },
                     &[
                         ("first", &first.to_string()),
                         ("last", &last.to_string()),
@@ -111,14 +112,22 @@ pub fn Orders(filter: OrderFilter) -> impl IntoView {
                     ],
                 )
             });
-            let newer = (filter.page > 0).then(|| Page::Orders(OrderFilter {
-                page: filter.page - 1,
-                ..filter.clone()
-            }));
-            let older = (u64::from(last) < total).then(|| Page::Orders(OrderFilter {
-                page: filter.page + 1,
-                ..filter.clone()
-            }));
+            // Pages follow on from where the last ended; the browser's back button returns to
+            // the one before, and this link to the first.
+            let newer = (filter.page > 0 || filter.before.is_some()).then(|| {
+                Page::Orders(OrderFilter {
+                    page: 0,
+                    before: None,
+                    ..filter.clone()
+                })
+            });
+            let older = list.next.clone().map(|next| {
+                Page::Orders(OrderFilter {
+                    page: filter.page + 1,
+                    before: Some(next),
+                    ..filter.clone()
+                })
+            });
             view! {
                 <OrderTable orders=list.orders caption=texts.text(|t| t.orders_caption) />
                 <nav class="paging" aria-label=texts.text(|t| t.paging_label)>
