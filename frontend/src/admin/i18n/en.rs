@@ -108,7 +108,7 @@ pub static EN: AdminCatalogue = AdminCatalogue {
     orders_title: "Orders",
     new_order_button: "New order",
     search_label: "Search",
-    search_help: "A part of the organisation, service, client, contact, e-mail, mobile, serial or order number: at least 3 characters.",
+    search_help: "A part of the organisation, service, client, contact, e-mail, mobile, serial or order number: at least 3 letters or digits in a row.",
     state_label: "State",
     any_state: "Any state",
     search_button: "Search",

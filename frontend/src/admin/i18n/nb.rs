@@ -108,7 +108,7 @@ pub static NB: AdminCatalogue = AdminCatalogue {
     orders_title: "Bestillinger",
     new_order_button: "Ny bestilling",
     search_label: "Søk",
-    search_help: "En del av organisasjon, tjeneste, klient, kontaktperson, e-post, mobil, serienummer eller bestillingsnummer: minst 3 tegn.",
+    search_help: "En del av organisasjon, tjeneste, klient, kontaktperson, e-post, mobil, serienummer eller bestillingsnummer: minst 3 bokstaver eller sifre etter hverandre.",
     state_label: "Status",
     any_state: "Alle statuser",
     search_button: "Søk",
