@@ -6,34 +6,21 @@
 //! beforehand, through the library against the server's own database, and are not timed.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod process;
+
+use process::{Killed, free_port};
+
 use certportal::flow::Actor;
 use certportal::flow::orders::{Renewal, create_order};
 use certportal::startup::{Portal, PortalOptions};
 use certportal_shared::model::{Locale, OrderDraft};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 64;
 const ORDERS: usize = 1500;
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 async fn wait_for(url: &str) {
     let client = reqwest::Client::new();

@@ -10,24 +10,19 @@
 //! from the same data. `SCALE_ORDERS` changes the larger size.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod process;
+
+use process::{Killed, free_port};
+
 use certportal::startup::{Portal, PortalOptions};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 50;
 const READ_TARGET_MS: f64 = 50.0;
 const REVOKE_TARGET_MS: f64 = 50.0;
 const CRL_TARGET_MS: f64 = 1.0;
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_certportal"))
@@ -41,14 +36,6 @@ fn run(command: &mut Command) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
