@@ -201,7 +201,7 @@ impl OrderStore for SqlStore {
                 // The index matched the longer words; a short one is a filter on what it found.
                 Backend::Sqlite if word.chars().count() >= SEARCH_WORD_MIN => {}
                 // SQLite's LIKE folds the case of ASCII letters only: a short word is looked
-                // for in each way of writing it (four at most, for `øs`: øs, Øs, øS, ØS).
+                // for in each way of writing it (four at most, for `æø`: æø, æØ, Æø, ÆØ).
                 Backend::Sqlite => {
                     let likes = spellings(word)
                         .into_iter()
