@@ -164,6 +164,21 @@ async fn working_copy(history: &Fixture, db: Db, into: &Path) -> Fixture {
     }
 }
 
+/// How long each of [`RUNS`] passes of `pass` takes, one after another.
+async fn passes<F, Fut, T>(mut pass: F) -> Vec<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut taken = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        pass().await;
+        taken.push(started.elapsed());
+    }
+    taken
+}
+
 /// Median and p99 in milliseconds.
 fn figures(mut samples: Vec<Duration>) -> (f64, f64) {
     samples.sort();
@@ -324,20 +339,12 @@ async fn measure(db: Db, history: &Fixture, work: &Path) -> Vec<Option<(f64, f64
         today.as_secs_f64() * 1000.0,
         today.as_secs_f64() * 1000.0,
     )));
-    let mut passes = Vec::new();
-    for _ in 0..RUNS {
-        let started = Instant::now();
-        certportal::flow::reminders::run(state).await.unwrap();
-        passes.push(started.elapsed());
-    }
-    workers.push(Some(figures(passes)));
-    let mut sweeps = Vec::new();
-    for _ in 0..RUNS {
-        let started = Instant::now();
-        certportal::flow::sweeper::sweep(state).await.unwrap();
-        sweeps.push(started.elapsed());
-    }
-    workers.push(Some(figures(sweeps)));
+    workers.push(Some(figures(
+        passes(|| async { certportal::flow::reminders::run(state).await.unwrap() }).await,
+    )));
+    workers.push(Some(figures(
+        passes(|| async { certportal::flow::sweeper::sweep(state).await.unwrap() }).await,
+    )));
     drop(portal);
     let created = run(fixture.command().args([
         "token",
