@@ -49,11 +49,7 @@ pub fn parse(args: &[String]) -> Result<Task> {
         "dist" => Task::Dist,
         "deb" => Task::Deb,
         "deny" => Task::Deny,
-        "bench" => match rest {
-            [] => Task::Bench { scale: false },
-            [flag] if flag == "--scale" => Task::Bench { scale: true },
-            [other, ..] => bail!("`bench` does not know `{other}`\n\n{USAGE}"),
-        },
+        "bench" => return parse_bench(rest),
         "screenshots" => Task::Screenshots,
         other => bail!("unknown command `{other}`\n\n{USAGE}"),
     };
@@ -61,6 +57,17 @@ pub fn parse(args: &[String]) -> Result<Task> {
         bail!("`{command}` takes no arguments, got `{extra}`\n\n{USAGE}");
     }
     Ok(task)
+}
+
+fn parse_bench(args: &[String]) -> Result<Task> {
+    match args {
+        [] => Ok(Task::Bench { scale: false }),
+        [flag] if flag == "--scale" => Ok(Task::Bench { scale: true }),
+        [flag, extra, ..] if flag == "--scale" => {
+            bail!("`bench --scale` takes no further arguments, got `{extra}`\n\n{USAGE}")
+        }
+        [other, ..] => bail!("`bench` does not know `{other}`\n\n{USAGE}"),
+    }
 }
 
 fn parse_run(args: &[String]) -> Result<Task> {
@@ -139,6 +146,7 @@ mod tests {
             Task::Bench { scale: true }
         );
         assert!(parse(&args(&["bench", "--big"])).is_err());
+        assert!(parse(&args(&["bench", "--scale", "--scale"])).is_err());
     }
 
     #[test]
