@@ -584,3 +584,112 @@ fn unlock_hands_out_the_files_own_key_and_certificate_and_refuses_as_open_does()
         ErrorCode::NotPkcs12
     );
 }
+
+/// An engine that answers every job and signature the same way, and counts the jobs.
+struct Canned {
+    decryption: fn() -> bundle::Decryption,
+    verified: Option<bool>,
+    jobs: std::cell::Cell<usize>,
+}
+
+impl Canned {
+    fn new(decryption: fn() -> bundle::Decryption, verified: Option<bool>) -> Self {
+        Self {
+            decryption,
+            verified,
+            jobs: std::cell::Cell::new(0),
+        }
+    }
+}
+
+impl bundle::Engine for Canned {
+    type Password = ();
+
+    async fn password(&self, _utf8: &[u8]) -> Option<()> {
+        Some(())
+    }
+
+    async fn pbes2_decrypt(&self, _: &(), _job: bundle::Pbes2Job<'_>) -> bundle::Decryption {
+        self.jobs.set(self.jobs.get() + 1);
+        (self.decryption)()
+    }
+
+    async fn verify(&self, _pending: &bundle::PendingSignature) -> Option<bool> {
+        self.verified
+    }
+}
+
+fn open_with(engine: &Canned, file: &[u8], ca: Option<&[u8]>) -> Result<Report, InspectError> {
+    futures::executor::block_on(bundle::open_with(engine, file, PASSWORD, ca, NOW))
+}
+
+#[test]
+fn what_an_engine_cannot_do_runs_in_rust_and_an_unchecked_signature_leaves_the_chain_open() {
+    let unable = Canned::new(|| bundle::Decryption::Unable, None);
+    let report = open_with(&unable, DEFAULT, Some(CA)).expect("opens in Rust");
+    // The container and the shrouded key: both seen before anything is decrypted.
+    assert_eq!(unable.jobs.get(), 2);
+    let pure = bundle::open(DEFAULT, PASSWORD, Some(CA), NOW).expect("opens");
+    assert!(pure.chain.as_ref().is_some_and(|chain| chain.trusted));
+    assert_eq!(
+        report.chain, None,
+        "not checked, rather than trusted or not"
+    );
+    assert_eq!(
+        Report {
+            chain: pure.chain.clone(),
+            ..report
+        },
+        pure
+    );
+
+    // The engine's word on the signature is the chain's.
+    let says_no = Canned::new(|| bundle::Decryption::Unable, Some(false));
+    let chain = open_with(&says_no, DEFAULT, Some(CA)).expect("opens").chain;
+    let chain = chain.expect("checked");
+    assert!(!chain.trusted);
+    assert_eq!(chain.error.expect("why").code(), ErrorCode::UntrustedIssuer);
+}
+
+#[test]
+fn an_engine_whose_decryption_fails_gives_the_refusal_rust_would() {
+    let fails = || Canned::new(|| bundle::Decryption::Fails, Some(true));
+    // The MAC said the password is right: the parts are damaged.
+    assert_eq!(
+        code(open_with(&fails(), DEFAULT, None)),
+        ErrorCode::Malformed
+    );
+    // No MAC: a part that does not decrypt is the sign of a wrong password.
+    let nomac = fixture!("nomac.p12");
+    assert_eq!(
+        code(open_with(&fails(), nomac, None)),
+        ErrorCode::WrongPassword
+    );
+    // Bytes that are no SafeContents or key, as a wrong key would give.
+    let garbage = Canned::new(
+        || bundle::Decryption::Plain(zeroize::Zeroizing::new(vec![0x30, 0x03, 1, 2, 3])),
+        Some(true),
+    );
+    assert_eq!(
+        code(open_with(&garbage, DEFAULT, None)),
+        ErrorCode::Malformed
+    );
+    // A wrong password is the MAC's to say, whatever the engine did.
+    let engine = fails();
+    let wrong =
+        futures::executor::block_on(bundle::open_with(&engine, DEFAULT, "wrong", None, NOW));
+    assert_eq!(code(wrong), ErrorCode::WrongPassword);
+}
+
+#[test]
+fn files_without_pbes2_give_an_engine_no_jobs() {
+    for file in [
+        fixture!("compat.p12"),
+        fixture!("legacy.p12"),
+        fixture!("plain.p12"),
+    ] {
+        let engine = Canned::new(|| bundle::Decryption::Fails, Some(true));
+        open_with(&engine, file, None).expect("opens in Rust");
+        assert_eq!(engine.jobs.get(), 0);
+    }
+}

@@ -37,10 +37,10 @@ pub enum SignatureAlgorithm {
     EcdsaP256Sha256,
 }
 
-/// The last step of the chain check: the CA key's signature on the certificate, verified in
-/// pure Rust by [`PendingSignature::check_here`] (what [`super::open`] does), or by the
-/// browser's own cryptography with `webcrypto::check` (the collect page: native speed, and
-/// the page carries no RSA code). Only those two turn it into a [`ChainCheck`].
+/// The last step of the chain check: the CA key's signature on the certificate, verified by
+/// the inspector's engine ([`super::Engine::verify`]): in pure Rust by [`super::RustCrypto`]
+/// (what [`super::open`] does), or by the browser's own cryptography (the collect page: native
+/// speed, and the page carries no RSA code).
 ///
 /// Its fields are what WebCrypto's `importKey("spki")` and `verify` take; changing them can
 /// only make a signature fail.
@@ -59,12 +59,6 @@ pub struct PendingSignature {
 }
 
 impl PendingSignature {
-    /// The chain check, with the signature verified here, in pure Rust.
-    pub fn check_here(self) -> ChainCheck {
-        let verified = self.verify();
-        self.settle(verified)
-    }
-
     /// Verifies the signature here, in pure Rust.
     pub fn verify(&self) -> bool {
         let (message, signature) = (&self.message, &self.signature);

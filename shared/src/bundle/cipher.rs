@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 /// A block cipher the schemes use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cipher {
+pub enum Cipher {
     Aes128,
     Aes192,
     Aes256,

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 /// A hash function used by a MAC, a PBKDF2 PRF or a PKCS#12 PBE.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Hash {
+pub enum Hash {
     Sha1,
     Sha224,
     Sha256,

@@ -113,7 +113,7 @@ pub(crate) fn read_certificates(
 /// Decrypts and reads every private key.
 pub(crate) fn read_keys(
     bags: &Bags,
-    decrypter: &Decrypter<'_>,
+    decrypter: &Decrypter<'_, '_>,
 ) -> Result<Vec<PrivateKey>, InspectError> {
     let mut keys = Vec::new();
     for stored in &bags.keys {

@@ -134,7 +134,7 @@ fn dearest(forms: &[Password<'_>], work: impl Fn(&Password<'_>) -> u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::{open_within, pfx};
+    use crate::bundle::{RustCrypto, open_within, pfx, ready_now};
 
     const DEFAULT: &[u8] = include_bytes!("../../tests/fixtures/default.p12");
     const PASSWORD: &str = "Test-Only-Pass-2345";
@@ -152,9 +152,16 @@ mod tests {
     }
 
     fn refusal(limits: Limits, password: &str) -> Option<ErrorCode> {
-        open_within(&limits, DEFAULT, password, None, 0)
-            .err()
-            .map(|error| error.code())
+        ready_now(open_within(
+            &RustCrypto,
+            &limits,
+            DEFAULT,
+            password,
+            None,
+            0,
+        ))
+        .err()
+        .map(|error| error.code())
     }
 
     #[test]
@@ -209,8 +216,19 @@ mod tests {
             code(caps(0, 0).check_parsed(&parsed, &forms)),
             Some(ErrorCode::FileTooLarge)
         );
-        let open =
-            |limits: Limits| code(open_within(&limits, DEFAULT, PASSWORD, None, 0).map(drop));
+        let open = |limits: Limits| {
+            code(
+                ready_now(open_within(
+                    &RustCrypto,
+                    &limits,
+                    DEFAULT,
+                    PASSWORD,
+                    None,
+                    0,
+                ))
+                .map(drop),
+            )
+        };
         assert_eq!(open(caps(1, 2)), None);
         assert_eq!(open(caps(1, 1)), Some(ErrorCode::FileTooLarge));
     }

@@ -22,6 +22,7 @@ mod ber;
 mod chain;
 mod cipher;
 mod encode;
+mod engine;
 mod kdf;
 mod keys;
 mod limits;
@@ -39,7 +40,10 @@ mod work;
 pub mod fuzzing;
 
 pub use chain::{PendingSignature, SignatureAlgorithm};
+pub use cipher::Cipher;
 pub use encode::{EncodeError, Pkcs12Input, encode};
+pub use engine::{Decryption, Engine, Pbes2Job, RustCrypto};
+pub use kdf::Hash;
 pub use report::{
     CertificateSummary, ChainCheck, EncryptionScheme, Envelope, KeySummary, MacSummary, Part,
     PartKind, Report, ValidityStatus,
@@ -126,7 +130,8 @@ pub fn probe(file: &[u8]) -> Result<Envelope, InspectError> {
     Ok(parsed.envelope)
 }
 
-/// Opens `file` with `password` and reports on its certificate and key.
+/// Opens `file` with `password` and reports on its certificate and key, in pure Rust: what
+/// [`open_with`] does with the [`RustCrypto`] engine.
 ///
 /// `ca_der` is the DER certificate of the CA that should have issued the file's certificate;
 /// the outcome is in [`Report::chain`] and never makes `open` fail. `now_unix` (Unix seconds)
@@ -141,7 +146,32 @@ pub fn open(
     ca_der: Option<&[u8]>,
     now_unix: i64,
 ) -> Result<Report, InspectError> {
-    open_within(&Limits::DEFAULT, file, password, ca_der, now_unix).map(Opened::verified_here)
+    ready_now(open_with(&RustCrypto, file, password, ca_der, now_unix))
+}
+
+/// [`open`], with the PBES2 decryptions and the CA's signature done by `engine`: in the
+/// collect page, the browser's WebCrypto, natively and off the page's thread. The engine's
+/// decryptions run while the MAC is verified here; what the engine cannot do runs in Rust.
+/// The answer is the same whatever the engine, save that an engine that cannot verify the
+/// CA's signature leaves [`Report::chain`] `None`: not checked.
+pub async fn open_with<E: Engine>(
+    engine: &E,
+    file: &[u8],
+    password: &str,
+    ca_der: Option<&[u8]>,
+    now_unix: i64,
+) -> Result<Report, InspectError> {
+    let Opened {
+        mut report,
+        pending,
+    } = open_within(engine, &Limits::DEFAULT, file, password, ca_der, now_unix).await?;
+    if let Some(pending) = pending {
+        report.chain = engine
+            .verify(&pending)
+            .await
+            .map(|verified| pending.settle(verified));
+    }
+    Ok(report)
 }
 
 /// What [`open_deferred`] found: the report, and the CA's signature still to be verified.
@@ -149,45 +179,43 @@ pub fn open(
 pub struct Opened {
     /// The report; its `chain` is `None` while `pending` is `Some`.
     pub report: Report,
-    /// The chain check's last step, for the caller to turn into the report's `chain`
-    /// (`webcrypto::check`, or [`PendingSignature::check_here`]).
+    /// The chain check's last step, for an engine to verify ([`Engine::verify`]).
     pub pending: Option<PendingSignature>,
 }
 
-impl Opened {
-    /// The report, with the pending signature verified in pure Rust.
-    fn verified_here(self) -> Report {
-        let Opened {
-            mut report,
-            pending,
-        } = self;
-        if let Some(pending) = pending {
-            report.chain = Some(pending.check_here());
-        }
-        report
-    }
-}
-
-/// [`open`], but leaves the CA's signature on the certificate to the caller: the collect page
-/// has it verified with WebCrypto (`webcrypto::check`), natively and without carrying RSA
-/// code. Everything else is checked here, as in [`open`].
+/// [`open`], but leaves the CA's signature on the certificate to the caller, for holding two
+/// engines' verifications to the same signature.
 pub fn open_deferred(
     file: &[u8],
     password: &str,
     ca_der: Option<&[u8]>,
     now_unix: i64,
 ) -> Result<Opened, InspectError> {
-    open_within(&Limits::DEFAULT, file, password, ca_der, now_unix)
+    ready_now(open_within(
+        &RustCrypto,
+        &Limits::DEFAULT,
+        file,
+        password,
+        ca_der,
+        now_unix,
+    ))
 }
 
-fn open_within(
+/// The output of a future that never waits: the [`RustCrypto`] engine's.
+fn ready_now<F: std::future::Future>(future: F) -> F::Output {
+    // A `RustCrypto` future is ready when first polled, so this never blocks.
+    futures::executor::block_on(future)
+}
+
+async fn open_within<E: Engine>(
+    engine: &E,
     limits: &Limits,
     file: &[u8],
     password: &str,
     ca_der: Option<&[u8]>,
     now_unix: i64,
 ) -> Result<Opened, InspectError> {
-    let contents = decrypt_within(limits, file, password)?;
+    let contents = decrypt_with(engine, limits, file, password).await?;
     let (key, leaf) = keys::find_leaf(&contents.keys, &contents.certificates)?;
     let certificate = summary::certificate(&leaf.certificate, &leaf.der)?;
     let other_certificates = contents
@@ -221,22 +249,66 @@ struct Contents {
     certificates: Vec<keys::FileCertificate>,
 }
 
-/// Parses, checks the limits, verifies the MAC and decrypts.
-fn decrypt_within(limits: &Limits, file: &[u8], password: &str) -> Result<Contents, InspectError> {
+/// Parses, checks the limits, verifies the MAC and decrypts: the PBES2 parts seen before
+/// decrypting by `engine`, while the MAC is verified here, and the rest here.
+async fn decrypt_with<E: Engine>(
+    engine: &E,
+    limits: &Limits,
+    file: &[u8],
+    password: &str,
+) -> Result<Contents, InspectError> {
     let parsed = pfx::parse(file)?;
     let forms = match parsed.mac {
         Some(_) => pbe::Password::candidates(password),
         None => vec![pbe::Password::new(password)],
     };
     limits.check_parsed(&parsed, &forms)?;
-    let decrypter = match &parsed.mac {
-        Some(mac_data) => pbe::Decrypter {
-            password: mac::verify(mac_data, &parsed.auth_safe, &forms)?.clone(),
+    let jobs = pfx::pbes2_jobs(&parsed.contents);
+    // Handing the password over takes a turn of a browser's event loop, which the MAC below
+    // would hold up: it is done first.
+    let key = match jobs.is_empty() {
+        true => None,
+        false => engine.password(password.as_bytes()).await,
+    };
+    let decryptions = async {
+        match &key {
+            Some(key) => {
+                let runs = jobs.iter().map(|(_, job)| engine.pbes2_decrypt(key, *job));
+                futures::future::join_all(runs).await
+            }
+            None => Vec::new(),
+        }
+    };
+    let mac = async {
+        match &parsed.mac {
+            Some(mac_data) => mac::verify(mac_data, &parsed.auth_safe, &forms)
+                .cloned()
+                .map(Some),
+            None => Ok(None),
+        }
+    };
+    // `join` polls the decryptions first, which starts the engine's work; the MAC's KDF then
+    // runs here meanwhile.
+    let (decryptions, mac) = futures::future::join(decryptions, mac).await;
+    let ahead = jobs
+        .into_iter()
+        .zip(decryptions)
+        .map(|((scheme, job), decryption)| pbe::Ahead {
+            scheme,
+            ciphertext: job.ciphertext,
+            decryption,
+        })
+        .collect();
+    let decrypter = match mac? {
+        Some(password) => pbe::Decrypter {
+            password,
             mac_verified: true,
+            ahead,
         },
         None => pbe::Decrypter {
             password: pbe::Password::new(password),
             mac_verified: false,
+            ahead,
         },
     };
     let bags = pfx::decrypt_contents(&parsed.contents, &decrypter)?;
@@ -272,7 +344,7 @@ impl std::fmt::Debug for Unlocked {
 /// Opens `file` with `password` and hands out its private key and that key's certificate,
 /// with the refusals of [`open`].
 pub fn unlock(file: &[u8], password: &str) -> Result<Unlocked, InspectError> {
-    let mut contents = decrypt_within(&Limits::DEFAULT, file, password)?;
+    let mut contents = ready_now(decrypt_with(&RustCrypto, &Limits::DEFAULT, file, password))?;
     let (key, leaf) = keys::find_leaf(&contents.keys, &contents.certificates)?;
     let certificate = summary::certificate(&leaf.certificate, &leaf.der)?;
     let key_summary = key.public.summary();

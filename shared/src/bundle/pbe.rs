@@ -2,6 +2,7 @@
 //! (RFC 7292 appendix C).
 
 use super::cipher::Cipher;
+use super::engine::{self, Decryption, Pbes2Job};
 use super::kdf::{self, Hash, Purpose};
 use super::work;
 use super::{EncryptionScheme, InspectError, malformed, unsupported, wrong_password};
@@ -188,8 +189,9 @@ impl Scheme {
         }
     }
 
-    /// `None` when the data does not decrypt (wrong password, or damaged data).
-    fn decrypt(&self, password: &Password, data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    /// The PBES2 decryption of `ciphertext` as an engine runs it; `None` for the PKCS#12 PBEs,
+    /// which stay in Rust.
+    pub(crate) fn pbes2_job<'a>(&'a self, ciphertext: &'a [u8]) -> Option<Pbes2Job<'a>> {
         match self {
             Self::Pbes2 {
                 prf,
@@ -197,12 +199,29 @@ impl Scheme {
                 salt,
                 iterations,
                 iv,
-            } => {
-                // PBES2 takes the password's UTF-8 bytes as they are, as openssl does.
-                let key =
-                    kdf::pbkdf2(*prf, password.utf8, salt, *iterations, cipher.key_len()).ok()?;
-                cipher.decrypt(&key, iv, data)
-            }
+            } => Some(Pbes2Job {
+                prf: *prf,
+                cipher: *cipher,
+                salt,
+                iterations: *iterations,
+                iv,
+                ciphertext,
+            }),
+            Self::Pkcs12 { .. } => None,
+        }
+    }
+
+    /// `None` when the data does not decrypt (wrong password, or damaged data).
+    fn decrypt(&self, password: &Password, data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        if let Some(job) = self.pbes2_job(data) {
+            // PBES2 takes the password's UTF-8 bytes as they are, as openssl does.
+            return match engine::decrypt_here(password.utf8, job) {
+                Decryption::Plain(plain) => Some(plain),
+                Decryption::Fails | Decryption::Unable => None,
+            };
+        }
+        match self {
+            Self::Pbes2 { .. } => None,
             Self::Pkcs12 {
                 cipher,
                 salt,
@@ -268,24 +287,41 @@ impl<'a> Password<'a> {
     }
 }
 
+/// A decryption an engine did before the file's parts were read.
+pub(crate) struct Ahead<'f> {
+    pub(crate) scheme: &'f Scheme,
+    pub(crate) ciphertext: &'f [u8],
+    pub(crate) decryption: Decryption,
+}
+
 /// Decrypts the parts of one file with one password.
-pub(crate) struct Decrypter<'a> {
+pub(crate) struct Decrypter<'a, 'f> {
     pub(crate) password: Password<'a>,
     /// With a verified MAC the password is known to be right, so data that does not decrypt
     /// is damaged; without one, it is the best sign of a wrong password.
     pub(crate) mac_verified: bool,
+    /// What an engine decrypted already; anything else, or anything it could not do, is
+    /// decrypted here.
+    pub(crate) ahead: Vec<Ahead<'f>>,
 }
 
-impl Decrypter<'_> {
+impl Decrypter<'_, '_> {
     pub(crate) fn decrypt(
         &self,
         scheme: &Scheme,
         data: &[u8],
         what: &str,
     ) -> Result<Zeroizing<Vec<u8>>, InspectError> {
-        scheme
-            .decrypt(&self.password, data)
-            .ok_or_else(|| self.undecodable(what))
+        let done = self
+            .ahead
+            .iter()
+            .find(|ahead| ahead.scheme == scheme && ahead.ciphertext == data);
+        match done.map(|ahead| &ahead.decryption) {
+            Some(Decryption::Plain(plain)) => Some(plain.clone()),
+            Some(Decryption::Fails) => None,
+            Some(Decryption::Unable) | None => scheme.decrypt(&self.password, data),
+        }
+        .ok_or_else(|| self.undecodable(what))
     }
 
     /// The error for decrypted data that cannot be read.

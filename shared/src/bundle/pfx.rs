@@ -2,6 +2,7 @@
 //! their bags, read layer by layer with [`ber::to_der`] before each.
 
 use super::ber;
+use super::engine::Pbes2Job;
 use super::kdf;
 use super::mac::MacData;
 use super::pbe::{Decrypter, Scheme};
@@ -379,10 +380,32 @@ fn parts(content: &Content) -> Vec<Part> {
     }
 }
 
+/// The PBES2 decryptions seen before decrypting anything: the encrypted parts and the
+/// shrouded keys in the clear parts (a key inside an encrypted part is found only after it).
+pub(crate) fn pbes2_jobs(contents: &[Content]) -> Vec<(&Scheme, Pbes2Job<'_>)> {
+    fn shrouded(bag: &Bag) -> Option<(&Scheme, &Vec<u8>)> {
+        match bag {
+            Bag::Key(StoredKey {
+                key: KeyData::Shrouded { scheme, ciphertext },
+                ..
+            }) => Some((scheme, ciphertext)),
+            _ => None,
+        }
+    }
+    contents
+        .iter()
+        .flat_map(|content| match content {
+            Content::Encrypted { scheme, ciphertext } => vec![(scheme, ciphertext)],
+            Content::Plain(bags) => bags.iter().filter_map(shrouded).collect(),
+        })
+        .filter_map(|(scheme, ciphertext)| Some((scheme, scheme.pbes2_job(ciphertext)?)))
+        .collect()
+}
+
 /// Decrypts the encrypted parts and gathers every certificate and key.
 pub(crate) fn decrypt_contents(
     contents: &[Content],
-    decrypter: &Decrypter<'_>,
+    decrypter: &Decrypter<'_, '_>,
 ) -> Result<Bags, InspectError> {
     let mut gathered = Bags {
         certificates: Vec::new(),

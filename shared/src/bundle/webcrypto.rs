@@ -1,11 +1,13 @@
-//! The chain check's last step done by the browser's own cryptography (WebCrypto), for the
-//! collect page: the CA's signature on the certificate, verified natively and off the wasm,
-//! so that the page carries no RSA code (feature `webcrypto`). Natively
-//! [`PendingSignature::verify`] does the same in pure Rust, and the wasm tests hold both to
-//! the same files (`tests/wasm.rs`).
+//! The browser's own cryptography (WebCrypto), for the collect page (feature `webcrypto`):
+//! [`WebCrypto`], the inspector's engine, runs the PBES2 key derivations and decryptions and
+//! verifies the CA's signature natively and off the page's thread, so that the page carries
+//! no RSA code and no software PBKDF2 on its way. Natively the [`super::RustCrypto`] engine
+//! does the same in pure Rust, and the wasm tests hold both to the same files
+//! (`tests/wasm.rs`).
 
-use super::{ChainCheck, PendingSignature, SignatureAlgorithm};
+use super::{Cipher, Decryption, Engine, Hash, PendingSignature, SignatureAlgorithm};
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use std::future::Future;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
@@ -28,27 +30,135 @@ pub fn subtle() -> Option<SubtleCrypto> {
 pub fn algorithm(fields: &[(&str, &str)]) -> Result<Object, JsValue> {
     let object = Object::new();
     for (key, value) in fields {
-        Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value))?;
+        set(&object, key, &JsValue::from_str(value))?;
     }
     Ok(object)
 }
 
-/// The chain check with the signature verified by the browser; `None` when the browser
-/// cannot tell (no WebCrypto, or a CA key it will not import): then the check was not made,
-/// which the page says as such, rather than calling the file untrusted or trusted.
-pub async fn check(pending: PendingSignature) -> Option<ChainCheck> {
-    let verified = verify(&pending).await?;
-    Some(pending.settle(verified))
+/// The inspector's engine in a browser: [`super::open_with`] with it decrypts the file's
+/// PBES2 parts and verifies the CA's signature through `crypto.subtle`. Where the page has no
+/// WebCrypto (an insecure context), or for what WebCrypto lacks (HMAC-SHA224 PBKDF2, AES-192
+/// in Chromium, 3DES), the inspector's Rust runs instead; only the CA's signature is then left
+/// unchecked, and the page says so.
+pub struct WebCrypto {
+    subtle: Option<SubtleCrypto>,
 }
 
-/// Whether the CA's key verifies the signature; `None` when the browser cannot tell.
-pub async fn verify(pending: &PendingSignature) -> Option<bool> {
-    verify_or_fail(pending).await.ok()
+impl WebCrypto {
+    pub fn new() -> Self {
+        Self { subtle: subtle() }
+    }
+}
+
+impl Default for WebCrypto {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine for WebCrypto {
+    /// A non-extractable PBKDF2 key holding the password.
+    type Password = CryptoKey;
+
+    async fn password(&self, utf8: &[u8]) -> Option<CryptoKey> {
+        let subtle = self.subtle.as_ref()?;
+        let raw = Uint8Array::from(utf8);
+        let usages = Array::of1(&JsValue::from_str("deriveKey"));
+        // importKey copies the bytes when it is called: the copy handed to JavaScript is wiped
+        // right after.
+        let importing = subtle.import_key_with_str("raw", &raw, "PBKDF2", false, &usages);
+        raw.fill(0, 0, raw.length());
+        JsFuture::from(importing.ok()?).await.ok()?.dyn_into().ok()
+    }
+
+    fn pbes2_decrypt(
+        &self,
+        password: &CryptoKey,
+        job: super::Pbes2Job<'_>,
+    ) -> impl Future<Output = Decryption> {
+        // The derivation is asked for now, when the inspector starts its jobs, so that it runs
+        // while the inspector verifies the MAC.
+        let deriving = self
+            .subtle
+            .as_ref()
+            .and_then(|subtle| Some((subtle, derive_aes_key(subtle, password, &job)?)));
+        async move {
+            let Some((subtle, deriving)) = deriving else {
+                return Decryption::Unable;
+            };
+            let Ok(key) = JsFuture::from(deriving).await.and_then(JsCast::dyn_into) else {
+                return Decryption::Unable;
+            };
+            let Ok(decrypting) = aes_cbc(job.iv).and_then(|algorithm| {
+                subtle.decrypt_with_object_and_u8_array(&algorithm, &key, job.ciphertext)
+            }) else {
+                return Decryption::Unable;
+            };
+            // WebCrypto refuses a wrong PKCS#7 padding (OperationError), which with CBC is how
+            // a wrong key shows.
+            match JsFuture::from(decrypting).await {
+                Ok(plain) => {
+                    let plain = Uint8Array::new(&plain);
+                    let bytes = zeroize::Zeroizing::new(plain.to_vec());
+                    plain.fill(0, 0, plain.length());
+                    Decryption::Plain(bytes)
+                }
+                Err(_) => Decryption::Fails,
+            }
+        }
+    }
+
+    async fn verify(&self, pending: &PendingSignature) -> Option<bool> {
+        verify_or_fail(self.subtle.as_ref()?, pending).await.ok()
+    }
+}
+
+/// `deriveKey` of the job's AES key from the password, started; `None` when WebCrypto has
+/// not the job's PRF or cipher.
+fn derive_aes_key(
+    subtle: &SubtleCrypto,
+    password: &CryptoKey,
+    job: &super::Pbes2Job<'_>,
+) -> Option<js_sys::Promise> {
+    let hash = match job.prf {
+        Hash::Sha1 => "SHA-1",
+        Hash::Sha256 => "SHA-256",
+        Hash::Sha384 => "SHA-384",
+        Hash::Sha512 => "SHA-512",
+        Hash::Sha224 => return None,
+    };
+    let bits = match job.cipher {
+        Cipher::Aes128 => 128,
+        Cipher::Aes192 => 192,
+        Cipher::Aes256 => 256,
+        _ => return None,
+    };
+    let pbkdf2 = algorithm(&[("name", "PBKDF2"), ("hash", hash)]).ok()?;
+    set(&pbkdf2, "salt", &Uint8Array::from(job.salt)).ok()?;
+    set(&pbkdf2, "iterations", &JsValue::from(job.iterations)).ok()?;
+    let aes = algorithm(&[("name", "AES-CBC")]).ok()?;
+    set(&aes, "length", &JsValue::from(bits)).ok()?;
+    let usages = Array::of1(&JsValue::from_str("decrypt"));
+    subtle
+        .derive_key_with_object_and_object(&pbkdf2, password, &aes, false, &usages)
+        .ok()
+}
+
+fn aes_cbc(iv: &[u8]) -> Result<Object, JsValue> {
+    let aes = algorithm(&[("name", "AES-CBC")])?;
+    set(&aes, "iv", &Uint8Array::from(iv))?;
+    Ok(aes)
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(object, &JsValue::from_str(key), value).map(drop)
 }
 
 /// `Err` when WebCrypto could not run the check; `Ok(false)` when it ran and said no.
-async fn verify_or_fail(pending: &PendingSignature) -> Result<bool, JsValue> {
-    let subtle = subtle().ok_or(JsValue::NULL)?;
+async fn verify_or_fail(
+    subtle: &SubtleCrypto,
+    pending: &PendingSignature,
+) -> Result<bool, JsValue> {
     let rsa = |hash| {
         (
             algorithm(&[("name", "RSASSA-PKCS1-v1_5"), ("hash", hash)]),
