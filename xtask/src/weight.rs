@@ -8,8 +8,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-/// What a first visit may download, compressed (DESIGN: the collect page on a slow line).
-pub const BUDGET_BYTES: u64 = 350 * 1024;
+/// What a first visit may download, compressed (DESIGN: the collect page on a slow line): 350
+/// KiB until issue 14 made it 250, once the browser's own cryptography does the inspector's.
+pub const BUDGET_BYTES: u64 = 250 * 1024;
 
 /// The staff app's directory below `dist/`.
 pub const STAFF_DIR: &str = "admin";
@@ -179,7 +180,7 @@ mod tests {
         assert!(fits);
         assert!(text.contains("    120000      46000  total"), "{text}");
         assert!(
-            text.contains("44.9 KiB gzip of a 350.0 KiB budget (13 %): within budget"),
+            text.contains("44.9 KiB gzip of a 250.0 KiB budget (18 %): within budget"),
             "{text}"
         );
     }
