@@ -200,8 +200,9 @@ impl Engine for Tallied {
     }
 }
 
-/// WebCrypto really decrypts what it can (rather than leaving all of it to Rust), says when
-/// a key does not fit, and leaves 3DES, and AES-192 (which Chromium lacks), to Rust.
+/// WebCrypto really decrypts what it can (rather than leaving all of it to Rust), and leaves
+/// 3DES, and AES-192 (which Chromium lacks), to Rust. (The tally's own jobs start when
+/// polled, unlike WebCrypto's, which start when made: so a refused password runs none.)
 #[cfg(feature = "webcrypto")]
 #[wasm_bindgen_test]
 async fn webcrypto_decrypts_the_pbes2_parts_with_aes_and_leaves_3des_to_rust() {
@@ -213,7 +214,8 @@ async fn webcrypto_decrypts_the_pbes2_parts_with_aes_and_leaves_3des_to_rust() {
             expected::PASSWORD,
             &["plain", "unable"],
         ),
-        (DEFAULT, "wrong-password", &["fails", "fails"]),
+        // The MAC refuses it first, and the jobs are never awaited.
+        (DEFAULT, "wrong-password", &[]),
         (
             include_bytes!("fixtures/pbes2-3des.p12"),
             expected::PASSWORD,

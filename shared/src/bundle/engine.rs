@@ -49,9 +49,10 @@ pub trait Engine {
     /// when the engine cannot, and then the jobs run in Rust.
     fn password(&self, utf8: &[u8]) -> impl Future<Output = Option<Self::Password>>;
 
-    /// Runs one job. The inspector starts every job it can see before it verifies the MAC in
-    /// Rust, so an engine that works off the calling thread (WebCrypto) should start the work
-    /// when the future is first polled, before its first `await`.
+    /// Runs one job. The inspector makes the future of every job it can see, then verifies
+    /// the MAC in Rust, then awaits the jobs (none, if the MAC refuses the password). So an
+    /// engine that works off the calling thread (WebCrypto) starts the work when the future is
+    /// made, and one that works on it (Rust) when it is polled.
     fn pbes2_decrypt(
         &self,
         password: &Self::Password,
@@ -74,12 +75,11 @@ impl Engine for RustCrypto {
         ready(Some(Zeroizing::new(utf8.to_vec())))
     }
 
-    fn pbes2_decrypt(
-        &self,
-        password: &Self::Password,
-        job: Pbes2Job<'_>,
-    ) -> impl Future<Output = Decryption> {
-        ready(decrypt_here(password, job))
+    async fn pbes2_decrypt(&self, password: &Self::Password, job: Pbes2Job<'_>) -> Decryption {
+        match decrypt_here(password, job) {
+            Some(plain) => Decryption::Plain(plain),
+            None => Decryption::Fails,
+        }
     }
 
     fn verify(&self, pending: &PendingSignature) -> impl Future<Output = Option<bool>> {
@@ -88,18 +88,15 @@ impl Engine for RustCrypto {
 }
 
 /// A PBES2 job in Rust: what [`RustCrypto`] runs, and the inspector when an engine is unable.
-pub(crate) fn decrypt_here(password: &[u8], job: Pbes2Job<'_>) -> Decryption {
-    let Ok(key) = kdf::pbkdf2(
+/// `None` when the data does not decrypt.
+pub(crate) fn decrypt_here(password: &[u8], job: Pbes2Job<'_>) -> Option<Zeroizing<Vec<u8>>> {
+    let key = kdf::pbkdf2(
         job.prf,
         password,
         job.salt,
         job.iterations,
         job.cipher.key_len(),
-    ) else {
-        return Decryption::Fails;
-    };
-    match job.cipher.decrypt(&key, job.iv, job.ciphertext) {
-        Some(plain) => Decryption::Plain(plain),
-        None => Decryption::Fails,
-    }
+    )
+    .ok()?;
+    job.cipher.decrypt(&key, job.iv, job.ciphertext)
 }

@@ -174,20 +174,19 @@ pub async fn open_with<E: Engine>(
     Ok(report)
 }
 
-/// How often [`warm_up`] runs the file: in headless Chromium the check that follows took
-/// 13 ms after one run, 8 ms after three (and 4 ms once fully optimised), against 16 ms cold.
+/// How often the collect page runs [`warm_up`]: in headless Chromium the check that follows
+/// took 13 ms after one run, 8 ms after three (and 4 ms once fully optimised), against 16 ms
+/// cold.
 pub const WARM_UP_RUNS: usize = 3;
 
-/// Runs `file` through [`open_with`] with the empty password [`WARM_UP_RUNS`] times and drops
-/// the outcomes, so that a browser has optimised the inspector's code and started its
-/// WebCrypto before the check that counts. V8 runs WebAssembly first with a baseline compiler
-/// and optimises a function once it has run a while, for its later calls; the MAC's key
-/// derivation, one loop of thousands of hashes, runs several times slower before. The collect
-/// page calls it while the contact waits for the SMS. Nothing of it depends on the password.
+/// Runs `file` through [`open_with`] with the empty password and drops the outcome, so that
+/// a browser has optimised the inspector's code and started its WebCrypto before the check
+/// that counts. V8 runs WebAssembly first with a baseline compiler and optimises a function
+/// once it has run a while, for its later calls; the MAC's key derivation, one loop of
+/// thousands of hashes, runs several times slower before. The collect page runs it while the
+/// contact waits for the SMS. Nothing of it depends on the password.
 pub async fn warm_up<E: Engine>(engine: &E, file: &[u8]) {
-    for _ in 0..WARM_UP_RUNS {
-        let _ = open_with(engine, file, "", None, 0).await;
-    }
+    let _ = open_with(engine, file, "", None, 0).await;
 }
 
 /// What [`open_deferred`] found: the report, and the CA's signature still to be verified.
@@ -286,36 +285,26 @@ async fn decrypt_with<E: Engine>(
         true => None,
         false => engine.password(password.as_bytes()).await,
     };
-    let decryptions = async {
-        match &key {
-            Some(key) => {
-                let runs = jobs.iter().map(|(_, job)| engine.pbes2_decrypt(key, *job));
-                futures::future::join_all(runs).await
-            }
-            None => Vec::new(),
-        }
+    // Made now, which starts an engine's work off this thread (WebCrypto's); a pure-Rust
+    // engine's runs only when awaited, after the MAC, so a wrong password costs only the MAC.
+    let runs: Vec<_> = match &key {
+        Some(key) => jobs
+            .iter()
+            .map(|(_, job)| engine.pbes2_decrypt(key, *job))
+            .collect(),
+        None => Vec::new(),
     };
-    let mac = async {
-        match &parsed.mac {
-            Some(mac_data) => mac::verify(mac_data, &parsed.auth_safe, &forms)
-                .cloned()
-                .map(Some),
-            None => Ok(None),
-        }
+    let mac = match &parsed.mac {
+        Some(mac_data) => Some(mac::verify(mac_data, &parsed.auth_safe, &forms)?.clone()),
+        None => None,
     };
-    // `join` polls the decryptions first, which starts the engine's work; the MAC's KDF then
-    // runs here meanwhile.
-    let (decryptions, mac) = futures::future::join(decryptions, mac).await;
-    let ahead = jobs
-        .into_iter()
-        .zip(decryptions)
-        .map(|((scheme, job), decryption)| pbe::Ahead {
-            scheme,
-            ciphertext: job.ciphertext,
-            decryption,
-        })
-        .collect();
-    let decrypter = match mac? {
+    let decryptions = futures::future::join_all(runs).await;
+    let ahead = pbe::Ahead::new(
+        jobs.into_iter()
+            .zip(decryptions)
+            .map(|((scheme, job), decryption)| (scheme, job.ciphertext, decryption)),
+    );
+    let decrypter = match mac {
         Some(password) => pbe::Decrypter {
             password,
             mac_verified: true,

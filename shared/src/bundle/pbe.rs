@@ -9,6 +9,8 @@ use super::{EncryptionScheme, InspectError, malformed, unsupported, wrong_passwo
 use der::Sequence;
 use der::asn1::{ObjectIdentifier as Oid, OctetStringRef, UintRef};
 use spki::AlgorithmIdentifierRef;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use zeroize::Zeroizing;
 
 const PBES2: Oid = Oid::new_unwrap("1.2.840.113549.1.5.13");
@@ -213,15 +215,9 @@ impl Scheme {
 
     /// `None` when the data does not decrypt (wrong password, or damaged data).
     fn decrypt(&self, password: &Password, data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        if let Some(job) = self.pbes2_job(data) {
-            // PBES2 takes the password's UTF-8 bytes as they are, as openssl does.
-            return match engine::decrypt_here(password.utf8, job) {
-                Decryption::Plain(plain) => Some(plain),
-                Decryption::Fails | Decryption::Unable => None,
-            };
-        }
         match self {
-            Self::Pbes2 { .. } => None,
+            // PBES2 takes the password's UTF-8 bytes as they are, as openssl does.
+            Self::Pbes2 { .. } => engine::decrypt_here(password.utf8, self.pbes2_job(data)?),
             Self::Pkcs12 {
                 cipher,
                 salt,
@@ -287,11 +283,37 @@ impl<'a> Password<'a> {
     }
 }
 
-/// A decryption an engine did before the file's parts were read.
+/// The decryptions an engine did before the file's parts were read, by ciphertext: a part is
+/// looked up once, in time that grows with its size, however many parts the file has.
 pub(crate) struct Ahead<'f> {
-    pub(crate) scheme: &'f Scheme,
-    pub(crate) ciphertext: &'f [u8],
-    pub(crate) decryption: Decryption,
+    done: RefCell<HashMap<&'f [u8], Vec<Done<'f>>>>,
+}
+
+/// A job's scheme and what the engine made of it.
+type Done<'f> = (&'f Scheme, Decryption);
+
+impl<'f> Ahead<'f> {
+    pub(crate) fn new(done: impl Iterator<Item = (&'f Scheme, &'f [u8], Decryption)>) -> Self {
+        let mut by_ciphertext: HashMap<&[u8], Vec<_>> = HashMap::new();
+        for (scheme, ciphertext, decryption) in done {
+            by_ciphertext
+                .entry(ciphertext)
+                .or_default()
+                .push((scheme, decryption));
+        }
+        Self {
+            done: RefCell::new(by_ciphertext),
+        }
+    }
+
+    /// What the engine made of `data` under `scheme`, handed out once (the plaintext is moved,
+    /// not copied); a second part with the same bytes is decrypted here.
+    fn take(&self, scheme: &Scheme, data: &[u8]) -> Option<Decryption> {
+        let mut done = self.done.borrow_mut();
+        let candidates = done.get_mut(data)?;
+        let at = candidates.iter().position(|(done, _)| *done == scheme)?;
+        Some(candidates.swap_remove(at).1)
+    }
 }
 
 /// Decrypts the parts of one file with one password.
@@ -302,7 +324,7 @@ pub(crate) struct Decrypter<'a, 'f> {
     pub(crate) mac_verified: bool,
     /// What an engine decrypted already; anything else, or anything it could not do, is
     /// decrypted here.
-    pub(crate) ahead: Vec<Ahead<'f>>,
+    pub(crate) ahead: Ahead<'f>,
 }
 
 impl Decrypter<'_, '_> {
@@ -312,14 +334,12 @@ impl Decrypter<'_, '_> {
         data: &[u8],
         what: &str,
     ) -> Result<Zeroizing<Vec<u8>>, InspectError> {
-        let done = self
-            .ahead
-            .iter()
-            .find(|ahead| ahead.scheme == scheme && ahead.ciphertext == data);
-        match done.map(|ahead| &ahead.decryption) {
-            Some(Decryption::Plain(plain)) => Some(plain.clone()),
-            Some(Decryption::Fails) => None,
-            Some(Decryption::Unable) | None => scheme.decrypt(&self.password, data),
+        match self.ahead.take(scheme, data) {
+            Some(Decryption::Plain(plain)) => Some(plain),
+            // Without a MAC that is the wrong password's sign, as here. With one it would say
+            // the file is damaged: that is for Rust's own decryption to confirm.
+            Some(Decryption::Fails) if !self.mac_verified => None,
+            _ => scheme.decrypt(&self.password, data),
         }
         .ok_or_else(|| self.undecodable(what))
     }

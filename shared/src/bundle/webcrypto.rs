@@ -4,6 +4,13 @@
 //! no RSA code and no software PBKDF2 on its way. Natively the [`super::RustCrypto`] engine
 //! does the same in pure Rust, and the wasm tests hold both to the same files
 //! (`tests/wasm.rs`).
+//!
+//! What the browser is handed: the password, as a non-extractable PBKDF2 key; the keys
+//! derived from it, as non-extractable AES keys; and the decrypted private key, in the buffer
+//! `decrypt` answers with, which is wiped once copied into wasm memory. The browser's own
+//! copies inside its cryptography are its to free, and the keys live until the page drops
+//! them to the garbage collector: what any page that uses WebCrypto accepts, and the renewal
+//! page already does when it signs with the file's key.
 
 use super::{Cipher, Decryption, Engine, Hash, PendingSignature, SignatureAlgorithm};
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -78,15 +85,17 @@ impl Engine for WebCrypto {
     ) -> impl Future<Output = Decryption> {
         // The derivation is asked for now, when the inspector starts its jobs, so that it runs
         // while the inspector verifies the MAC.
-        let deriving = self
-            .subtle
-            .as_ref()
-            .and_then(|subtle| Some((subtle, derive_aes_key(subtle, password, &job)?)));
+        // Wrapped in a JsFuture at once, which handles the promise's outcome even if the
+        // inspector never awaits it (a password the MAC refused).
+        let deriving = self.subtle.as_ref().and_then(|subtle| {
+            let promise = derive_aes_key(subtle, password, &job)?;
+            Some((subtle, JsFuture::from(promise)))
+        });
         async move {
             let Some((subtle, deriving)) = deriving else {
                 return Decryption::Unable;
             };
-            let Ok(key) = JsFuture::from(deriving).await.and_then(JsCast::dyn_into) else {
+            let Ok(key) = deriving.await.and_then(JsCast::dyn_into) else {
                 return Decryption::Unable;
             };
             let Ok(decrypting) = aes_cbc(job.iv).and_then(|algorithm| {
@@ -94,8 +103,8 @@ impl Engine for WebCrypto {
             }) else {
                 return Decryption::Unable;
             };
-            // WebCrypto refuses a wrong PKCS#7 padding (OperationError), which with CBC is how
-            // a wrong key shows.
+            // WebCrypto refuses a wrong PKCS#7 padding with an OperationError, which with CBC
+            // is how a wrong key shows; anything else it refuses is left to Rust.
             match JsFuture::from(decrypting).await {
                 Ok(plain) => {
                     let plain = Uint8Array::new(&plain);
@@ -103,7 +112,10 @@ impl Engine for WebCrypto {
                     plain.fill(0, 0, plain.length());
                     Decryption::Plain(bytes)
                 }
-                Err(_) => Decryption::Fails,
+                Err(error) if error_name(&error).as_deref() == Some("OperationError") => {
+                    Decryption::Fails
+                }
+                Err(_) => Decryption::Unable,
             }
         }
     }
@@ -142,6 +154,13 @@ fn derive_aes_key(
     subtle
         .derive_key_with_object_and_object(&pbkdf2, password, &aes, false, &usages)
         .ok()
+}
+
+/// A DOMException's `name`.
+fn error_name(error: &JsValue) -> Option<String> {
+    Reflect::get(error, &JsValue::from_str("name"))
+        .ok()?
+        .as_string()
 }
 
 fn aes_cbc(iv: &[u8]) -> Result<Object, JsValue> {
