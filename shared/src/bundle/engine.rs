@@ -64,7 +64,8 @@ pub trait Engine {
     fn verify(&self, pending: &PendingSignature) -> impl Future<Output = Option<bool>>;
 }
 
-/// The pure-Rust engine (RustCrypto's crates): every future is ready when it is made.
+/// The pure-Rust engine (RustCrypto's crates): its work runs on the calling thread when a
+/// future is first polled, which is then ready.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RustCrypto;
 

@@ -174,11 +174,6 @@ pub async fn open_with<E: Engine>(
     Ok(report)
 }
 
-/// How often the collect page runs [`warm_up`]: in headless Chromium the check that follows
-/// took 13 ms after one run, 8 ms after three (and 4 ms once fully optimised), against 16 ms
-/// cold.
-pub const WARM_UP_RUNS: usize = 3;
-
 /// Runs `file` through [`open_with`] with the empty password and drops the outcome, so that
 /// a browser has optimised the inspector's code and started its WebCrypto before the check
 /// that counts. V8 runs WebAssembly first with a baseline compiler and optimises a function
@@ -304,17 +299,14 @@ async fn decrypt_with<E: Engine>(
             .zip(decryptions)
             .map(|((scheme, job), decryption)| (scheme, job.ciphertext, decryption)),
     );
-    let decrypter = match mac {
-        Some(password) => pbe::Decrypter {
-            password,
-            mac_verified: true,
-            ahead,
-        },
-        None => pbe::Decrypter {
-            password: pbe::Password::new(password),
-            mac_verified: false,
-            ahead,
-        },
+    let (password, mac_verified) = match mac {
+        Some(verified) => (verified, true),
+        None => (pbe::Password::new(password), false),
+    };
+    let decrypter = pbe::Decrypter {
+        password,
+        mac_verified,
+        ahead,
     };
     let bags = pfx::decrypt_contents(&parsed.contents, &decrypter)?;
     // Decrypting may have shown keys and certificates that probe could not count.
