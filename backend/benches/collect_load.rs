@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 64;
-const ORDERS: usize = 1500;
+const ORDERS: usize = 4000;
 
 async fn wait_for(url: &str) {
     let client = reqwest::Client::new();

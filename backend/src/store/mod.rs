@@ -21,6 +21,10 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database error: not committed: {0}")]
+    Uncommitted(String),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unreadable value in the database: {0}")]

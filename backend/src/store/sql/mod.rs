@@ -3,6 +3,7 @@
 mod audit;
 mod binds;
 mod collect;
+mod lite;
 mod messages;
 mod orders;
 mod reminders;
@@ -12,12 +13,13 @@ mod seed;
 mod sites;
 mod staff;
 mod tokens;
+mod tx;
 mod webhooks;
 
 pub(super) use super::prelude::*;
 use super::*;
 use async_trait::async_trait;
-use binds::{Bind, Binds};
+use binds::{Bind, Binds, args};
 use certportal_shared::model::{
     Channel, ClientName, ContactName, Custody, Email, KeyType, Locale, MessageState, Mobile,
     OrderEvent, OrderSpec, OrderState, Organisation, Profile, Purpose, RevocationReason, Role,
@@ -26,6 +28,7 @@ use certportal_shared::model::{
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::sync::Arc;
+use tx::{Columns, Ends, Job, Row as TxRow, Tx};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -92,120 +95,98 @@ impl Sealed {
     }
 }
 
-pub(super) async fn put_sealed<'c, E: Executor<'c, Database = sqlx::Any>>(
-    executor: E,
-    owner: &str,
-    what: Sealed,
-    blob: &[u8],
-) -> StoreResult<()> {
-    sqlx::query("INSERT INTO sealed_values (owner, kind, blob) VALUES ($1, $2, $3)")
-        .bind(owner)
-        .bind(what.kind())
-        .bind(blob.to_vec())
-        .execute(executor)
-        .await?;
+async fn put_sealed(tx: &mut impl Tx, owner: &str, what: Sealed, blob: &[u8]) -> StoreResult<()> {
+    tx.exec(
+        "INSERT INTO sealed_values (owner, kind, blob) VALUES ($1, $2, $3)",
+        &args![owner, what.kind(), blob],
+    )
+    .await?;
     Ok(())
 }
 
-pub(super) async fn sealed<'c, E: Executor<'c, Database = sqlx::Any>>(
-    executor: E,
-    owner: &str,
-    what: Sealed,
-) -> StoreResult<Option<Vec<u8>>> {
-    Ok(
-        sqlx::query_scalar("SELECT blob FROM sealed_values WHERE owner = $1 AND kind = $2")
-            .bind(owner)
-            .bind(what.kind())
-            .fetch_optional(executor)
-            .await?,
+async fn sealed(tx: &mut impl Tx, owner: &str, what: Sealed) -> StoreResult<Option<Vec<u8>>> {
+    tx.row(
+        "SELECT blob FROM sealed_values WHERE owner = $1 AND kind = $2",
+        &args![owner, what.kind()],
     )
+    .await?
+    .map(|row| row.cell("blob"))
+    .transpose()
 }
 
-pub(super) async fn wipe_sealed<'c, E: Executor<'c, Database = sqlx::Any>>(
-    executor: E,
-    owner: &str,
-    what: Sealed,
-) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sealed_values WHERE owner = $1 AND kind = $2")
-        .bind(owner)
-        .bind(what.kind())
-        .execute(executor)
-        .await?;
+/// Wipes an owner's sealed values of the kinds given.
+async fn wipe_sealed(tx: &mut impl Tx, owner: &str, what: &[Sealed]) -> StoreResult<()> {
+    let kinds = name_list(what.iter().map(|what| what.kind()));
+    tx.exec(
+        &format!("DELETE FROM sealed_values WHERE owner = $1 AND kind IN {kinds}"),
+        &args![owner],
+    )
+    .await?;
     Ok(())
 }
 
 /// Ends what an order that can no longer be collected leaves behind: its file and password,
 /// its collect sessions, and its unsent messages.
-pub(super) async fn end_flow(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    order_id: &str,
-    now: i64,
-) -> StoreResult<()> {
-    wipe_sealed(&mut **tx, order_id, Sealed::Bundle).await?;
-    wipe_sealed(&mut **tx, order_id, Sealed::Password).await?;
+async fn end_flow(tx: &mut impl Tx, order_id: &str, now: i64) -> StoreResult<()> {
+    wipe_sealed(tx, order_id, &[Sealed::Bundle, Sealed::Password]).await?;
     end_sessions(tx, order_id).await?;
     drop_queued(tx, order_id, None, now).await
 }
 
-pub(super) async fn end_sessions(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    order_id: &str,
-) -> StoreResult<()> {
-    sqlx::query("DELETE FROM collect_sessions WHERE order_id = $1")
-        .bind(order_id)
-        .execute(&mut **tx)
-        .await?;
+async fn end_sessions(tx: &mut impl Tx, order_id: &str) -> StoreResult<()> {
+    tx.exec(
+        "DELETE FROM collect_sessions WHERE order_id = $1",
+        &args![order_id],
+    )
+    .await?;
     Ok(())
 }
 
 /// Drops an order's unsent messages (of one purpose, or all) and wipes their bodies.
-pub(super) async fn drop_queued(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+async fn drop_queued(
+    tx: &mut impl Tx,
     order_id: &str,
     purpose: Option<Purpose>,
     now: i64,
 ) -> StoreResult<()> {
     let purpose = purpose.map(Purpose::as_str);
     let which = "order_id = $1 AND status = 'queued' AND ($2 IS NULL OR purpose = $2)";
-    sqlx::query(&format!(
-        "DELETE FROM sealed_values WHERE kind = 'message' AND owner IN \
-         (SELECT idempotency_key FROM messages WHERE {which})"
-    ))
-    .bind(order_id)
-    .bind(purpose)
-    .execute(&mut **tx)
+    tx.exec(
+        &format!(
+            "DELETE FROM sealed_values WHERE kind = 'message' AND owner IN \
+             (SELECT idempotency_key FROM messages WHERE {which})"
+        ),
+        &args![order_id, purpose],
+    )
     .await?;
-    sqlx::query(&format!(
-        "UPDATE messages SET status = 'dropped', ended_at = $3, claimed_until = NULL WHERE {which}"
-    ))
-    .bind(order_id)
-    .bind(purpose)
-    .bind(now)
-    .execute(&mut **tx)
+    tx.exec(
+        &format!(
+            "UPDATE messages SET status = 'dropped', ended_at = $3, claimed_until = NULL WHERE {which}"
+        ),
+        &args![order_id, purpose, now],
+    )
     .await?;
     Ok(())
 }
 
 const CERTIFICATE_COLUMNS: &str = "serial, order_id, subject, key_type, not_before, not_after, fingerprint, key_sha256, der, revoked_at, revocation_reason";
 
-pub(super) async fn insert_certificate(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    cert: &CertificateRecord,
-) -> StoreResult<()> {
-    sqlx::query(
+async fn insert_certificate(tx: &mut impl Tx, cert: &CertificateRecord) -> StoreResult<()> {
+    tx.exec(
         "INSERT INTO certificates (serial, order_id, subject, key_type, not_before, not_after, fingerprint, \
          key_sha256, der) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &args![
+            &cert.serial,
+            &cert.order_id,
+            &cert.subject,
+            &cert.key_type,
+            cert.not_before,
+            cert.not_after,
+            &cert.fingerprint,
+            &cert.key_sha256,
+            &cert.der,
+        ],
     )
-    .bind(&cert.serial)
-    .bind(&cert.order_id)
-    .bind(&cert.subject)
-    .bind(&cert.key_type)
-    .bind(cert.not_before)
-    .bind(cert.not_after)
-    .bind(&cert.fingerprint)
-    .bind(&cert.key_sha256)
-    .bind(&cert.der)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -225,7 +206,17 @@ pub struct SqlStore {
     /// SQLite's busy handler for milliseconds at a go. Queuing writers here instead keeps a
     /// busy portal's latency flat. PostgreSQL needs no such queue.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's writer thread, which runs a [`Job`] in one hop (lite.rs).
+    lite: Option<Arc<lite::Writer>>,
 }
+
+/// Every SQLite connection's settings. WAL lets readers run beside the writer; secure_delete
+/// overwrites wiped secrets instead of leaving them in free pages; temp_store keeps the
+/// statement and savepoint journals (copies of the pages a statement changes, secrets among
+/// them) in memory rather than in temporary files, which also spares the writer their writes.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = 5000; \
+     PRAGMA temp_store = MEMORY;";
 
 pub(super) fn count(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
@@ -269,15 +260,15 @@ stored!(
 );
 
 /// The text column `column`, parsed.
-pub(super) fn parse<T: Stored>(row: &AnyRow, column: &str) -> StoreResult<T> {
-    let text: String = row.try_get(column)?;
+fn parse<T: Stored>(row: &impl Columns, column: &str) -> StoreResult<T> {
+    let text: String = row.cell(column)?;
     T::from_stored(&text).map_err(|e| StoreError::Corrupt(format!("{column}: {}", e.message)))
 }
 
-fn order_from_row(row: &AnyRow) -> StoreResult<OrderRecord> {
+fn order_from_row(row: &impl Columns) -> StoreResult<OrderRecord> {
     Ok(OrderRecord {
-        id: row.try_get("id")?,
-        serial: row.try_get("serial")?,
+        id: row.cell("id")?,
+        serial: row.cell("serial")?,
         spec: OrderSpec {
             org: parse(row, "org")?,
             service: parse(row, "service")?,
@@ -291,24 +282,24 @@ fn order_from_row(row: &AnyRow) -> StoreResult<OrderRecord> {
             custody: parse(row, "custody")?,
         },
         state: parse(row, "state")?,
-        created_at: row.try_get("created_at")?,
-        created_by: row.try_get("created_by")?,
-        updated_at: row.try_get("updated_at")?,
-        renews_serial: row.try_get("renews_serial")?,
-        supersede_on_collect: row.try_get::<i64, _>("supersede_on_collect")? != 0,
-        link_expires_at: row.try_get("link_expires_at")?,
-        code_mac: row.try_get("code_mac")?,
-        code_expires_at: row.try_get("code_expires_at")?,
-        code_attempts: count(row.try_get("code_attempts")?),
-        code_sent_at: row.try_get("code_sent_at")?,
-        resends: count(row.try_get("resends")?),
-        downloads: count(row.try_get("downloads")?),
-        has_bundle: row.try_get::<i64, _>("has_bundle")? != 0,
-        bundle_sha256: row.try_get("bundle_sha256")?,
-        collected_at: row.try_get("collected_at")?,
-        not_after: row.try_get("not_after")?,
-        renewal_requested_at: row.try_get("renewal_requested_at")?,
-        site: row.try_get("site")?,
+        created_at: row.cell("created_at")?,
+        created_by: row.cell("created_by")?,
+        updated_at: row.cell("updated_at")?,
+        renews_serial: row.cell("renews_serial")?,
+        supersede_on_collect: row.cell::<i64>("supersede_on_collect")? != 0,
+        link_expires_at: row.cell("link_expires_at")?,
+        code_mac: row.cell("code_mac")?,
+        code_expires_at: row.cell("code_expires_at")?,
+        code_attempts: count(row.cell("code_attempts")?),
+        code_sent_at: row.cell("code_sent_at")?,
+        resends: count(row.cell("resends")?),
+        downloads: count(row.cell("downloads")?),
+        has_bundle: row.cell::<i64>("has_bundle")? != 0,
+        bundle_sha256: row.cell("bundle_sha256")?,
+        collected_at: row.cell("collected_at")?,
+        not_after: row.cell("not_after")?,
+        renewal_requested_at: row.cell("renewal_requested_at")?,
+        site: row.cell("site")?,
     })
 }
 
@@ -349,22 +340,23 @@ fn audit_from_row(row: &AnyRow) -> StoreResult<AuditEvent> {
 /// Records an audit event, and queues the webhook events it is told as to the endpoints
 /// registered for them, in the same transaction: an event is sent if and only if its change
 /// was committed.
-async fn insert_audit(conn: &mut sqlx::AnyConnection, event: &AuditEvent) -> StoreResult<()> {
-    sqlx::query(
+async fn insert_audit(tx: &mut impl Tx, event: &AuditEvent) -> StoreResult<()> {
+    tx.exec(
         "INSERT INTO audit_events (at, actor, action, order_id, serial, ip, user_agent, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &args![
+            event.at,
+            &event.actor,
+            &event.action,
+            &event.order_id,
+            &event.serial,
+            &event.ip,
+            &event.user_agent,
+            &event.detail,
+        ],
     )
-    .bind(event.at)
-    .bind(&event.actor)
-    .bind(&event.action)
-    .bind(&event.order_id)
-    .bind(&event.serial)
-    .bind(&event.ip)
-    .bind(&event.user_agent)
-    .bind(&event.detail)
-    .execute(&mut *conn)
     .await?;
-    webhooks::queue_events(conn, event).await
+    webhooks::queue_events(tx, event).await
 }
 
 /// Ends a guarded write that matched nothing. Rolls back at once: the guarding UPDATE took
@@ -384,28 +376,25 @@ async fn commit_with(
     Ok(true)
 }
 
-async fn insert_message(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    message: &NewMessage,
-    now: i64,
-) -> StoreResult<()> {
-    sqlx::query(
+async fn insert_message(tx: &mut impl Tx, message: &NewMessage, now: i64) -> StoreResult<()> {
+    tx.exec(
         "INSERT INTO messages (idempotency_key, order_id, channel, recipient, subject, purpose, locale, \
          created_at, next_attempt_at, stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
+        &args![
+            &message.idempotency_key,
+            &message.order_id,
+            message.channel.as_str(),
+            &message.recipient,
+            &message.subject,
+            message.purpose.as_str(),
+            message.locale.as_str(),
+            now,
+            message.stage.map(i64::from),
+        ],
     )
-    .bind(&message.idempotency_key)
-    .bind(&message.order_id)
-    .bind(message.channel.as_str())
-    .bind(&message.recipient)
-    .bind(&message.subject)
-    .bind(message.purpose.as_str())
-    .bind(message.locale.as_str())
-    .bind(now)
-    .bind(message.stage.map(i64::from))
-    .execute(&mut **tx)
     .await?;
     put_sealed(
-        &mut **tx,
+        tx,
         &message.idempotency_key,
         Sealed::Message,
         &message.body_sealed,
@@ -430,14 +419,7 @@ impl SqlStore {
         let options = if backend == Backend::Sqlite {
             options.after_connect(|connection, _| {
                 Box::pin(async move {
-                    // WAL lets readers run beside the writer; secure_delete overwrites wiped
-                    // secrets instead of leaving them in free pages.
-                    connection
-                        .execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA secure_delete = ON; PRAGMA busy_timeout = 5000;",
-                        )
-                        .await?;
+                    connection.execute(SQLITE_PRAGMAS).await?;
                     Ok(())
                 })
             })
@@ -449,11 +431,43 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let writer = Arc::default();
+        let lite = match backend {
+            Backend::Sqlite => {
+                let options: sqlx::sqlite::SqliteConnectOptions = url.parse()?;
+                Some(Arc::new(lite::Writer::start(
+                    options.get_filename(),
+                    SQLITE_PRAGMAS,
+                    Arc::clone(&writer),
+                )?))
+            }
+            Backend::Postgres => None,
+        };
         Ok(Self {
             pool,
             backend,
-            writer: Arc::default(),
+            writer,
+            lite,
         })
+    }
+
+    /// Runs a write transaction: on SQLite on the writer thread, in one hop; on PostgreSQL on
+    /// a connection of the pool.
+    async fn transact<J: Job>(&self, job: J) -> StoreResult<J::Output> {
+        if let Some(lite) = &self.lite {
+            return lite.run(job).await;
+        }
+        let mut tx = self.pool.begin().await?;
+        match job.run(&mut tx).await? {
+            Ends::Commit(output) => {
+                tx.commit().await?;
+                Ok(output)
+            }
+            Ends::Rollback(output) => {
+                tx.rollback().await?;
+                Ok(output)
+            }
+        }
     }
 
     /// Waits for this process's turn to write (SQLite only).
@@ -482,10 +496,56 @@ impl SqlStore {
         Ok((turn, tx))
     }
 
+    /// Runs a job that only reads: on SQLite on the writer thread, whose connection's cache
+    /// is warm and which answers in one hop; on PostgreSQL on a connection of the pool,
+    /// outside a transaction.
+    async fn read<J: Job>(&self, job: J) -> StoreResult<J::Output> {
+        if let Some(lite) = &self.lite {
+            return lite.run(job).await;
+        }
+        match job.run(&mut *self.pool.acquire().await?).await? {
+            Ends::Commit(output) | Ends::Rollback(output) => Ok(output),
+        }
+    }
+
+    /// The order a statement of [`order_sql`](Self::order_sql)'s shape finds.
+    async fn find_order(&self, sql: String, args: Vec<Bind>) -> StoreResult<Option<OrderRecord>> {
+        self.read(FindOrder { sql, args }).await
+    }
+
     fn order_sql(condition: &str) -> String {
         format!(
             "SELECT {ORDER_COLUMNS} FROM orders o LEFT JOIN certificates c ON c.serial = o.serial WHERE {condition}"
         )
+    }
+}
+
+/// Reads one order, with its certificate's end.
+struct FindOrder {
+    sql: String,
+    args: Vec<Bind>,
+}
+
+impl Job for FindOrder {
+    type Output = Option<OrderRecord>;
+
+    async fn run<T: Tx>(self, tx: &mut T) -> StoreResult<Ends<Self::Output>> {
+        let row = tx.row(&self.sql, &self.args).await?;
+        Ok(Ends::Commit(row.as_ref().map(order_from_row).transpose()?))
+    }
+}
+
+/// Reads one sealed value.
+struct FindSealed {
+    owner: String,
+    what: Sealed,
+}
+
+impl Job for FindSealed {
+    type Output = Option<Vec<u8>>;
+
+    async fn run<T: Tx>(self, tx: &mut T) -> StoreResult<Ends<Self::Output>> {
+        Ok(Ends::Commit(sealed(tx, &self.owner, self.what).await?))
     }
 }
 

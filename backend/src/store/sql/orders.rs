@@ -130,19 +130,13 @@ impl OrderStore for SqlStore {
     }
 
     async fn order(&self, id: &str) -> StoreResult<Option<OrderRecord>> {
-        let row = sqlx::query(&Self::order_sql("o.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(order_from_row).transpose()
+        self.find_order(Self::order_sql("o.id = $1"), args![id].into())
+            .await
     }
 
     async fn order_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<OrderRecord>> {
-        let row = sqlx::query(&Self::order_sql("o.link_hash = $1"))
-            .bind(link_hash.to_vec())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(order_from_row).transpose()
+        self.find_order(Self::order_sql("o.link_hash = $1"), args![link_hash].into())
+            .await
     }
 
     async fn certificate(&self, serial: &str) -> StoreResult<Option<CertificateRecord>> {
@@ -357,7 +351,6 @@ impl OrderStore for SqlStore {
         };
         super::revocation::revoke_in(
             &mut tx,
-            self.backend,
             &serial,
             RevocationReason::CessationOfOperation,
             &revocation,

@@ -83,7 +83,10 @@ impl ReportStore for SqlStore {
             .bind(i64::from(guard.max_attempts))
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(super::collect::code_try).transpose()
+        row.map(TxRow::Any)
+            .as_ref()
+            .map(super::collect::code_try)
+            .transpose()
     }
 
     async fn revoke_by_report(
@@ -111,7 +114,7 @@ impl ReportStore for SqlStore {
             tx.rollback().await?;
             return Ok(None);
         };
-        let outcome = revoke_in(&mut tx, self.backend, &serial, reason, audit).await?;
+        let outcome = revoke_in(&mut tx, &serial, reason, audit).await?;
         if outcome != RevokeOutcome::Revoked {
             // The code stays used: it was right, and the certificate is withdrawn already.
             tx.commit().await?;

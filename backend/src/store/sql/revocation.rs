@@ -6,55 +6,51 @@ use super::*;
 /// and its flow ends; records `audit`, with the certificate's order filled in when the event
 /// names none.
 pub(super) async fn revoke_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    backend: Backend,
+    tx: &mut impl Tx,
     serial: &str,
     reason: RevocationReason,
     audit: &AuditEvent,
 ) -> StoreResult<RevokeOutcome> {
-    if backend == Backend::Postgres {
+    if tx.backend() == Backend::Postgres {
         // The order's row before the certificate's, as a cancel takes them: a revocation that
         // took the certificate first and a cancel that took the order first waited for each
         // other, and PostgreSQL failed one of them.
-        sqlx::query("SELECT id FROM orders WHERE serial = $1 FOR UPDATE")
-            .bind(serial)
-            .fetch_all(&mut **tx)
-            .await?;
+        tx.rows(
+            "SELECT id FROM orders WHERE serial = $1 FOR UPDATE",
+            &args![serial],
+        )
+        .await?;
     }
-    let revoked: Option<String> = sqlx::query_scalar(
-        "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 \
-         WHERE serial = $1 AND revoked_at IS NULL RETURNING order_id",
-    )
-    .bind(serial)
-    .bind(audit.at)
-    .bind(reason.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(certificate_order) = revoked else {
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT serial FROM certificates WHERE serial = $1")
-                .bind(serial)
-                .fetch_optional(&mut **tx)
-                .await?;
+    let revoked = tx
+        .row(
+            "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 \
+             WHERE serial = $1 AND revoked_at IS NULL RETURNING order_id",
+            &args![serial, audit.at, reason.as_str()],
+        )
+        .await?;
+    let Some(revoked) = revoked else {
+        let exists = tx
+            .row(
+                "SELECT serial FROM certificates WHERE serial = $1",
+                &args![serial],
+            )
+            .await?;
         return Ok(if exists.is_some() {
             RevokeOutcome::AlreadyRevoked
         } else {
             RevokeOutcome::Unknown
         });
     };
+    let certificate_order: String = revoked.cell("order_id")?;
     let sql = format!(
         "UPDATE orders SET state = {}, code_mac = NULL, updated_at = $2 WHERE serial = $1 AND {} \
          RETURNING id",
         moved(OrderEvent::Revoked),
         applies(OrderEvent::Revoked)
     );
-    let order_id: Option<String> = sqlx::query_scalar(&sql)
-        .bind(serial)
-        .bind(audit.at)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if let Some(order_id) = order_id {
-        end_flow(tx, &order_id, audit.at).await?;
+    let order = tx.row(&sql, &args![serial, audit.at]).await?;
+    if let Some(order) = order {
+        end_flow(tx, &order.cell::<String>("id")?, audit.at).await?;
     }
     let event = AuditEvent {
         order_id: audit.order_id.clone().or(Some(certificate_order)),
@@ -66,9 +62,11 @@ pub(super) async fn revoke_in(
     // is behind (and a crash before then loses nothing). Its row is the last one this takes
     // (its callers only insert after it), so on PostgreSQL no transaction can hold it while
     // waiting for an order or certificate row that another revocation holds.
-    sqlx::query("UPDATE crl_changes SET revision = revision + 1 WHERE id = 1")
-        .execute(&mut **tx)
-        .await?;
+    tx.exec(
+        "UPDATE crl_changes SET revision = revision + 1 WHERE id = 1",
+        &[],
+    )
+    .await?;
     Ok(RevokeOutcome::Revoked)
 }
 
@@ -81,7 +79,7 @@ impl RevocationStore for SqlStore {
         audit: &AuditEvent,
     ) -> StoreResult<RevokeOutcome> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let outcome = revoke_in(&mut tx, self.backend, serial, reason, audit).await?;
+        let outcome = revoke_in(&mut tx, serial, reason, audit).await?;
         if outcome == RevokeOutcome::Revoked {
             tx.commit().await?;
         } else {

@@ -19,7 +19,10 @@ fn endpoint_from_row(row: &AnyRow) -> StoreResult<WebhookRecord> {
 
 /// The comma-separated `events` column.
 fn events_of(row: &AnyRow) -> StoreResult<Vec<WebhookEvent>> {
-    let events: String = row.try_get("events")?;
+    parse_events(&row.try_get::<String, _>("events")?)
+}
+
+fn parse_events(events: &str) -> StoreResult<Vec<WebhookEvent>> {
     events
         .split(',')
         .filter(|event| !event.is_empty())
@@ -29,51 +32,56 @@ fn events_of(row: &AnyRow) -> StoreResult<Vec<WebhookEvent>> {
 
 /// Queues what `audit` is told as to every working endpoint registered for it: the event
 /// once, and one delivery per endpoint. Nothing is written when no endpoint wants it.
-pub(super) async fn queue_events(
-    conn: &mut sqlx::AnyConnection,
-    audit: &AuditEvent,
-) -> StoreResult<()> {
+pub(super) async fn queue_events(tx: &mut impl Tx, audit: &AuditEvent) -> StoreResult<()> {
     let kinds = WebhookEvent::of_action(&audit.action);
     if kinds.is_empty() {
         return Ok(());
     }
-    let sql = format!("SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE disabled_at IS NULL");
-    let endpoints = sqlx::query(&sql)
-        .fetch_all(&mut *conn)
+    // Which events are wanted, and by whom: the endpoints' ids and events only.
+    let endpoints = tx
+        .rows(
+            "SELECT id, events FROM webhook_endpoints WHERE disabled_at IS NULL",
+            &[],
+        )
         .await?
         .iter()
-        .map(endpoint_from_row)
+        .map(|row| {
+            Ok((
+                row.cell::<String>("id")?,
+                parse_events(&row.cell::<String>("events")?)?,
+            ))
+        })
         .collect::<StoreResult<Vec<_>>>()?;
     for &kind in kinds {
-        let wanted: Vec<&WebhookRecord> = endpoints
+        let wanted: Vec<&String> = endpoints
             .iter()
-            .filter(|endpoint| endpoint.events.contains(&kind))
+            .filter(|(_, events)| events.contains(&kind))
+            .map(|(id, _)| id)
             .collect();
         if wanted.is_empty() {
             continue;
         }
         let event_id = format!("evt_{}", uuid::Uuid::new_v4().simple());
-        let payload = payload(conn, kind, &event_id, audit).await?;
-        sqlx::query("INSERT INTO webhook_events (id, type, payload, at) VALUES ($1, $2, $3, $4)")
-            .bind(&event_id)
-            .bind(kind.as_str())
-            .bind(&payload)
-            .bind(audit.at)
-            .execute(&mut *conn)
-            .await?;
+        let payload = payload(tx, kind, &event_id, audit).await?;
+        tx.exec(
+            "INSERT INTO webhook_events (id, type, payload, at) VALUES ($1, $2, $3, $4)",
+            &args![&event_id, kind.as_str(), payload, audit.at],
+        )
+        .await?;
         for endpoint in wanted {
-            sqlx::query(
+            tx.exec(
                 "INSERT INTO messages (idempotency_key, order_id, channel, recipient, subject, purpose, \
                  locale, created_at, next_attempt_at) VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $7)",
+                &args![
+                    format!("{event_id}.{endpoint}"),
+                    Channel::Webhook.as_str(),
+                    endpoint,
+                    &event_id,
+                    Purpose::Webhook.as_str(),
+                    Locale::default().as_str(),
+                    audit.at,
+                ],
             )
-            .bind(format!("{event_id}.{}", endpoint.id))
-            .bind(Channel::Webhook.as_str())
-            .bind(&endpoint.id)
-            .bind(&event_id)
-            .bind(Purpose::Webhook.as_str())
-            .bind(Locale::default().as_str())
-            .bind(audit.at)
-            .execute(&mut *conn)
             .await?;
         }
     }
@@ -85,7 +93,7 @@ pub(super) async fn queue_events(
 /// code, password, file or token: a receiver that wants more asks the admin API with a
 /// token of its own.
 async fn payload(
-    conn: &mut sqlx::AnyConnection,
+    tx: &mut impl Tx,
     kind: WebhookEvent,
     event_id: &str,
     audit: &AuditEvent,
@@ -97,32 +105,34 @@ async fn payload(
     put("actor", audit.actor.clone().into());
     if let Some(order_id) = &audit.order_id {
         put("order_id", order_id.clone().into());
-        let order = sqlx::query("SELECT org, service, client, state FROM orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_optional(&mut *conn)
+        let order = tx
+            .row(
+                "SELECT org, service, client, state FROM orders WHERE id = $1",
+                &args![order_id],
+            )
             .await?;
         if let Some(order) = order {
-            put("customer", order.try_get::<String, _>("org")?.into());
-            put("service", order.try_get::<String, _>("service")?.into());
-            put("client", order.try_get::<String, _>("client")?.into());
-            put("state", order.try_get::<String, _>("state")?.into());
+            put("customer", order.cell::<String>("org")?.into());
+            put("service", order.cell::<String>("service")?.into());
+            put("client", order.cell::<String>("client")?.into());
+            put("state", order.cell::<String>("state")?.into());
         }
     }
     if let Some(serial) = &audit.serial {
         put("serial", serial.clone().into());
-        let certificate = sqlx::query(
-            "SELECT not_after, revoked_at, revocation_reason FROM certificates WHERE serial = $1",
-        )
-        .bind(serial)
-        .fetch_optional(&mut *conn)
-        .await?;
+        let certificate = tx
+            .row(
+                "SELECT not_after, revoked_at, revocation_reason FROM certificates WHERE serial = $1",
+                &args![serial],
+            )
+            .await?;
         if let Some(certificate) = certificate {
             let time = |at: i64| serde_json::Value::from(rfc3339(from_unix(at)));
-            put("not_after", time(certificate.try_get("not_after")?));
-            if let Some(at) = certificate.try_get::<Option<i64>, _>("revoked_at")? {
+            put("not_after", time(certificate.cell("not_after")?));
+            if let Some(at) = certificate.cell::<Option<i64>>("revoked_at")? {
                 put("revoked_at", time(at));
             }
-            if let Some(reason) = certificate.try_get::<Option<String>, _>("revocation_reason")? {
+            if let Some(reason) = certificate.cell::<Option<String>>("revocation_reason")? {
                 put("revocation_reason", reason.into());
             }
         }
