@@ -22,6 +22,11 @@ pub fn deny(ctx: &Ctx) -> Result<()> {
     exec::step("The advisory database (the committed copy)", || {
         advisory_db(ctx)
     })?;
+    // cargo deny reads the metadata of every platform's crates, offline: a fresh machine has
+    // fetched only what its own builds needed (windows-only crates, say, are missing).
+    exec::step("Fetching every locked crate, for every platform", || {
+        exec::run(ctx.cargo().args(["fetch", "--locked"]))
+    })?;
     exec::step(
         "cargo deny: licences, advisories, duplicate versions, sources",
         // Without the inclusion graphs: each duplicate version is a short report, not a tree.
