@@ -19,6 +19,9 @@ pub async fn sweep(state: &AppState) -> Result<Sweep, AppError> {
     let now = unix(state.clock.now());
     let expired_orders = state.store.expire_links(now).await?;
     let deleted_sessions = state.store.delete_expired_sessions(now).await?;
+    if let Err(error) = state.store.fold_counts().await {
+        tracing::warn!("the counts were not folded this time: {error}");
+    }
     state
         .store
         .forget_login_failures(now - super::staff::THROTTLE_WINDOW_SECONDS)

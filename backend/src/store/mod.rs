@@ -61,6 +61,9 @@ pub trait Store:
     /// sealed values, so that no dead tuple keeps a wiped one. `false` when readers kept it
     /// from finishing; try again later.
     async fn compact(&self) -> StoreResult<bool>;
+    /// Folds the counts' rows of committed transactions into one per key (PostgreSQL, where
+    /// each transaction counts in rows of its own; SQLite keeps one row per key already).
+    async fn fold_counts(&self) -> StoreResult<()>;
 }
 
 /// Orders and their certificates.

@@ -29,6 +29,11 @@ const CACHED_STATEMENTS: usize = 128;
 /// The writer's page cache: the pages a flow touches stay in memory between its requests.
 const WRITER_CACHE_KIB: u32 = 16 * 1024;
 
+/// How long a fold waits for readers of old snapshots, and how long a write waits for the
+/// CLI (another process) to finish its own (as `busy_timeout` in the pragmas).
+const FOLD_WAIT_MS: u64 = 200;
+const BUSY_WAIT_MS: u64 = 5000;
+
 /// How often, at most, the checkpoint thread copies the log back while writes go on.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -85,7 +90,15 @@ impl<J: Job> Work for Queued<J> {
 /// The handle to the thread; the thread ends when the last handle is dropped.
 #[derive(Debug)]
 pub(super) struct Writer {
-    jobs: mpsc::Sender<Box<dyn Work>>,
+    jobs: mpsc::Sender<Task>,
+}
+
+/// What the thread is asked to do.
+enum Task {
+    Job(Box<dyn Work>),
+    /// Folds the log into the database and truncates it, between two transactions: `true`
+    /// when done, `false` when readers kept it from finishing.
+    Fold(tokio::sync::oneshot::Sender<StoreResult<bool>>),
 }
 
 impl std::fmt::Debug for dyn Work {
@@ -119,7 +132,7 @@ impl Writer {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         checkpointer.execute_batch(pragmas)?;
-        let (jobs, queue) = mpsc::channel::<Box<dyn Work>>();
+        let (jobs, queue) = mpsc::channel::<Task>();
         let (wrote, written) = mpsc::sync_channel::<()>(1);
         let spawn = |name: &str, body: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
@@ -146,7 +159,18 @@ impl Writer {
             outcome: None,
             answer,
         };
-        self.jobs.send(Box::new(work)).map_err(|_| stopped())?;
+        self.jobs
+            .send(Task::Job(Box::new(work)))
+            .map_err(|_| stopped())?;
+        answered.await.map_err(|_| stopped())?
+    }
+
+    /// Folds the log into the database and truncates it, in the writer's turn: no copy of a
+    /// wiped secret stays in the log. Done here, between two of the writer's transactions, it
+    /// holds the writes up only for the fold itself.
+    pub async fn fold(&self) -> StoreResult<bool> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.jobs.send(Task::Fold(answer)).map_err(|_| stopped())?;
         answered.await.map_err(|_| stopped())?
     }
 }
@@ -156,30 +180,63 @@ fn stopped() -> StoreError {
 }
 
 /// The thread: takes the process's writer turn, runs what is queued (up to
-/// [`JOBS_PER_COMMIT`]) in one transaction, hands the turn back, answers.
+/// [`JOBS_PER_COMMIT`]) in one transaction, folds the log if asked, hands the turn back,
+/// answers.
 fn serve(
     mut connection: Connection,
-    queue: &mpsc::Receiver<Box<dyn Work>>,
+    queue: &mpsc::Receiver<Task>,
     turn: &tokio::sync::Mutex<()>,
     wrote: &mpsc::SyncSender<()>,
 ) {
     while let Ok(first) = queue.recv() {
-        let mut batch = vec![first];
         let turn = turn.blocking_lock();
-        while batch.len() < JOBS_PER_COMMIT {
-            match queue.try_recv() {
-                Ok(work) => batch.push(work),
-                Err(_) => break,
+        let mut batch = Vec::new();
+        let mut folds = Vec::new();
+        let mut next = Some(first);
+        while let Some(task) = next.take() {
+            match task {
+                Task::Job(work) => batch.push(work),
+                Task::Fold(answer) => folds.push(answer),
+            }
+            if batch.len() < JOBS_PER_COMMIT {
+                next = queue.try_recv().ok();
             }
         }
-        let committed = run_batch(&mut connection, &mut batch);
+        let committed = if batch.is_empty() {
+            Ok(())
+        } else {
+            run_batch(&mut connection, &mut batch)
+        };
+        // Folds asked for meanwhile share one: it covers every wipe committed before it.
+        let folded = (!folds.is_empty()).then(|| fold(&connection));
         drop(turn);
         // Full means the checkpoint thread has a run to do already.
         let _ = wrote.try_send(());
         for work in batch {
             work.answer(&committed);
         }
+        for answer in folds {
+            let outcome = match &folded {
+                Some(Ok(done)) => Ok(*done),
+                Some(Err(why)) => Err(StoreError::Uncommitted(why.clone())),
+                None => Ok(false),
+            };
+            let _ = answer.send(outcome);
+        }
     }
+}
+
+/// A TRUNCATE checkpoint: waits for readers of old snapshots, so give up quickly (`false`)
+/// and let the caller try again rather than stall the writes.
+fn fold(connection: &Connection) -> Result<bool, String> {
+    let set = |ms| connection.busy_timeout(std::time::Duration::from_millis(ms));
+    set(FOLD_WAIT_MS).map_err(|error| error.to_string())?;
+    let busy = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+        row.get::<_, i64>(0)
+    });
+    set(BUSY_WAIT_MS).map_err(|error| error.to_string())?;
+    busy.map(|busy| busy == 0)
+        .map_err(|error| error.to_string())
 }
 
 /// The checkpoint thread: after writes, copies the log back into the database without

@@ -556,6 +556,29 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn fold_counts(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            return Ok(());
+        }
+        // One statement per table: it deletes what it sums, so a row is counted once, in
+        // shard 0 or in its own; rows of transactions still running are not yet seen. Keys in
+        // order, so that two instances folding at once take shard 0's rows in one order.
+        for (table, key) in [
+            ("order_counts", "state"),
+            ("message_counts", "channel, status"),
+        ] {
+            sqlx::query(&format!(
+                "WITH folded AS (DELETE FROM {table} WHERE shard <> 0 RETURNING {key}, n) \
+                 INSERT INTO {table} AS c ({key}, shard, n) \
+                 SELECT {key}, 0, SUM(n) FROM folded GROUP BY {key} ORDER BY {key} \
+                 ON CONFLICT ({key}, shard) DO UPDATE SET n = c.n + EXCLUDED.n"
+            ))
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
     async fn compact(&self) -> StoreResult<bool> {
         if self.backend == Backend::Postgres {
             // A plain VACUUM leaves a dead tuple's bytes in the page's free space; FULL writes
@@ -568,7 +591,15 @@ impl Store for SqlStore {
             let result = connection.execute("VACUUM FULL sealed_values").await;
             connection.execute("RESET lock_timeout").await?;
             return match result {
-                Ok(_) => Ok(true),
+                Ok(_) => {
+                    // The wipes come with messages sent. Until a vacuum, the queue's index
+                    // keeps an entry for each message that left it, and every claim reads
+                    // past them to the ones still queued: a burst of messages made each claim
+                    // slower than the last (seconds, before autovacuum's first look). A plain
+                    // VACUUM takes no lock that holds up the portal's reads or writes.
+                    connection.execute("VACUUM messages").await?;
+                    Ok(true)
+                }
                 // 55P03: lock_not_available.
                 Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("55P03") => {
                     Ok(false)
@@ -576,17 +607,11 @@ impl Store for SqlStore {
                 Err(error) => Err(error.into()),
             };
         }
-        let _turn = self.write_turn().await;
-        let mut connection = self.pool.acquire().await?;
-        // A TRUNCATE checkpoint waits for readers of old snapshots and holds writers off
-        // meanwhile; give up quickly and let the caller try again rather than stall the portal.
-        connection.execute("PRAGMA busy_timeout = 200").await?;
-        let result = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .fetch_one(&mut *connection)
-            .await;
-        connection.execute("PRAGMA busy_timeout = 5000").await?;
-        let busy: i64 = result?.try_get(0)?;
-        Ok(busy == 0)
+        match &self.lite {
+            Some(lite) => lite.fold().await,
+            // SQLite, the one with a log to fold, always has its writer thread.
+            None => Ok(true),
+        }
     }
 }
 
