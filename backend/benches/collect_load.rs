@@ -1,6 +1,7 @@
 //! A load run of the collect API: 64 concurrent clients, each taking an order through verify,
-//! bundle and receipt against the release `certportal serve`, beside nginx serving the same
-//! file's bytes to the same client. Prints throughput, p50/p99 latency and the server's RSS.
+//! bundle and receipt against the release `certportal serve`, on SQLite and on PostgreSQL
+//! (when the machine has a server), beside nginx serving the same file's bytes to the same
+//! client. Prints throughput, p50/p99 latency and the server's RSS.
 //!
 //! `cargo bench -p certportal --bench collect_load` (or `cargo xtask bench`). Orders are made
 //! beforehand, through the library against the server's own database, and are not timed.
@@ -248,18 +249,16 @@ fn start_nginx(root: &Path, port: u16) -> Killed {
     Killed(child)
 }
 
-#[tokio::main]
-async fn main() {
-    // `cargo bench` passes --bench; a plain run takes no arguments either.
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+/// Starts the release server on a fresh data dir (SQLite, or the PostgreSQL database at
+/// `database_url`), makes the orders beforehand (not timed) and runs the clients against it.
+async fn measure(data: &Path, database_url: Option<&str>) -> (Run, Vec<u8>, String) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    certportal::cli::init::initialise(&data, None, None, Some(&base))
+    certportal::cli::init::initialise(data, None, None, Some(&base))
         .await
         .unwrap();
-
-    let server = Command::new(env!("CARGO_BIN_EXE_certportal"))
+    let mut server = Command::new(env!("CARGO_BIN_EXE_certportal"));
+    server
         .args([
             "--data-dir",
             data.to_str().unwrap(),
@@ -271,16 +270,19 @@ async fn main() {
         .env("CERTPORTAL_METRICS__LISTEN", "127.0.0.1:0")
         .env("CERTPORTAL_HTTP__COLLECT_RATE_PER_MINUTE", "100000000")
         .env("CERTPORTAL_DELIVERY__POLL_INTERVAL_MS", "50")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("certportal serve");
-    let server = Killed(server);
+        .stdout(Stdio::null());
+    if let Some(url) = database_url {
+        server.env("CERTPORTAL_DATABASE_URL", url);
+    }
+    let server = Killed(server.spawn().expect("certportal serve"));
     wait_for(&format!("{base}/healthz")).await;
 
     println!("making {ORDERS} orders (P-256 keys; not timed) ...");
-    let portal = Portal::open(PortalOptions::from_data_dir(data.clone()).unwrap())
-        .await
-        .unwrap();
+    let mut options = PortalOptions::from_data_dir(data.to_owned()).unwrap();
+    if let Some(url) = database_url {
+        options.config.database_url = url.to_owned();
+    }
+    let portal = Portal::open(options).await.unwrap();
     let draft = OrderDraft {
         org: "Acme AS".into(),
         service: "Payments API".into(),
@@ -321,17 +323,34 @@ async fn main() {
     let (run, sample) = collect_run(&base, work).await;
     let status =
         std::fs::read_to_string(format!("/proc/{}/status", server.0.id())).unwrap_or_default();
+    let memory = format!(
+        "RSS now {} KiB, peak {} KiB",
+        kib(&status, "VmRSS:"),
+        kib(&status, "VmHWM:")
+    );
+    (run, sample, memory)
+}
+
+#[tokio::main]
+async fn main() {
+    // `cargo bench` passes --bench; a plain run takes no arguments either.
+    let dir = tempfile::tempdir().unwrap();
+    let (run, sample, memory) = measure(&dir.path().join("sqlite"), None).await;
     println!(
         "\ncollect API, {CLIENTS} concurrent clients, {} flows of verify + bundle + receipt:",
         run.flows
     );
-    let ours = run.report("certportal (verify+bundle+receipt)", "flows");
-    println!(
-        "{:<34} RSS now {} KiB, peak {} KiB",
-        "certportal server memory",
-        kib(&status, "VmRSS:"),
-        kib(&status, "VmHWM:")
-    );
+    let ours = run.report("certportal, SQLite", "flows");
+    println!("{:<34} {memory}", "certportal server memory");
+    match process::postgres_database("collect_load").await {
+        Some((url, admin, name)) => {
+            let (run, _, memory) = measure(&dir.path().join("postgres"), Some(&url)).await;
+            run.report("certportal, PostgreSQL", "flows");
+            println!("{:<34} {memory}", "certportal server memory");
+            process::drop_postgres_database(&admin, &name).await;
+        }
+        None => println!("PostgreSQL: skipped, no server at TEST_POSTGRES_URL or 127.0.0.1:5432"),
+    }
 
     let www = dir.path().join("nginx");
     std::fs::create_dir_all(www.join("www")).unwrap();
@@ -346,5 +365,4 @@ async fn main() {
         "\ncertportal requests/s ÷ nginx requests/s = {:.2} (target ≥ 0.5)",
         ours / theirs
     );
-    drop(server);
 }

@@ -8,6 +8,8 @@
 //! what is measured); the timed calls are the portal's own, as its handlers make them.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod process;
+
 use certportal::config::Config;
 use certportal::flow::{Actor, crl, revoke};
 use certportal::startup::{Portal, PortalOptions};
@@ -168,34 +170,14 @@ async fn run(name: &str, data: &Path, database_url: Option<String>) -> bool {
     revoke_p99 <= REVOKE_TARGET_MS && crl_p99 <= CRL_TARGET_MS
 }
 
-/// A fresh PostgreSQL database on the machine's server, dropped afterwards; `None` when there
-/// is no server to make one on.
-async fn postgres_database() -> Option<(String, String, String)> {
-    let admin = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let pool = sqlx::PgPool::connect(&admin).await.ok()?;
-    let name = format!("certportal_bench_{}", std::process::id());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&pool)
-        .await
-        .ok()?;
-    pool.close().await;
-    let (base, _) = admin.rsplit_once('/')?;
-    Some((format!("{base}/{name}"), admin, name))
-}
-
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let mut fits = run("SQLite", &dir.path().join("sqlite"), None).await;
-    match postgres_database().await {
+    match process::postgres_database("bench").await {
         Some((url, admin, name)) => {
             fits &= run("PostgreSQL", &dir.path().join("postgres"), Some(url)).await;
-            let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&pool)
-                .await
-                .unwrap();
+            process::drop_postgres_database(&admin, &name).await;
         }
         None => println!("PostgreSQL: skipped, no server at TEST_POSTGRES_URL or 127.0.0.1:5432"),
     }
