@@ -101,12 +101,6 @@ enum Task {
     Fold(tokio::sync::oneshot::Sender<StoreResult<bool>>),
 }
 
-impl std::fmt::Debug for dyn Work {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Work")
-    }
-}
-
 impl Writer {
     /// Opens a connection of its own to the database at `path` (migrated already) and starts
     /// its thread.
