@@ -1,5 +1,5 @@
-//! SQLite's writer thread: the collect flow's and the dispatcher's writes, each whole
-//! transaction in one hop.
+//! SQLite's writer thread: the collect flow's writes and reads and the dispatcher's, each
+//! whole transaction in one hop.
 //!
 //! sqlx runs every SQLite statement on its connection's own thread and hands each one there
 //! and back; a collect request's transaction of eight statements made sixteen thread switches,

@@ -75,7 +75,8 @@ pub(super) enum Ends<T> {
     Rollback(T),
 }
 
-/// A write transaction that runs on either driver, from what it owns.
+/// A transaction that runs on either driver, from what it owns. It awaits nothing but its
+/// `Tx`: on SQLite's writer thread its future is run to its end at once, with no runtime.
 pub(super) trait Job: Send + 'static {
     type Output: Send + 'static;
 
