@@ -12,7 +12,7 @@ fn code_guards() -> String {
 }
 
 /// A try taken at a code: the code's keyed hash and the tries on it, this one included.
-pub(super) fn code_try(row: &TxRow) -> StoreResult<CodeTry> {
+pub(super) fn code_try(row: &impl Columns) -> StoreResult<CodeTry> {
     Ok(CodeTry {
         code_mac: row.cell("code_mac")?,
         attempts: count(row.cell("code_attempts")?),

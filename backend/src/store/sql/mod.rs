@@ -28,7 +28,7 @@ use certportal_shared::model::{
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::sync::Arc;
-use tx::{Columns, Ends, Job, Row as TxRow, Tx};
+use tx::{Columns, Ends, Job, Tx};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

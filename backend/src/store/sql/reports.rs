@@ -83,10 +83,7 @@ impl ReportStore for SqlStore {
             .bind(i64::from(guard.max_attempts))
             .fetch_optional(&self.pool)
             .await?;
-        row.map(TxRow::Any)
-            .as_ref()
-            .map(super::collect::code_try)
-            .transpose()
+        row.as_ref().map(super::collect::code_try).transpose()
     }
 
     async fn revoke_by_report(
