@@ -126,6 +126,65 @@ async fn search_finds_any_field_by_a_part_of_it_on_postgres() {
     search_finds_any_field_by_a_part_of_it(postgres().await).await;
 }
 
+/// A long address whose end every order holds is looked up by its rare trigrams (SQLite) or
+/// its rarest run of letters (PostgreSQL), which an order may hold apart too: each order found
+/// is checked for the address itself.
+async fn a_long_word_is_found_only_where_it_is_written(app: TestApp) {
+    let alice = app.signed_in_admin().await;
+    let domain = "support-for-the-customers-of-the-nordkraft-group.example";
+    let order = |i: usize, org: &str, email: &str| {
+        let mut body = order_body();
+        body["org"] = json!(org);
+        body["client"] = json!(format!("client-{i}"));
+        body["email"] = json!(email);
+        body["contact_name"] = json!("Ola Nordmann");
+        body
+    };
+    for i in 0..48 {
+        let email = format!("user{i}@{domain}");
+        alice
+            .post_json(routes::ADMIN_ORDERS, &order(i, "Nordkraft AS", &email))
+            .await;
+    }
+    // Every trigram of the address, and each of its runs of letters, but apart.
+    let apart = order(48, "Kari.Q AS", &format!("ola.q@{domain}"));
+    alice.post_json(routes::ADMIN_ORDERS, &apart).await;
+    let address = format!("kari.q@{domain}");
+    app.clock.advance(Duration::seconds(1));
+    let kari = alice
+        .post_json(routes::ADMIN_ORDERS, &order(49, "Nordkraft AS", &address))
+        .await;
+    for written in [address.clone(), address.to_uppercase()] {
+        let found = alice.get_json(&query(&written)).await;
+        assert_eq!(
+            ids(&found),
+            [kari["order_id"].as_str().unwrap()],
+            "{written}"
+        );
+        assert_eq!(
+            (found["total"].clone(), found["total_exact"].clone()),
+            (json!(1), json!(true))
+        );
+    }
+    // The common part alone: every order, newest first, counted.
+    let common = alice.get_json(&format!("{}&limit=5", query(domain))).await;
+    assert_eq!(ids(&common)[0], kari["order_id"].as_str().unwrap());
+    assert_eq!(
+        (common["total"].clone(), common["total_exact"].clone()),
+        (json!(50), json!(true))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_word_is_found_only_where_it_is_written_on_sqlite() {
+    a_long_word_is_found_only_where_it_is_written(sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_word_is_found_only_where_it_is_written_on_postgres() {
+    a_long_word_is_found_only_where_it_is_written(postgres().await).await;
+}
+
 /// Walks every page of `path` three at a time, making a new order after the first page.
 async fn walk(app: &TestApp, alice: &StaffClient, path: &str) -> (Vec<String>, usize) {
     let separator = if path.contains('?') { '&' } else { '?' };

@@ -9,6 +9,7 @@ mod orders;
 mod reminders;
 mod reports;
 mod revocation;
+mod search;
 mod seed;
 mod sites;
 mod staff;

@@ -1,5 +1,6 @@
 //! Orders and their certificates.
 
+use super::search::{Search, Use};
 use super::*;
 
 /// Collected orders whose live certificate ends after `$2` and before `$1`.
@@ -9,23 +10,6 @@ const EXPIRING: &str = "o.serial = c.serial AND o.state = 'collected' AND c.revo
 /// An order renewing certificate `$1` that is under way or collected.
 const RENEWAL_UNDER_WAY: &str = "SELECT id FROM orders WHERE renews_serial = $1 \
      AND state NOT IN ('expired', 'cancelled') LIMIT 1";
-
-/// Every way of writing `word` in upper and lower case, where the two differ beyond ASCII.
-fn spellings(word: &str) -> Vec<String> {
-    word.chars().fold(vec![String::new()], |spellings, c| {
-        let upper: String = c.to_uppercase().collect();
-        let lower: String = c.to_lowercase().collect();
-        let ways = if c.is_ascii() || upper == lower {
-            vec![c.to_string()]
-        } else {
-            vec![lower, upper]
-        };
-        spellings
-            .iter()
-            .flat_map(|head| ways.iter().map(move |way| format!("{head}{way}")))
-            .collect()
-    })
-}
 
 impl SqlStore {
     /// How many orders there are, or in one state, from the counts kept as orders change.
@@ -173,53 +157,16 @@ impl OrderStore for SqlStore {
     }
 
     async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<OrderPage> {
-        let mut query = Binds::default();
+        let counted = self.counted(filter.state).await?;
+        let search = if filter.words.is_empty() {
+            None
+        } else {
+            Some(self.plan_search(filter, counted).await?)
+        };
         // A search on SQLite walks the trigram index newest first and stops at the page's
-        // end; every other listing walks an index on (state,) created_at, id.
-        let fts = self.backend == Backend::Sqlite && !filter.words.is_empty();
-        if fts {
-            let phrase = filter
-                .words
-                .iter()
-                .filter(|word| word.chars().count() >= SEARCH_WORD_MIN)
-                .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            let phrase = query.bind(Bind::Text(phrase));
-            query
-                .conditions
-                .push(format!("order_search_index MATCH {phrase}"));
-        }
-        for word in &filter.words {
-            match self.backend {
-                // The index matched the longer words; a short one is a filter on what it found.
-                Backend::Sqlite if word.chars().count() >= SEARCH_WORD_MIN => {}
-                // SQLite's LIKE folds the case of ASCII letters only: a short word is looked
-                // for in each way of writing it (four at most, for `æø`: æø, æØ, Æø, ÆØ).
-                Backend::Sqlite => {
-                    let likes = spellings(word)
-                        .into_iter()
-                        .map(|spelling| {
-                            let like =
-                                query.bind(Bind::Text(format!("%{}%", escape_like(&spelling))));
-                            format!("s.text LIKE {like} ESCAPE '\\'")
-                        })
-                        .collect::<Vec<_>>();
-                    query.conditions.push(format!("({})", likes.join(" OR ")));
-                }
-                Backend::Postgres => {
-                    let like = query.bind(Bind::Text(format!("%{}%", escape_like(word))));
-                    query
-                        .conditions
-                        .push(format!("o.search LIKE lower({like}) ESCAPE '\\'"));
-                }
-            }
-        }
-        if let Some(state) = filter.state {
-            let state = query.bind(Bind::Text(state.as_str().to_owned()));
-            query.conditions.push(format!("o.state = {state}"));
-        }
-        let condition = query.condition();
+        // end; every other listing walks an index on (state,) created_at, id, or sorts what
+        // PostgreSQL's index found.
+        let fts = matches!(search, Some(Search::Sqlite(_)));
         let (from, order) = if fts {
             (
                 // CROSS JOIN keeps SQLite on the index first even with a state to match.
@@ -230,18 +177,40 @@ impl OrderStore for SqlStore {
         } else {
             ("orders o", "o.created_at DESC, o.id DESC")
         };
-        let (total, total_exact) = if filter.words.is_empty() {
-            (self.counted(filter.state).await?, true)
-        } else {
-            // Counting every match of a common word would read them all: count up to a bound.
-            let sql = format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {condition} LIMIT {}) matched",
-                SEARCH_COUNT_MAX + 1
-            );
-            let n =
-                u64::try_from(query.scalar(&sql).fetch_one(&self.pool).await?).unwrap_or_default();
-            (n.min(SEARCH_COUNT_MAX), n <= SEARCH_COUNT_MAX)
+        let state = |query: &mut Binds| {
+            if let Some(state) = filter.state {
+                let state = query.bind(Bind::Text(state.as_str().to_owned()));
+                query.conditions.push(format!("o.state = {state}"));
+            }
         };
+        let (total, total_exact) = match &search {
+            None => (counted, true),
+            Some(search) => {
+                // Counting every match of a common word would read them all: count up to a
+                // bound, the newest first where the plan walks.
+                let mut query = Binds::default();
+                let walk = search.conditions(&filter.words, &mut query, Use::Count);
+                state(&mut query);
+                let walk = if walk {
+                    format!("ORDER BY {order}")
+                } else {
+                    String::new()
+                };
+                let sql = format!(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {} {walk} LIMIT {}) matched",
+                    query.condition(),
+                    SEARCH_COUNT_MAX + 1
+                );
+                let n = u64::try_from(query.scalar(&sql).fetch_one(&self.pool).await?)
+                    .unwrap_or_default();
+                (n.min(SEARCH_COUNT_MAX), n <= SEARCH_COUNT_MAX)
+            }
+        };
+        let mut query = Binds::default();
+        let walk = search
+            .as_ref()
+            .is_none_or(|search| search.conditions(&filter.words, &mut query, Use::Page));
+        state(&mut query);
         if let Some(cursor) = &filter.before {
             let id = query.bind(Bind::Text(cursor.id.clone()));
             if fts {
@@ -258,10 +227,21 @@ impl OrderStore for SqlStore {
         let condition = query.condition();
         let limit = query.bind(Bind::Int(i64::from(filter.limit) + 1));
         let offset = query.bind(Bind::Int(i64::from(filter.offset)));
-        let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM {from} LEFT JOIN certificates c ON c.serial = o.serial \
-             WHERE {condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-        );
+        let sql = if walk {
+            format!(
+                "SELECT {ORDER_COLUMNS} FROM {from} LEFT JOIN certificates c ON c.serial = o.serial \
+                 WHERE {condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            )
+        } else {
+            // What the index found, read in full before it is sorted: PostgreSQL would
+            // otherwise walk the orders newest first, checking each, for as long as it takes.
+            format!(
+                "WITH found AS MATERIALIZED (SELECT o.id FROM orders o WHERE {condition}) \
+                 SELECT {ORDER_COLUMNS} FROM found CROSS JOIN orders o \
+                 LEFT JOIN certificates c ON c.serial = o.serial WHERE o.id = found.id \
+                 ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            )
+        };
         let rows = query.query(&sql).fetch_all(&self.pool).await?;
         let mut orders = rows
             .iter()
@@ -426,18 +406,5 @@ impl OrderStore for SqlStore {
             .execute(&self.pool)
             .await?;
         Ok(result.rows_affected())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spellings;
-
-    #[test]
-    fn a_short_word_is_looked_for_in_every_case_beyond_ascii() {
-        assert_eq!(spellings("øs"), ["øs", "Øs"]);
-        assert_eq!(spellings("æø"), ["æø", "æØ", "Æø", "ÆØ"]);
-        assert_eq!(spellings("ol"), ["ol"], "LIKE folds ASCII itself");
-        assert_eq!(spellings("4%"), ["4%"]);
     }
 }
