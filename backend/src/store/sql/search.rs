@@ -155,9 +155,11 @@ pub(super) fn postgres_plan(
     }
     let matching = sample.share(words);
     let found = orders * sample.share(&indexed);
+    // The index reads a list for each trigram of each run, as long as the orders holding it.
     let lists: f64 = rarest
         .iter()
-        .map(|(share, run)| orders * share * run.chars().count().saturating_sub(2) as f64)
+        .flat_map(|(_, run)| trigrams(run))
+        .map(|trigram| orders * sample.share(&[trigram]))
         .sum::<f64>()
         * POSTGRES_ENTRY_COST;
     // A walk stops when it has found what it needs; what the index found is read in full to
@@ -411,7 +413,8 @@ mod tests {
             }
         );
         // One in ten: the page is the first 510 walked, the count's 1,001 the first 10,010,
-        // where the index's lists for it hold 100,000 entries for each of six trigrams.
+        // where the index's lists for its six trigrams hold 1,500,000 entries (every order
+        // holds `sen`, of Hansen).
         let tenth = postgres_plan(&words(&["pedersen"]), &sample, 1_000_000, 50);
         assert_eq!(tenth.indexed, ["pedersen"]);
         assert!(tenth.walk_page && tenth.walk_count, "{tenth:?}");
