@@ -13,7 +13,7 @@ const RENEWAL_UNDER_WAY: &str = "SELECT id FROM orders WHERE renews_serial = $1 
 
 impl SqlStore {
     /// How many orders there are, or in one state, from the counts kept as orders change.
-    async fn counted(&self, state: Option<OrderState>) -> StoreResult<u64> {
+    pub(super) async fn counted(&self, state: Option<OrderState>) -> StoreResult<u64> {
         let n: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(SUM(n) AS BIGINT) FROM order_counts WHERE $1 = '' OR state = $1",
         )
@@ -157,11 +157,10 @@ impl OrderStore for SqlStore {
     }
 
     async fn list_orders(&self, filter: &OrderFilter) -> StoreResult<OrderPage> {
-        let counted = self.counted(filter.state).await?;
         let search = if filter.words.is_empty() {
             None
         } else {
-            Some(self.plan_search(filter, counted).await?)
+            Some(self.plan_search(filter).await?)
         };
         // A search on SQLite walks the trigram index newest first and stops at the page's
         // end; every other listing walks an index on (state,) created_at, id, or sorts what
@@ -184,7 +183,7 @@ impl OrderStore for SqlStore {
             }
         };
         let (total, total_exact) = match &search {
-            None => (counted, true),
+            None => (self.counted(filter.state).await?, true),
             Some(search) => {
                 // Counting every match of a common word would read them all: count up to a
                 // bound, the newest first where the plan walks.

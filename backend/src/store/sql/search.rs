@@ -265,12 +265,8 @@ fn fts_string(text: &str) -> String {
 }
 
 impl SqlStore {
-    /// Plans the search of `filter` among `orders` orders, from the newest orders.
-    pub(super) async fn plan_search(
-        &self,
-        filter: &OrderFilter,
-        orders: u64,
-    ) -> StoreResult<Search> {
+    /// Plans the search of `filter`, from the newest orders.
+    pub(super) async fn plan_search(&self, filter: &OrderFilter) -> StoreResult<Search> {
         let limit = i64::from(SAMPLE_ROWS);
         let texts: Vec<String> = match (self.backend, filter.state) {
             (Backend::Sqlite, _) => {
@@ -309,6 +305,7 @@ impl SqlStore {
                     .collect(),
             ),
             Backend::Postgres => {
+                let orders = self.counted(filter.state).await?;
                 Search::Postgres(postgres_plan(&filter.words, &sample, orders, filter.limit))
             }
         })
