@@ -512,5 +512,6 @@ pub async fn seed(
         written = end;
         progress(written);
     }
+    state.store.settle_history().await?;
     Ok(())
 }

@@ -482,6 +482,9 @@ pub trait SeedStore: Send + Sync {
     /// Writes orders as they ended up, with their certificates, messages and audit trails,
     /// in one transaction. Webhooks hear nothing of them.
     async fn write_history(&self, orders: &[HistoricOrder]) -> StoreResult<()>;
+    /// Leaves the history as years of use would: PostgreSQL's tables vacuumed and analysed,
+    /// as autovacuum would have long since, so that its planner knows what they hold.
+    async fn settle_history(&self) -> StoreResult<()>;
 }
 
 /// The store's traits, for callers that use its methods.

@@ -255,4 +255,12 @@ impl SeedStore for SqlStore {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn settle_history(&self) -> StoreResult<()> {
+        // SQLite keeps no statistics unless told to, and a portal's own never tells it.
+        if self.backend == Backend::Postgres {
+            sqlx::query("VACUUM (ANALYZE)").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
 }
