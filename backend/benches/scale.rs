@@ -142,6 +142,8 @@ async fn working_copy(history: &Fixture, db: Db, into: &Path) -> Fixture {
         .status()
         .unwrap();
     assert!(status.success(), "cp -a");
+    // The copy's pages are written out before anything is timed, not during it.
+    assert!(Command::new("sync").status().unwrap().success(), "sync");
     let database_url = match db {
         Db::Sqlite => None,
         Db::Postgres => {
@@ -155,6 +157,7 @@ async fn working_copy(history: &Fixture, db: Db, into: &Path) -> Fixture {
             let name = format!("{from}_run");
             postgres(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
             postgres(&format!("CREATE DATABASE {name} TEMPLATE {from}")).await;
+            postgres("CHECKPOINT").await;
             Some(postgres_url(&name))
         }
     };
@@ -201,7 +204,7 @@ async fn crl_latency(client: &reqwest::Client, metrics: &str) -> Vec<(f64, u64)>
     let buckets: Vec<(f64, u64)> = text
         .lines()
         .filter(|line| {
-            line.starts_with("http_request_duration_seconds_bucket{")
+            line.starts_with("certportal_http_request_duration_seconds_bucket{")
                 && line.contains("route=\"/crl\"")
         })
         .filter_map(|line| {
