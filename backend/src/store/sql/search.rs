@@ -202,8 +202,9 @@ pub(super) enum Use {
 }
 
 impl Search {
-    /// Adds the conditions that find `words` to `query`, and says whether the orders are then
-    /// walked newest first rather than read from PostgreSQL's index and sorted.
+    /// Adds the conditions that find `words` to `query`, and says whether the query reads the
+    /// orders in the list's order (newest first, stopping at its limit) rather than as found:
+    /// SQLite's count reads its index as stored, PostgreSQL's index path sorts what it found.
     pub fn conditions(&self, words: &[String], query: &mut Binds, to: Use) -> bool {
         match self {
             Self::Sqlite(lookups) => {
