@@ -242,6 +242,26 @@ fn histogram_figures(before: &[(f64, u64)], after: &[(f64, u64)]) -> (f64, f64) 
     (bound(50), bound(99))
 }
 
+/// Waits until the server has sent what the seed left queued (the last day's messages), so
+/// that the reads are timed on a portal at rest, not beside a burst of sending.
+async fn settled(url: &str) {
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let queued: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE status = 'queued'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        if queued == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{queued} messages still queued");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    pool.close().await;
+}
+
 /// What is measured, in the order of the table, with its target (p99, ms).
 const MEASURES: &[(&str, Option<f64>)] = &[
     ("order list, first page, newest first", Some(READ_TARGET_MS)),
@@ -444,6 +464,7 @@ async fn measure(db: Db, history: &Fixture, work: &Path) -> Vec<Option<(f64, f64
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    settled(&url).await;
     use reqwest::Method;
     let results = std::cell::RefCell::new(Vec::new());
     let add = |samples: Vec<Duration>| results.borrow_mut().push(Some(figures(samples)));
