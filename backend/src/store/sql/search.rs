@@ -79,17 +79,30 @@ fn trigrams(word: &str) -> Vec<String> {
     found
 }
 
+/// The words that SQLite's index finds, in order: each has a [`Lookup`].
+fn long_words(words: &[String]) -> impl Iterator<Item = &String> {
+    words
+        .iter()
+        .filter(|word| word.chars().count() >= SEARCH_WORD_MIN)
+}
+
+/// Whether SQLite may look `word` up by some of its trigrams: it has more than it would pick,
+/// and it is in ASCII, which `LIKE` checks with case folded as the index does.
+fn splittable(word: &str) -> bool {
+    word.is_ascii() && trigrams(word).len() > RAREST
+}
+
 /// How SQLite looks `word` up: by its phrase, unless a few rare trigrams and a check of what
 /// they find read less. Only a word in ASCII is checked outside the index, where SQLite's LIKE
 /// folds case as the index does.
 pub(super) fn sqlite_lookup(word: &str, sample: &Sample) -> Lookup {
+    if !splittable(word) {
+        return Lookup::Phrase;
+    }
     let mut shares: Vec<(f64, String)> = trigrams(word)
         .into_iter()
         .map(|trigram| (sample.share(&[&trigram]), trigram))
         .collect();
-    if !word.is_ascii() || shares.len() <= RAREST {
-        return Lookup::Phrase;
-    }
     let phrase: f64 = shares.iter().map(|(share, _)| share).sum();
     shares.sort_by(|a, b| a.0.total_cmp(&b.0));
     let rarest: Vec<String> = shares
@@ -208,11 +221,8 @@ impl Search {
     pub fn conditions(&self, words: &[String], query: &mut Binds, to: Use) -> bool {
         match self {
             Self::Sqlite(lookups) => {
-                let long = words
-                    .iter()
-                    .filter(|word| word.chars().count() >= SEARCH_WORD_MIN);
                 let mut terms = Vec::new();
-                for (word, lookup) in long.zip(lookups) {
+                for (word, lookup) in long_words(words).zip(lookups) {
                     match lookup {
                         Lookup::Phrase => terms.push(fts_string(word)),
                         Lookup::Trigrams(trigrams) => {
@@ -284,6 +294,10 @@ impl SqlStore {
     pub(super) async fn plan_search(&self, filter: &OrderFilter) -> StoreResult<Search> {
         let limit = i64::from(SAMPLE_ROWS);
         let texts: Vec<String> = match (self.backend, filter.state) {
+            // Each word is its phrase whatever the sample says: none is read.
+            (Backend::Sqlite, _) if !long_words(&filter.words).any(|word| splittable(word)) => {
+                Vec::new()
+            }
             (Backend::Sqlite, _) => {
                 sqlx::query_scalar("SELECT text FROM order_search ORDER BY docid DESC LIMIT $1")
                     .bind(limit)
@@ -312,10 +326,7 @@ impl SqlStore {
         let sample = Sample::new(texts);
         Ok(match self.backend {
             Backend::Sqlite => Search::Sqlite(
-                filter
-                    .words
-                    .iter()
-                    .filter(|word| word.chars().count() >= SEARCH_WORD_MIN)
+                long_words(&filter.words)
                     .map(|word| sqlite_lookup(word, &sample))
                     .collect(),
             ),
